@@ -1,0 +1,279 @@
+/*
+ * sigrun.h — the one public header of sigrun, a C11 runtime for LiteRT (TensorFlow Lite) models built
+ * around signatures.
+ *
+ * Objects and lifetimes
+ *   sigrun_model        the verified, read-only model. Immutable after load; safe to share between threads
+ *                       and between interpreters. Must outlive every interpreter created from it.
+ *   sigrun_interpreter  the mutable state built from a model (options, later: variables and tables).
+ *                       Must outlive every runner obtained from it.
+ *   sigrun_runner       one signature (one subgraph) with named inputs and outputs, its own activation
+ *                       arena and its own tensors. A runner is used by one thread at a time.
+ *   sigrun_tensor       a borrowed view of one of a runner's tensors; valid until the runner is destroyed.
+ *                       Its data pointer and shape may change at the next resize, allocate or invoke.
+ *
+ * Errors
+ *   Every fallible call returns a sigrun_status. Pass a caller-owned sigrun_error (or NULL) to receive a
+ *   message that says where, what was found and what was expected. No call prints, aborts or exits.
+ *
+ * Strings returned by the library are NUL-terminated, owned by the object named in the function's
+ * comment, and live as long as that object.
+ */
+#ifndef SIGRUN_H
+#define SIGRUN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(_WIN32)
+#define SIGRUN_API __declspec(dllexport)
+#elif defined(__GNUC__)
+#define SIGRUN_API __attribute__((visibility("default")))
+#else
+#define SIGRUN_API
+#endif
+
+#define SIGRUN_VERSION_MAJOR 0
+#define SIGRUN_VERSION_MINOR 1
+#define SIGRUN_VERSION_PATCH 0
+
+/* Statuses. X(name, value, description). */
+#define SIGRUN_STATUS_LIST(X)                                                        \
+  X(OK, 0, "ok")                                                                     \
+  X(BAD_MODEL, 1, "the model file is malformed")                                     \
+  X(UNSUPPORTED, 2, "the model uses an operator or type sigrun does not support")    \
+  X(BAD_ARGUMENT, 3, "an argument is invalid")                                       \
+  X(NOT_FOUND, 4, "a signature, input or output name does not exist")                \
+  X(BAD_STATE, 5, "the call is not valid in the object's current state")             \
+  X(NO_MEMORY, 6, "an allocation failed or a memory limit was exceeded")             \
+  X(IO, 7, "a file could not be read")                                               \
+  X(RUNTIME, 8, "an operator failed while running")
+
+typedef enum sigrun_status {
+#define SIGRUN_X_(name, value, desc) SIGRUN_STATUS_##name = value,
+  SIGRUN_STATUS_LIST(SIGRUN_X_)
+#undef SIGRUN_X_
+} sigrun_status;
+
+#define SIGRUN_ERROR_MESSAGE_SIZE 512
+
+/* Caller-owned error record. Needs no initialisation; every fallible call overwrites it. */
+typedef struct sigrun_error {
+  sigrun_status status;
+  char message[SIGRUN_ERROR_MESSAGE_SIZE];
+} sigrun_error;
+
+/* Tensor element types. The numbers are LiteRT's TensorType values. X(name, value, lowercase name, bytes). */
+#define SIGRUN_TYPE_LIST(X)             \
+  X(FLOAT32, 0, "float32", 4)           \
+  X(FLOAT16, 1, "float16", 2)           \
+  X(INT32, 2, "int32", 4)               \
+  X(UINT8, 3, "uint8", 1)               \
+  X(INT64, 4, "int64", 8)               \
+  X(STRING, 5, "string", 0)             \
+  X(BOOL, 6, "bool", 1)                 \
+  X(INT16, 7, "int16", 2)               \
+  X(COMPLEX64, 8, "complex64", 8)       \
+  X(INT8, 9, "int8", 1)                 \
+  X(FLOAT64, 10, "float64", 8)          \
+  X(COMPLEX128, 11, "complex128", 16)   \
+  X(UINT64, 12, "uint64", 8)            \
+  X(RESOURCE, 13, "resource", 4)        \
+  X(VARIANT, 14, "variant", 0)          \
+  X(UINT32, 15, "uint32", 4)            \
+  X(UINT16, 16, "uint16", 2)            \
+  X(INT4, 17, "int4", 0)                \
+  X(BFLOAT16, 18, "bfloat16", 2)
+
+typedef enum sigrun_type {
+#define SIGRUN_X_(name, value, str, bytes) SIGRUN_TYPE_##name = value,
+  SIGRUN_TYPE_LIST(SIGRUN_X_)
+#undef SIGRUN_X_
+} sigrun_type;
+
+typedef struct sigrun_model sigrun_model;
+typedef struct sigrun_interpreter sigrun_interpreter;
+typedef struct sigrun_runner sigrun_runner;
+typedef struct sigrun_tensor sigrun_tensor;
+
+/* ---------------------------------------------------------------------------------------------------------
+ * Library
+ */
+
+/* "major.minor.patch"; static storage. */
+SIGRUN_API const char* sigrun_version(void);
+/* Short description of a status, e.g. "the model file is malformed"; static storage. */
+SIGRUN_API const char* sigrun_status_string(sigrun_status status);
+/* "float32", "int8", ...; "unknown" for values outside the enum. Static storage. */
+SIGRUN_API const char* sigrun_type_name(sigrun_type type);
+/* Bytes per element; 0 for types without a fixed element size (string, variant, int4). */
+SIGRUN_API size_t sigrun_type_size(sigrun_type type);
+
+/* ---------------------------------------------------------------------------------------------------------
+ * Model: load once, verify once, share everywhere.
+ */
+
+/* Maps the file read-only (weights are never copied) and verifies the whole flatbuffer. On success
+ * *out_model owns the mapping; release it with sigrun_model_destroy. */
+SIGRUN_API sigrun_status sigrun_model_load_file(const char* path, sigrun_model** out_model, sigrun_error* error);
+
+/* Verifies a model held in caller memory. If copy is zero the bytes are borrowed and must stay valid and
+ * unchanged until sigrun_model_destroy; if copy is non-zero sigrun copies them into aligned memory it owns. */
+SIGRUN_API sigrun_status sigrun_model_load_buffer(const void* data, size_t size, int copy,
+                                                  sigrun_model** out_model, sigrun_error* error);
+
+/* Frees the model. NULL is a no-op. Every interpreter of the model must have been destroyed first. */
+SIGRUN_API void sigrun_model_destroy(sigrun_model* model);
+
+/* Number of SignatureDefs in the file (a model without any has 0; the placeholder signature is not counted). */
+SIGRUN_API int sigrun_model_signature_count(const sigrun_model* model);
+/* Key of signature i in file order; NULL if i is out of range. Owned by the model. */
+SIGRUN_API const char* sigrun_model_signature_key(const sigrun_model* model, int index);
+/* Number of subgraphs and the name of subgraph i ("" if unnamed, NULL if out of range). */
+SIGRUN_API int sigrun_model_subgraph_count(const sigrun_model* model);
+SIGRUN_API const char* sigrun_model_subgraph_name(const sigrun_model* model, int index);
+/* Number of operators in subgraph i (0 if out of range); name of operator j's op ("CONV_2D", custom name). */
+SIGRUN_API int sigrun_model_operator_count(const sigrun_model* model, int subgraph);
+SIGRUN_API const char* sigrun_model_operator_name(const sigrun_model* model, int subgraph, int op);
+/* The converter's description string ("MLIR Converted."), "" if absent. Owned by the model. */
+SIGRUN_API const char* sigrun_model_description(const sigrun_model* model);
+
+/* ---------------------------------------------------------------------------------------------------------
+ * Interpreter
+ */
+
+typedef struct sigrun_interpreter_options {
+  /* Intra-op threads. Default 1, as in LiteRT. Reserved: kernels currently run on the calling thread. */
+  int num_threads;
+  /* Upper bound on the activation arena of one runner, in bytes; 0 = no limit. Exceeding it makes
+   * allocation fail with SIGRUN_STATUS_NO_MEMORY. */
+  size_t max_arena_bytes;
+  /* Non-zero forces the portable reference kernels even where faster ones exist. Default 0. */
+  int reference_kernels_only;
+} sigrun_interpreter_options;
+
+/* Fills *options with the defaults. */
+SIGRUN_API void sigrun_interpreter_options_init(sigrun_interpreter_options* options);
+
+/* Creates an interpreter over a model. options may be NULL for the defaults. The model is borrowed. */
+SIGRUN_API sigrun_status sigrun_interpreter_create(const sigrun_model* model,
+                                                   const sigrun_interpreter_options* options,
+                                                   sigrun_interpreter** out_interpreter, sigrun_error* error);
+
+/* Destroys the interpreter and every runner it owns. NULL is a no-op. Runners made with
+ * sigrun_runner_create must have been destroyed first. */
+SIGRUN_API void sigrun_interpreter_destroy(sigrun_interpreter* interpreter);
+
+/* The model this interpreter was created from (borrowed). */
+SIGRUN_API const sigrun_model* sigrun_interpreter_model(const sigrun_interpreter* interpreter);
+
+/* ---------------------------------------------------------------------------------------------------------
+ * Runners
+ *
+ * Signature key rules (LiteRT's C API):
+ *   key names a SignatureDef           that signature.
+ *   key NULL, the model has SignatureDefs   the first SignatureDef whose subgraph is 0; NOT_FOUND if none.
+ *   key NULL, the model has none       a placeholder signature "<placeholder signature>" over subgraph 0, whose
+ *                                      inputs and outputs are named after their tensors ("input<i>" /
+ *                                      "output<i>" for unnamed tensors).
+ *   unknown key                        NOT_FOUND; the message lists the valid keys.
+ */
+
+/* The interpreter's runner for a key, created on first use and cached (one per key, as in LiteRT). The
+ * runner is owned by the interpreter (do not destroy it) and lives until the interpreter is destroyed. */
+SIGRUN_API sigrun_status sigrun_interpreter_get_runner(sigrun_interpreter* interpreter, const char* signature_key,
+                                                       sigrun_runner** out_runner, sigrun_error* error);
+
+/* A new, independent runner for a key, owned by the caller (sigrun_runner_destroy). It has its own arena and
+ * tensors and shares the model's weights. Use one per thread to run signatures of one interpreter
+ * concurrently. */
+SIGRUN_API sigrun_status sigrun_runner_create(sigrun_interpreter* interpreter, const char* signature_key,
+                                              sigrun_runner** out_runner, sigrun_error* error);
+/* Destroys a runner made by sigrun_runner_create. NULL is a no-op; runners from get_runner are ignored. */
+SIGRUN_API void sigrun_runner_destroy(sigrun_runner* runner);
+
+/* The runner's signature key (owned by the runner). */
+SIGRUN_API const char* sigrun_runner_signature_key(const sigrun_runner* runner);
+/* Index of the subgraph this runner executes. */
+SIGRUN_API int sigrun_runner_subgraph_index(const sigrun_runner* runner);
+
+/* Inputs and outputs are listed in byte order of their names, as LiteRT lists them. */
+SIGRUN_API int sigrun_runner_input_count(const sigrun_runner* runner);
+SIGRUN_API int sigrun_runner_output_count(const sigrun_runner* runner);
+/* Name of input/output i; NULL if out of range. Owned by the runner. */
+SIGRUN_API const char* sigrun_runner_input_name(const sigrun_runner* runner, int index);
+SIGRUN_API const char* sigrun_runner_output_name(const sigrun_runner* runner, int index);
+
+/* The tensor behind an input or output name. NOT_FOUND (listing the valid names) for an unknown name. */
+SIGRUN_API sigrun_status sigrun_runner_input(sigrun_runner* runner, const char* name, sigrun_tensor** out_tensor,
+                                             sigrun_error* error);
+SIGRUN_API sigrun_status sigrun_runner_output(sigrun_runner* runner, const char* name,
+                                              const sigrun_tensor** out_tensor, sigrun_error* error);
+/* The same by position in the sorted name list; NULL if out of range. */
+SIGRUN_API sigrun_tensor* sigrun_runner_input_at(sigrun_runner* runner, int index);
+SIGRUN_API const sigrun_tensor* sigrun_runner_output_at(sigrun_runner* runner, int index);
+
+/* Changes an input's shape. Takes effect at the next sigrun_runner_allocate (which invoke requires).
+ * sigrun_runner_resize_input lets any dimension change (LiteRT's ResizeInputTensor, used by Python);
+ * the strict form only changes dimensions that are -1 in the shape signature and keeps the rank
+ * (LiteRT's C API TfLiteSignatureRunnerResizeInputTensor). */
+SIGRUN_API sigrun_status sigrun_runner_resize_input(sigrun_runner* runner, const char* name, const int32_t* dims,
+                                                    int rank, sigrun_error* error);
+SIGRUN_API sigrun_status sigrun_runner_resize_input_strict(sigrun_runner* runner, const char* name,
+                                                           const int32_t* dims, int rank, sigrun_error* error);
+
+/* Plans the arena and prepares every operator for the current input shapes. Cheap when nothing changed. */
+SIGRUN_API sigrun_status sigrun_runner_allocate(sigrun_runner* runner, sigrun_error* error);
+
+/* Copies size bytes into an input; size must equal the tensor's byte size. Requires an allocated runner. */
+SIGRUN_API sigrun_status sigrun_runner_set_input(sigrun_runner* runner, const char* name, const void* data,
+                                                 size_t size, sigrun_error* error);
+
+/* Runs the signature. BAD_STATE if the runner is not allocated (or was resized since). Does not allocate
+ * memory unless an operator's output shape depends on data (then such outputs grow to their largest size). */
+SIGRUN_API sigrun_status sigrun_runner_invoke(sigrun_runner* runner, sigrun_error* error);
+
+/* Copies an output out; size must be at least the tensor's byte size. */
+SIGRUN_API sigrun_status sigrun_runner_get_output(sigrun_runner* runner, const char* name, void* data, size_t size,
+                                                  sigrun_error* error);
+
+/* ---------------------------------------------------------------------------------------------------------
+ * Tensors (borrowed views owned by a runner)
+ */
+
+typedef struct sigrun_quantization {
+  /* Number of scales and zero points: 0 = not quantized, 1 = per tensor, >1 = per channel. */
+  int count;
+  const float* scales;
+  const int64_t* zero_points;
+  /* The channel dimension for per-channel quantization. */
+  int quantized_dimension;
+} sigrun_quantization;
+
+/* The tensor's name in the model file (e.g. "serving_default_x:0"); "" if unnamed. */
+SIGRUN_API const char* sigrun_tensor_name(const sigrun_tensor* tensor);
+/* Index of the tensor in its subgraph. */
+SIGRUN_API int sigrun_tensor_index(const sigrun_tensor* tensor);
+SIGRUN_API sigrun_type sigrun_tensor_type(const sigrun_tensor* tensor);
+/* Current shape (after resize/allocate). dims points at rank values, owned by the tensor. */
+SIGRUN_API int sigrun_tensor_rank(const sigrun_tensor* tensor);
+SIGRUN_API const int32_t* sigrun_tensor_dims(const sigrun_tensor* tensor);
+/* Shape signature from the file: -1 marks a dynamic dimension. Same rank as the declared shape. */
+SIGRUN_API int sigrun_tensor_signature_rank(const sigrun_tensor* tensor);
+SIGRUN_API const int32_t* sigrun_tensor_signature_dims(const sigrun_tensor* tensor);
+SIGRUN_API size_t sigrun_tensor_element_count(const sigrun_tensor* tensor);
+SIGRUN_API size_t sigrun_tensor_byte_size(const sigrun_tensor* tensor);
+/* The tensor's memory; NULL before allocation. Input data may be written in place after allocation. */
+SIGRUN_API void* sigrun_tensor_data(sigrun_tensor* tensor);
+SIGRUN_API const void* sigrun_tensor_data_const(const sigrun_tensor* tensor);
+SIGRUN_API sigrun_quantization sigrun_tensor_quantization(const sigrun_tensor* tensor);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SIGRUN_H */

@@ -1,0 +1,159 @@
+/*
+ * node.c — the services a kernel may call: failing with context, shaping and (for dynamic outputs)
+ * allocating outputs, per-node data and scratch requests. Invariant: an ARENA or CONST tensor's shape is
+ * fixed once planned; only DYNAMIC tensors change shape (and memory) during invoke.
+ */
+#include <math.h>
+#include <stdio.h>
+
+#include "../ops/op.h"
+
+size_t sr_tensor_count(const sr_tensor* t) {
+  size_t n = 1;
+  for (int i = 0; i < t->rank; i++) n *= (size_t)t->dims[i];
+  return n;
+}
+
+static const char* op_name(const sr_operator* op) { return op && op->name ? op->name : "?"; }
+
+sigrun_status sr_node_fail(sr_node* node, sigrun_status status, const char* fmt, ...) {
+  char msg[SIGRUN_ERROR_MESSAGE_SIZE];
+  va_list args;
+  va_start(args, fmt);
+  vsnprintf(msg, sizeof msg, fmt, args);
+  va_end(args);
+  return sr_fail(node->error, status, "subgraph %d, operator %d (%s): %s", node->subgraph,
+                 node->op ? node->op->index : -1, op_name(node->op), msg);
+}
+
+sigrun_status sr_parse_fail(sr_parse_ctx* ctx, sigrun_status status, const char* fmt, ...) {
+  char msg[SIGRUN_ERROR_MESSAGE_SIZE];
+  va_list args;
+  va_start(args, fmt);
+  vsnprintf(msg, sizeof msg, fmt, args);
+  va_end(args);
+  return sr_fail(ctx->error, status, "subgraph %d, operator %d (%s): %s", ctx->subgraph, ctx->op->index,
+                 op_name(ctx->op), msg);
+}
+
+sigrun_status sr_parse_expect_options(sr_parse_ctx* ctx, int expected_type, int absent_ok) {
+  if (!ctx->options) {
+    if (absent_ok) return SIGRUN_STATUS_OK;
+    return sr_parse_fail(ctx, SIGRUN_STATUS_BAD_MODEL, "builtin options missing (expected union type %d)",
+                         expected_type);
+  }
+  if (ctx->options_type != expected_type)
+    return sr_parse_fail(ctx, SIGRUN_STATUS_BAD_MODEL, "builtin options have union type %d, expected %d",
+                         ctx->options_type, expected_type);
+  return SIGRUN_STATUS_OK;
+}
+
+static sigrun_status grow(sr_node* node, sr_tensor* t, size_t bytes) {
+  if (t->capacity >= bytes && t->data) return SIGRUN_STATUS_OK;
+  void* fresh = sr_aligned_alloc(bytes);
+  if (!fresh) return sr_node_fail(node, SIGRUN_STATUS_NO_MEMORY, "out of memory for %zu bytes", bytes);
+  sr_aligned_free(t->data);
+  t->data = fresh;
+  t->capacity = bytes;
+  return SIGRUN_STATUS_OK;
+}
+
+sigrun_status sr_node_resize_output(sr_node* node, int i, int rank, const int32_t* dims) {
+  if (i < 0 || i >= node->n_outputs || !node->outputs[i])
+    return sr_node_fail(node, SIGRUN_STATUS_BAD_MODEL, "output %d does not exist", i);
+  sr_tensor* t = node->outputs[i];
+  if (rank < 0 || rank > SR_MAX_RANK)
+    return sr_node_fail(node, SIGRUN_STATUS_UNSUPPORTED, "output %d: rank %d exceeds sigrun's limit of %d", i,
+                        rank, SR_MAX_RANK);
+  size_t count, bytes;
+  char shape[128];
+  if (!sr_shape_count(dims, rank, &count) || !sr_mul_size(count, sigrun_type_size(t->type), &bytes))
+    return sr_node_fail(node, SIGRUN_STATUS_BAD_MODEL, "output %d: shape %s is negative or too large", i,
+                        sr_shape_str(dims, rank, shape, sizeof shape));
+  int same = rank == t->rank && memcmp(dims, t->dims, sizeof(int32_t) * (size_t)rank) == 0;
+  if (t->alloc == SR_ALLOC_CONST || t->alloc == SR_ALLOC_ARENA || t->alloc == SR_ALLOC_PERSISTENT) {
+    if (same) return SIGRUN_STATUS_OK;
+    char old[128];
+    return sr_node_fail(node, SIGRUN_STATUS_RUNTIME, "output %d (tensor %d): shape %s at invoke differs from planned %s",
+                        i, t->index, sr_shape_str(dims, rank, shape, sizeof shape),
+                        sr_shape_str(t->dims, t->rank, old, sizeof old));
+  }
+  t->rank = rank;
+  if (rank) memcpy(t->dims, dims, sizeof(int32_t) * (size_t)rank);
+  t->bytes = bytes;
+  if (t->alloc == SR_ALLOC_DYNAMIC) return grow(node, t, bytes);
+  return SIGRUN_STATUS_OK;
+}
+
+void sr_node_set_output_dynamic(sr_node* node, int i) {
+  if (i >= 0 && i < node->n_outputs && node->outputs[i] && node->outputs[i]->alloc == SR_ALLOC_NONE)
+    node->outputs[i]->alloc = SR_ALLOC_DYNAMIC;
+}
+
+void* sr_node_alloc_data(sr_node* node, size_t size) {
+  if (node->data && node->data_capacity >= size) {
+    memset(node->data, 0, node->data_capacity);
+    return node->data;
+  }
+  void* fresh = sr_calloc(1, size ? size : 1);
+  if (!fresh) {
+    sr_node_fail(node, SIGRUN_STATUS_NO_MEMORY, "out of memory for %zu bytes of node data", size);
+    return NULL;
+  }
+  sr_free(node->data);
+  node->data = fresh;
+  node->data_capacity = size;
+  return fresh;
+}
+
+void sr_node_request_scratch(sr_node* node, size_t bytes) {
+  if (bytes > node->scratch_bytes) node->scratch_bytes = bytes;
+}
+
+sigrun_status sr_node_check_io(sr_node* node, int min_inputs, int max_inputs, int outputs) {
+  if (node->n_inputs < min_inputs || node->n_inputs > max_inputs) {
+    if (min_inputs == max_inputs)
+      return sr_node_fail(node, SIGRUN_STATUS_BAD_MODEL, "has %d inputs, expected %d", node->n_inputs, min_inputs);
+    return sr_node_fail(node, SIGRUN_STATUS_BAD_MODEL, "has %d inputs, expected %d to %d", node->n_inputs,
+                        min_inputs, max_inputs);
+  }
+  if (outputs >= 0 && node->n_outputs != outputs)
+    return sr_node_fail(node, SIGRUN_STATUS_BAD_MODEL, "has %d outputs, expected %d", node->n_outputs, outputs);
+  for (int i = 0; i < node->n_outputs; i++)
+    if (!node->outputs[i]) return sr_node_fail(node, SIGRUN_STATUS_BAD_MODEL, "output %d is absent (-1)", i);
+  return SIGRUN_STATUS_OK;
+}
+
+sigrun_status sr_node_check_type(sr_node* node, const sr_tensor* t, const char* what, sigrun_type type) {
+  if (t->type == type) return SIGRUN_STATUS_OK;
+  return sr_node_fail(node, SIGRUN_STATUS_UNSUPPORTED, "%s (tensor %d) has type %s, expected %s", what, t->index,
+                      sigrun_type_name(t->type), sigrun_type_name(type));
+}
+
+sigrun_status sr_node_input(sr_node* node, int i, sr_tensor** out) {
+  if (i < 0 || i >= node->n_inputs || !node->inputs[i])
+    return sr_node_fail(node, SIGRUN_STATUS_BAD_MODEL, "required input %d is absent", i);
+  *out = node->inputs[i];
+  return SIGRUN_STATUS_OK;
+}
+
+int sr_activation_range_f32(int activation, float* lo, float* hi) {
+  switch (activation) {
+    case SR_ACT_NONE: *lo = -INFINITY; *hi = INFINITY; return 1;
+    case SR_ACT_RELU: *lo = 0.0f; *hi = INFINITY; return 1;
+    case SR_ACT_RELU_N1_TO_1: *lo = -1.0f; *hi = 1.0f; return 1;
+    case SR_ACT_RELU6: *lo = 0.0f; *hi = 6.0f; return 1;
+    default: return 0;
+  }
+}
+
+float sr_activation_apply_f32(int activation, float x) {
+  switch (activation) {
+    case SR_ACT_RELU: return x < 0.0f ? 0.0f : x;
+    case SR_ACT_RELU_N1_TO_1: return x < -1.0f ? -1.0f : (x > 1.0f ? 1.0f : x);
+    case SR_ACT_RELU6: return x < 0.0f ? 0.0f : (x > 6.0f ? 6.0f : x);
+    case SR_ACT_TANH: return tanhf(x);
+    case SR_ACT_SIGN_BIT: return signbit(x) ? 1.0f : 0.0f;
+    default: return x;
+  }
+}
