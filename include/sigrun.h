@@ -196,6 +196,13 @@ SIGRUN_API sigrun_status sigrun_runner_create(sigrun_interpreter* interpreter, c
 /* Destroys a runner made by sigrun_runner_create. NULL is a no-op; runners from get_runner are ignored. */
 SIGRUN_API void sigrun_runner_destroy(sigrun_runner* runner);
 
+/* The runner over the primary subgraph (0) that index-based APIs use (LiteRT's Interpreter::inputs(),
+ * Python's interpreter-level get_input_details/set_tensor). It is the cached runner of the signature whose
+ * subgraph is 0 if there is one, otherwise the placeholder runner, so both views share tensors as in
+ * LiteRT. Owned by the interpreter. */
+SIGRUN_API sigrun_status sigrun_interpreter_get_primary_runner(sigrun_interpreter* interpreter,
+                                                               sigrun_runner** out_runner, sigrun_error* error);
+
 /* The runner's signature key (owned by the runner). */
 SIGRUN_API const char* sigrun_runner_signature_key(const sigrun_runner* runner);
 /* Index of the subgraph this runner executes. */
@@ -216,6 +223,16 @@ SIGRUN_API sigrun_status sigrun_runner_output(sigrun_runner* runner, const char*
 /* The same by position in the sorted name list; NULL if out of range. */
 SIGRUN_API sigrun_tensor* sigrun_runner_input_at(sigrun_runner* runner, int index);
 SIGRUN_API const sigrun_tensor* sigrun_runner_output_at(sigrun_runner* runner, int index);
+
+/* The subgraph's own inputs and outputs in subgraph order (LiteRT's index-based view); NULL if out of range. */
+SIGRUN_API int sigrun_runner_subgraph_input_count(const sigrun_runner* runner);
+SIGRUN_API int sigrun_runner_subgraph_output_count(const sigrun_runner* runner);
+SIGRUN_API sigrun_tensor* sigrun_runner_subgraph_input(sigrun_runner* runner, int index);
+SIGRUN_API const sigrun_tensor* sigrun_runner_subgraph_output(sigrun_runner* runner, int index);
+/* Any tensor of the runner's subgraph by its index in the file; NULL if out of range. Intermediate tensors
+ * share arena memory, so their contents after invoke are unspecified (as in LiteRT). */
+SIGRUN_API int sigrun_runner_tensor_count(const sigrun_runner* runner);
+SIGRUN_API sigrun_tensor* sigrun_runner_tensor(sigrun_runner* runner, int tensor_index);
 
 /* Changes an input's shape. Takes effect at the next sigrun_runner_allocate (which invoke requires).
  * sigrun_runner_resize_input lets any dimension change (LiteRT's ResizeInputTensor, used by Python);
