@@ -1,5 +1,340 @@
-/* conv.c — STUB: kernels not yet written; every op here reports unsupported. */
-#include "op.h"
+/*
+ * conv.c — CONV_2D and DEPTHWISE_CONV_2D (NHWC): option parsing, shape checks, the padding rules shared
+ * with the pools, and the float reference kernels. The reference kernels accumulate in LiteRT's order
+ * (filter row, filter column, input channel, then bias, then the activation clamp), so they are the
+ * specification that faster paths are tested against. Quantized types are rejected in prepare until their
+ * kernels exist; dispatch on the input type happens there.
+ */
+#include "conv.h"
 
-const sr_op_kind sr_op_conv_2d = {"CONV_2D", 0, NULL, NULL, NULL};
-const sr_op_kind sr_op_depthwise_conv_2d = {"DEPTHWISE_CONV_2D", 0, NULL, NULL, NULL};
+#include <float.h>
+
+#include "../format/schema_enums.h"
+
+/* ---- options ---- */
+
+/* Reads an int8/int32 option field; absent options or fields give the schema default. */
+static sigrun_status opt_i8(sr_parse_ctx* ctx, int field, int8_t def, const char* name, int* out) {
+  int8_t v = def;
+  if (ctx->options) {
+    int rc = sr_fb_i8(ctx->options, field, def, &v);
+    if (rc != SR_FB_OK)
+      return sr_parse_fail(ctx, SIGRUN_STATUS_BAD_MODEL, "option %s: %s", name, sr_fb_strerror(rc));
+  }
+  *out = v;
+  return SIGRUN_STATUS_OK;
+}
+
+static sigrun_status opt_i32(sr_parse_ctx* ctx, int field, int32_t def, const char* name, int* out) {
+  int32_t v = def;
+  if (ctx->options) {
+    int rc = sr_fb_i32(ctx->options, field, def, &v);
+    if (rc != SR_FB_OK)
+      return sr_parse_fail(ctx, SIGRUN_STATUS_BAD_MODEL, "option %s: %s", name, sr_fb_strerror(rc));
+  }
+  *out = v;
+  return SIGRUN_STATUS_OK;
+}
+
+static sigrun_status check_padding(sr_parse_ctx* ctx, int padding) {
+  if (padding == SR_PADDING_SAME || padding == SR_PADDING_VALID) return SIGRUN_STATUS_OK;
+  return sr_parse_fail(ctx, SIGRUN_STATUS_BAD_MODEL, "padding %d is not SAME (0) or VALID (1)", padding);
+}
+
+static sigrun_status check_activation(sr_parse_ctx* ctx, int activation) {
+  if (activation >= SR_ACT_NONE && activation <= SR_ACT_SIGN_BIT) return SIGRUN_STATUS_OK;
+  return sr_parse_fail(ctx, SIGRUN_STATUS_BAD_MODEL, "fused activation %d is not a known ActivationFunctionType (0..5)",
+                       activation);
+}
+
+static sigrun_status check_positive(sr_parse_ctx* ctx, const char* name, int v) {
+  if (v > 0) return SIGRUN_STATUS_OK;
+  return sr_parse_fail(ctx, SIGRUN_STATUS_BAD_MODEL, "%s is %d, expected > 0", name, v);
+}
+
+/* Conv2DOptions: padding 0, stride_w 1, stride_h 2, fused_activation_function 3, dilation_w_factor 4,
+ * dilation_h_factor 5 (quantized_bias_type 6 matters only for int16). */
+static sigrun_status parse_conv2d(sr_parse_ctx* ctx, const void** out_params) {
+  sigrun_status st = sr_parse_expect_options(ctx, SR_OPTIONS_CONV2D, 1);
+  if (st) return st;
+  sr_conv2d_params* p = sr_pool_alloc(ctx->pool, sizeof *p);
+  if (!p) return sr_parse_fail(ctx, SIGRUN_STATUS_NO_MEMORY, "out of memory for options");
+  if ((st = opt_i8(ctx, 0, 0, "padding", &p->padding)) || (st = opt_i32(ctx, 1, 0, "stride_w", &p->stride_w)) ||
+      (st = opt_i32(ctx, 2, 0, "stride_h", &p->stride_h)) ||
+      (st = opt_i8(ctx, 3, 0, "fused_activation_function", &p->activation)) ||
+      (st = opt_i32(ctx, 4, 1, "dilation_w_factor", &p->dilation_w)) ||
+      (st = opt_i32(ctx, 5, 1, "dilation_h_factor", &p->dilation_h)))
+    return st;
+  if ((st = check_padding(ctx, p->padding)) || (st = check_activation(ctx, p->activation)) ||
+      (st = check_positive(ctx, "stride_w", p->stride_w)) || (st = check_positive(ctx, "stride_h", p->stride_h)) ||
+      (st = check_positive(ctx, "dilation_w_factor", p->dilation_w)) ||
+      (st = check_positive(ctx, "dilation_h_factor", p->dilation_h)))
+    return st;
+  *out_params = p;
+  return SIGRUN_STATUS_OK;
+}
+
+/* DepthwiseConv2DOptions: padding 0, stride_w 1, stride_h 2, depth_multiplier 3, fused_activation_function 4,
+ * dilation_w_factor 5, dilation_h_factor 6. depth_multiplier is not validated: LiteRT ignores it and derives
+ * the multiplier from the shapes (older converters wrote inconsistent values). */
+static sigrun_status parse_depthwise(sr_parse_ctx* ctx, const void** out_params) {
+  sigrun_status st = sr_parse_expect_options(ctx, SR_OPTIONS_DEPTHWISE_CONV2D, 1);
+  if (st) return st;
+  sr_depthwise_conv2d_params* p = sr_pool_alloc(ctx->pool, sizeof *p);
+  if (!p) return sr_parse_fail(ctx, SIGRUN_STATUS_NO_MEMORY, "out of memory for options");
+  if ((st = opt_i8(ctx, 0, 0, "padding", &p->padding)) || (st = opt_i32(ctx, 1, 0, "stride_w", &p->stride_w)) ||
+      (st = opt_i32(ctx, 2, 0, "stride_h", &p->stride_h)) ||
+      (st = opt_i32(ctx, 3, 0, "depth_multiplier", &p->depth_multiplier)) ||
+      (st = opt_i8(ctx, 4, 0, "fused_activation_function", &p->activation)) ||
+      (st = opt_i32(ctx, 5, 1, "dilation_w_factor", &p->dilation_w)) ||
+      (st = opt_i32(ctx, 6, 1, "dilation_h_factor", &p->dilation_h)))
+    return st;
+  if ((st = check_padding(ctx, p->padding)) || (st = check_activation(ctx, p->activation)) ||
+      (st = check_positive(ctx, "stride_w", p->stride_w)) || (st = check_positive(ctx, "stride_h", p->stride_h)) ||
+      (st = check_positive(ctx, "dilation_w_factor", p->dilation_w)) ||
+      (st = check_positive(ctx, "dilation_h_factor", p->dilation_h)))
+    return st;
+  *out_params = p;
+  return SIGRUN_STATUS_OK;
+}
+
+/* ---- shared geometry ---- */
+
+int sr_conv_window(int padding, int32_t in, int32_t filter, int32_t stride, int32_t dilation, int32_t* out,
+                   int32_t* pad) {
+  if (stride <= 0 || dilation <= 0 || filter <= 0 || in < 0) return 0;
+  int64_t effective = ((int64_t)filter - 1) * dilation + 1;
+  /* C division truncates toward zero, as LiteRT's does: a VALID window slightly larger than the input
+   * yields an empty output rather than an error. */
+  int64_t o = padding == SR_PADDING_SAME ? ((int64_t)in + stride - 1) / stride
+                                         : ((int64_t)in + stride - effective) / stride;
+  if (o < 0 || o > INT32_MAX) return 0;
+  int64_t total = (o - 1) * stride + effective - in;
+  int64_t p = total > 0 ? total / 2 : 0;
+  if (p > INT32_MAX) return 0;
+  *out = (int32_t)o;
+  *pad = (int32_t)p;
+  return 1;
+}
+
+void sr_conv_activation_range_f32(int activation, float* lo, float* hi) {
+  switch (activation) {
+    case SR_ACT_RELU: *lo = 0.0f; *hi = FLT_MAX; break;
+    case SR_ACT_RELU_N1_TO_1: *lo = -1.0f; *hi = 1.0f; break;
+    case SR_ACT_RELU6: *lo = 0.0f; *hi = 6.0f; break;
+    default: *lo = -FLT_MAX; *hi = FLT_MAX; break;
+  }
+}
+
+/* ---- reference kernels ---- */
+
+void sr_f32_conv2d__ref(const sr_conv_geom* g, const float* input, const float* filter, const float* bias,
+                        float* output) {
+  const int32_t per_group = g->out_c / g->groups;
+  float* out = output;
+  for (int32_t b = 0; b < g->batches; b++) {
+    const float* in_b = input + (size_t)b * g->in_h * g->in_w * g->in_c;
+    for (int32_t oy = 0; oy < g->out_h; oy++) {
+      const int64_t y0 = (int64_t)oy * g->stride_h - g->pad_top;
+      for (int32_t ox = 0; ox < g->out_w; ox++) {
+        const int64_t x0 = (int64_t)ox * g->stride_w - g->pad_left;
+        for (int32_t oc = 0; oc < g->out_c; oc++) {
+          const int32_t c0 = (oc / per_group) * g->filter_c;
+          const float* f_oc = filter + (size_t)oc * g->filter_h * g->filter_w * g->filter_c;
+          float total = 0.0f;
+          for (int32_t ky = 0; ky < g->filter_h; ky++) {
+            const int64_t iy = y0 + (int64_t)ky * g->dilation_h;
+            if (iy < 0 || iy >= g->in_h) continue;
+            for (int32_t kx = 0; kx < g->filter_w; kx++) {
+              const int64_t ix = x0 + (int64_t)kx * g->dilation_w;
+              if (ix < 0 || ix >= g->in_w) continue;
+              const float* px = in_b + ((size_t)iy * g->in_w + (size_t)ix) * g->in_c + c0;
+              const float* fk = f_oc + ((size_t)ky * g->filter_w + kx) * g->filter_c;
+              for (int32_t ic = 0; ic < g->filter_c; ic++) total += px[ic] * fk[ic];
+            }
+          }
+          if (bias) total += bias[oc];
+          *out++ = sr_conv_clamp_f32(total, g->act_min, g->act_max);
+        }
+      }
+    }
+  }
+}
+
+void sr_f32_depthwise_conv2d__ref(const sr_conv_geom* g, const float* input, const float* filter,
+                                  const float* bias, float* output) {
+  const int32_t dm = g->depth_multiplier;
+  float* out = output;
+  for (int32_t b = 0; b < g->batches; b++) {
+    const float* in_b = input + (size_t)b * g->in_h * g->in_w * g->in_c;
+    for (int32_t oy = 0; oy < g->out_h; oy++) {
+      const int64_t y0 = (int64_t)oy * g->stride_h - g->pad_top;
+      for (int32_t ox = 0; ox < g->out_w; ox++) {
+        const int64_t x0 = (int64_t)ox * g->stride_w - g->pad_left;
+        for (int32_t ic = 0; ic < g->in_c; ic++) {
+          for (int32_t m = 0; m < dm; m++) {
+            const int32_t oc = ic * dm + m;
+            float total = 0.0f;
+            for (int32_t ky = 0; ky < g->filter_h; ky++) {
+              const int64_t iy = y0 + (int64_t)ky * g->dilation_h;
+              if (iy < 0 || iy >= g->in_h) continue;
+              for (int32_t kx = 0; kx < g->filter_w; kx++) {
+                const int64_t ix = x0 + (int64_t)kx * g->dilation_w;
+                if (ix < 0 || ix >= g->in_w) continue;
+                const float v = in_b[((size_t)iy * g->in_w + (size_t)ix) * g->in_c + ic];
+                total += v * filter[((size_t)ky * g->filter_w + kx) * g->out_c + oc];
+              }
+            }
+            if (bias) total += bias[oc];
+            *out++ = sr_conv_clamp_f32(total, g->act_min, g->act_max);
+          }
+        }
+      }
+    }
+  }
+}
+
+/* ---- prepare / eval ---- */
+
+typedef void (*conv_kernel_fn)(const sr_conv_geom* g, const float* input, const float* filter, const float* bias,
+                               float* output);
+
+typedef struct conv_node {
+  sr_conv_geom geom;
+  conv_kernel_fn kernel;
+} conv_node;
+
+/* Input, filter, optional bias and output, with the type checks both ops share. */
+static sigrun_status conv_io(sr_node* node, sr_tensor** input, sr_tensor** filter, sr_tensor** bias,
+                             sr_tensor** output) {
+  sigrun_status st = sr_node_check_io(node, 2, 3, 1);
+  if (st || (st = sr_node_input(node, 0, input)) || (st = sr_node_input(node, 1, filter))) return st;
+  *bias = node->n_inputs == 3 ? node->inputs[2] : NULL;
+  *output = node->outputs[0];
+  if ((*input)->type != SIGRUN_TYPE_FLOAT32)
+    return sr_node_fail(node, SIGRUN_STATUS_UNSUPPORTED, "input (tensor %d) has type %s; supported: float32",
+                        (*input)->index, sigrun_type_name((*input)->type));
+  if ((*filter)->type != SIGRUN_TYPE_FLOAT32)
+    return sr_node_fail(node, SIGRUN_STATUS_UNSUPPORTED,
+                        "filter (tensor %d) has type %s with a float32 input; supported: float32 (hybrid filters "
+                        "are not supported yet)",
+                        (*filter)->index, sigrun_type_name((*filter)->type));
+  if ((st = sr_node_check_type(node, *output, "output", SIGRUN_TYPE_FLOAT32))) return st;
+  if (*bias && (st = sr_node_check_type(node, *bias, "bias", SIGRUN_TYPE_FLOAT32))) return st;
+  char shape[128];
+  if ((*input)->rank != 4)
+    return sr_node_fail(node, SIGRUN_STATUS_BAD_MODEL, "input (tensor %d) has shape %s, expected rank 4 (NHWC)",
+                        (*input)->index, sr_shape_str((*input)->dims, (*input)->rank, shape, sizeof shape));
+  if ((*filter)->rank != 4)
+    return sr_node_fail(node, SIGRUN_STATUS_BAD_MODEL, "filter (tensor %d) has shape %s, expected rank 4",
+                        (*filter)->index, sr_shape_str((*filter)->dims, (*filter)->rank, shape, sizeof shape));
+  return SIGRUN_STATUS_OK;
+}
+
+/* Spatial geometry and activation range, then the output shape. */
+static sigrun_status conv_finish(sr_node* node, sr_conv_geom* g, int padding, int activation) {
+  const sr_tensor* input = node->inputs[0];
+  const sr_tensor* filter = node->inputs[1];
+  g->batches = input->dims[0];
+  g->in_h = input->dims[1];
+  g->in_w = input->dims[2];
+  g->in_c = input->dims[3];
+  g->filter_h = filter->dims[1];
+  g->filter_w = filter->dims[2];
+  char shape[128];
+  if (g->filter_h == 0 || g->filter_w == 0)
+    return sr_node_fail(node, SIGRUN_STATUS_BAD_MODEL, "filter (tensor %d) has shape %s, an empty window",
+                        filter->index, sr_shape_str(filter->dims, filter->rank, shape, sizeof shape));
+  if (!sr_conv_window(padding, g->in_h, g->filter_h, g->stride_h, g->dilation_h, &g->out_h, &g->pad_top) ||
+      !sr_conv_window(padding, g->in_w, g->filter_w, g->stride_w, g->dilation_w, &g->out_w, &g->pad_left))
+    return sr_node_fail(node, SIGRUN_STATUS_BAD_MODEL,
+                        "input %dx%d with filter %dx%d, stride %dx%d, dilation %dx%d and %s padding gives no valid "
+                        "output size",
+                        g->in_h, g->in_w, g->filter_h, g->filter_w, g->stride_h, g->stride_w, g->dilation_h,
+                        g->dilation_w, padding == SR_PADDING_SAME ? "SAME" : "VALID");
+  sr_conv_activation_range_f32(activation, &g->act_min, &g->act_max);
+  const int32_t dims[4] = {g->batches, g->out_h, g->out_w, g->out_c};
+  return sr_node_resize_output(node, 0, 4, dims);
+}
+
+static sigrun_status check_bias(sr_node* node, const sr_tensor* bias, int32_t out_c, int need_rank1) {
+  if (!bias) return SIGRUN_STATUS_OK;
+  char shape[128];
+  if ((need_rank1 && (bias->rank != 1 || bias->dims[0] != out_c)) || sr_tensor_count(bias) != (size_t)out_c)
+    return sr_node_fail(node, SIGRUN_STATUS_BAD_MODEL, "bias (tensor %d) has shape %s, expected %s%d elements",
+                        bias->index, sr_shape_str(bias->dims, bias->rank, shape, sizeof shape),
+                        need_rank1 ? "rank 1 with " : "", out_c);
+  return SIGRUN_STATUS_OK;
+}
+
+static sigrun_status conv2d_prepare(sr_node* node) {
+  const sr_conv2d_params* p = node->params;
+  sr_tensor *input, *filter, *bias, *output;
+  sigrun_status st = conv_io(node, &input, &filter, &bias, &output);
+  if (st) return st;
+  conv_node* d = sr_node_alloc_data(node, sizeof *d);
+  if (!d) return SIGRUN_STATUS_NO_MEMORY;
+  sr_conv_geom* g = &d->geom;
+  g->out_c = filter->dims[0];
+  g->filter_c = filter->dims[3];
+  const int32_t in_c = input->dims[3];
+  char a[128], b[128];
+  /* Grouped convolution: the filter covers in_c / groups channels; each group feeds out_c / groups
+   * filters. LiteRT does not check the output side; a remainder there would read past the input. */
+  if (g->filter_c <= 0 || in_c == 0 || in_c % g->filter_c != 0 || g->out_c % (in_c / g->filter_c) != 0)
+    return sr_node_fail(node, SIGRUN_STATUS_BAD_MODEL,
+                        "input (tensor %d) shape %s and filter (tensor %d) shape %s: input channels must be a "
+                        "positive multiple (groups) of the filter depth, and output channels a multiple of groups",
+                        input->index, sr_shape_str(input->dims, 4, a, sizeof a), filter->index,
+                        sr_shape_str(filter->dims, 4, b, sizeof b));
+  g->groups = in_c / g->filter_c;
+  g->depth_multiplier = 1;
+  if ((st = check_bias(node, bias, g->out_c, 0))) return st;
+  g->stride_h = p->stride_h;
+  g->stride_w = p->stride_w;
+  g->dilation_h = p->dilation_h;
+  g->dilation_w = p->dilation_w;
+  d->kernel = sr_f32_conv2d__ref;
+  return conv_finish(node, g, p->padding, p->activation);
+}
+
+static sigrun_status depthwise_prepare(sr_node* node) {
+  const sr_depthwise_conv2d_params* p = node->params;
+  sr_tensor *input, *filter, *bias, *output;
+  sigrun_status st = conv_io(node, &input, &filter, &bias, &output);
+  if (st) return st;
+  conv_node* d = sr_node_alloc_data(node, sizeof *d);
+  if (!d) return SIGRUN_STATUS_NO_MEMORY;
+  sr_conv_geom* g = &d->geom;
+  const int32_t in_c = input->dims[3];
+  g->out_c = filter->dims[3];
+  g->filter_c = g->out_c;
+  char a[128], b[128];
+  if (filter->dims[0] != 1 || in_c == 0 || g->out_c % in_c != 0)
+    return sr_node_fail(node, SIGRUN_STATUS_BAD_MODEL,
+                        "input (tensor %d) shape %s and filter (tensor %d) shape %s: expected filter [1, h, w, "
+                        "in_channels * depth_multiplier] with in_channels > 0",
+                        input->index, sr_shape_str(input->dims, 4, a, sizeof a), filter->index,
+                        sr_shape_str(filter->dims, 4, b, sizeof b));
+  g->groups = in_c;
+  g->depth_multiplier = g->out_c / in_c;
+  if ((st = check_bias(node, bias, g->out_c, 1))) return st;
+  g->stride_h = p->stride_h;
+  g->stride_w = p->stride_w;
+  g->dilation_h = p->dilation_h;
+  g->dilation_w = p->dilation_w;
+  d->kernel = sr_f32_depthwise_conv2d__ref;
+  return conv_finish(node, g, p->padding, p->activation);
+}
+
+static sigrun_status conv_eval(sr_node* node) {
+  const conv_node* d = node->data;
+  sr_tensor* output = node->outputs[0];
+  if (sr_tensor_count(output) == 0) return SIGRUN_STATUS_OK;
+  const sr_tensor* bias = node->n_inputs == 3 ? node->inputs[2] : NULL;
+  d->kernel(&d->geom, node->inputs[0]->data, node->inputs[1]->data, bias ? bias->data : NULL, output->data);
+  return SIGRUN_STATUS_OK;
+}
+
+const sr_op_kind sr_op_conv_2d = {"CONV_2D", 3, parse_conv2d, conv2d_prepare, conv_eval};
+const sr_op_kind sr_op_depthwise_conv_2d = {"DEPTHWISE_CONV_2D", 4, parse_depthwise, depthwise_prepare, conv_eval};

@@ -1,5 +1,184 @@
-/* pool.c — STUB: kernels not yet written; every op here reports unsupported. */
-#include "op.h"
+/*
+ * pool.c — AVERAGE_POOL_2D and MAX_POOL_2D (NHWC): Pool2DOptions parsing, shape checks and the float
+ * reference kernels. Windows use LiteRT's padding rules (sr_conv_window); padded positions are skipped,
+ * so an average divides by the number of in-bounds elements, and the fused activation is LiteRT's float
+ * clamp (TANH and SIGN_BIT are no-ops there, as in LiteRT).
+ */
+#include "pool.h"
 
-const sr_op_kind sr_op_average_pool_2d = {"AVERAGE_POOL_2D", 0, NULL, NULL, NULL};
-const sr_op_kind sr_op_max_pool_2d = {"MAX_POOL_2D", 0, NULL, NULL, NULL};
+#include <float.h>
+
+#include "../format/schema_enums.h"
+
+static sigrun_status opt_field(sr_parse_ctx* ctx, int field, int is_i8, const char* name, int* out) {
+  *out = 0; /* every Pool2DOptions field defaults to 0 */
+  if (!ctx->options) return SIGRUN_STATUS_OK;
+  int rc;
+  if (is_i8) {
+    int8_t v;
+    rc = sr_fb_i8(ctx->options, field, 0, &v);
+    *out = v;
+  } else {
+    int32_t v;
+    rc = sr_fb_i32(ctx->options, field, 0, &v);
+    *out = v;
+  }
+  if (rc != SR_FB_OK) return sr_parse_fail(ctx, SIGRUN_STATUS_BAD_MODEL, "option %s: %s", name, sr_fb_strerror(rc));
+  return SIGRUN_STATUS_OK;
+}
+
+/* Pool2DOptions: padding 0, stride_w 1, stride_h 2, filter_width 3, filter_height 4,
+ * fused_activation_function 5. */
+static sigrun_status parse_pool2d(sr_parse_ctx* ctx, const void** out_params) {
+  sigrun_status st = sr_parse_expect_options(ctx, SR_OPTIONS_POOL2D, 1);
+  if (st) return st;
+  sr_pool2d_params* p = sr_pool_alloc(ctx->pool, sizeof *p);
+  if (!p) return sr_parse_fail(ctx, SIGRUN_STATUS_NO_MEMORY, "out of memory for options");
+  if ((st = opt_field(ctx, 0, 1, "padding", &p->padding)) || (st = opt_field(ctx, 1, 0, "stride_w", &p->stride_w)) ||
+      (st = opt_field(ctx, 2, 0, "stride_h", &p->stride_h)) ||
+      (st = opt_field(ctx, 3, 0, "filter_width", &p->filter_w)) ||
+      (st = opt_field(ctx, 4, 0, "filter_height", &p->filter_h)) ||
+      (st = opt_field(ctx, 5, 1, "fused_activation_function", &p->activation)))
+    return st;
+  if (p->padding != SR_PADDING_SAME && p->padding != SR_PADDING_VALID)
+    return sr_parse_fail(ctx, SIGRUN_STATUS_BAD_MODEL, "padding %d is not SAME (0) or VALID (1)", p->padding);
+  if (p->activation < SR_ACT_NONE || p->activation > SR_ACT_SIGN_BIT)
+    return sr_parse_fail(ctx, SIGRUN_STATUS_BAD_MODEL,
+                         "fused activation %d is not a known ActivationFunctionType (0..5)", p->activation);
+  const int values[4] = {p->stride_w, p->stride_h, p->filter_w, p->filter_h};
+  static const char* const names[4] = {"stride_w", "stride_h", "filter_width", "filter_height"};
+  for (int i = 0; i < 4; i++)
+    if (values[i] <= 0)
+      return sr_parse_fail(ctx, SIGRUN_STATUS_BAD_MODEL, "%s is %d, expected > 0", names[i], values[i]);
+  *out_params = p;
+  return SIGRUN_STATUS_OK;
+}
+
+/* In-bounds filter range [*start, *end) of the window starting at origin on an axis of size n. */
+static void window_range(int64_t origin, int32_t filter, int32_t n, int32_t* start, int32_t* end) {
+  int64_t s = origin < 0 ? -origin : 0;
+  int64_t e = (int64_t)n - origin;
+  if (e > filter) e = filter;
+  if (s > filter) s = filter;
+  if (e < s) e = s;
+  *start = (int32_t)s;
+  *end = (int32_t)e;
+}
+
+int sr_f32_average_pool2d__ref(const sr_conv_geom* g, const float* input, float* output) {
+  const int32_t c = g->in_c;
+  for (int32_t b = 0; b < g->batches; b++) {
+    const float* in_b = input + (size_t)b * g->in_h * g->in_w * c;
+    for (int32_t oy = 0; oy < g->out_h; oy++) {
+      int32_t fy0, fy1;
+      window_range((int64_t)oy * g->stride_h - g->pad_top, g->filter_h, g->in_h, &fy0, &fy1);
+      const int64_t y0 = (int64_t)oy * g->stride_h - g->pad_top;
+      for (int32_t ox = 0; ox < g->out_w; ox++) {
+        int32_t fx0, fx1;
+        const int64_t x0 = (int64_t)ox * g->stride_w - g->pad_left;
+        window_range(x0, g->filter_w, g->in_w, &fx0, &fx1);
+        const int32_t count = (fy1 - fy0) * (fx1 - fx0);
+        if (count == 0) return 0;
+        float* out = output + (((size_t)b * g->out_h + oy) * g->out_w + ox) * c;
+        for (int32_t ch = 0; ch < c; ch++) {
+          float total = 0.0f;
+          for (int32_t fy = fy0; fy < fy1; fy++)
+            for (int32_t fx = fx0; fx < fx1; fx++)
+              total += in_b[((size_t)(y0 + fy) * g->in_w + (size_t)(x0 + fx)) * c + ch];
+          out[ch] = sr_conv_clamp_f32(total / (float)count, g->act_min, g->act_max);
+        }
+      }
+    }
+  }
+  return 1;
+}
+
+int sr_f32_max_pool2d__ref(const sr_conv_geom* g, const float* input, float* output) {
+  const int32_t c = g->in_c;
+  for (int32_t b = 0; b < g->batches; b++) {
+    const float* in_b = input + (size_t)b * g->in_h * g->in_w * c;
+    for (int32_t oy = 0; oy < g->out_h; oy++) {
+      int32_t fy0, fy1;
+      const int64_t y0 = (int64_t)oy * g->stride_h - g->pad_top;
+      window_range(y0, g->filter_h, g->in_h, &fy0, &fy1);
+      for (int32_t ox = 0; ox < g->out_w; ox++) {
+        int32_t fx0, fx1;
+        const int64_t x0 = (int64_t)ox * g->stride_w - g->pad_left;
+        window_range(x0, g->filter_w, g->in_w, &fx0, &fx1);
+        float* out = output + (((size_t)b * g->out_h + oy) * g->out_w + ox) * c;
+        for (int32_t ch = 0; ch < c; ch++) {
+          /* NaN never wins the comparison, as with LiteRT's std::max from the lowest float. */
+          float m = -FLT_MAX;
+          for (int32_t fy = fy0; fy < fy1; fy++)
+            for (int32_t fx = fx0; fx < fx1; fx++) {
+              const float v = in_b[((size_t)(y0 + fy) * g->in_w + (size_t)(x0 + fx)) * c + ch];
+              if (v > m) m = v;
+            }
+          out[ch] = sr_conv_clamp_f32(m, g->act_min, g->act_max);
+        }
+      }
+    }
+  }
+  return 1;
+}
+
+typedef int (*pool_kernel_fn)(const sr_conv_geom* g, const float* input, float* output);
+
+typedef struct pool_node {
+  sr_conv_geom geom;
+  pool_kernel_fn kernel;
+} pool_node;
+
+static sigrun_status pool_prepare(sr_node* node, pool_kernel_fn f32_kernel) {
+  const sr_pool2d_params* p = node->params;
+  sigrun_status st = sr_node_check_io(node, 1, 1, 1);
+  sr_tensor* input;
+  if (st || (st = sr_node_input(node, 0, &input))) return st;
+  sr_tensor* output = node->outputs[0];
+  if (input->type != SIGRUN_TYPE_FLOAT32)
+    return sr_node_fail(node, SIGRUN_STATUS_UNSUPPORTED, "input (tensor %d) has type %s; supported: float32",
+                        input->index, sigrun_type_name(input->type));
+  if ((st = sr_node_check_type(node, output, "output", input->type))) return st;
+  char shape[128];
+  if (input->rank != 4)
+    return sr_node_fail(node, SIGRUN_STATUS_BAD_MODEL, "input (tensor %d) has shape %s, expected rank 4 (NHWC)",
+                        input->index, sr_shape_str(input->dims, input->rank, shape, sizeof shape));
+  pool_node* d = sr_node_alloc_data(node, sizeof *d);
+  if (!d) return SIGRUN_STATUS_NO_MEMORY;
+  sr_conv_geom* g = &d->geom;
+  g->batches = input->dims[0];
+  g->in_h = input->dims[1];
+  g->in_w = input->dims[2];
+  g->in_c = g->out_c = g->filter_c = input->dims[3];
+  g->filter_h = p->filter_h;
+  g->filter_w = p->filter_w;
+  g->stride_h = p->stride_h;
+  g->stride_w = p->stride_w;
+  g->dilation_h = g->dilation_w = 1;
+  g->groups = g->depth_multiplier = 1;
+  if (!sr_conv_window(p->padding, g->in_h, g->filter_h, g->stride_h, 1, &g->out_h, &g->pad_top) ||
+      !sr_conv_window(p->padding, g->in_w, g->filter_w, g->stride_w, 1, &g->out_w, &g->pad_left))
+    return sr_node_fail(node, SIGRUN_STATUS_BAD_MODEL,
+                        "input %dx%d with filter %dx%d, stride %dx%d and %s padding gives no valid output size",
+                        g->in_h, g->in_w, g->filter_h, g->filter_w, g->stride_h, g->stride_w,
+                        p->padding == SR_PADDING_SAME ? "SAME" : "VALID");
+  sr_conv_activation_range_f32(p->activation, &g->act_min, &g->act_max);
+  d->kernel = f32_kernel;
+  const int32_t dims[4] = {g->batches, g->out_h, g->out_w, g->out_c};
+  return sr_node_resize_output(node, 0, 4, dims);
+}
+
+static sigrun_status average_prepare(sr_node* node) { return pool_prepare(node, sr_f32_average_pool2d__ref); }
+static sigrun_status max_prepare(sr_node* node) { return pool_prepare(node, sr_f32_max_pool2d__ref); }
+
+static sigrun_status pool_eval(sr_node* node) {
+  const pool_node* d = node->data;
+  sr_tensor* output = node->outputs[0];
+  if (sr_tensor_count(output) == 0) return SIGRUN_STATUS_OK;
+  if (!d->kernel(&d->geom, node->inputs[0]->data, output->data))
+    return sr_node_fail(node, SIGRUN_STATUS_RUNTIME, "a pooling window covers no input element");
+  return SIGRUN_STATUS_OK;
+}
+
+const sr_op_kind sr_op_average_pool_2d = {"AVERAGE_POOL_2D", 1, parse_pool2d, average_prepare, pool_eval};
+const sr_op_kind sr_op_max_pool_2d = {"MAX_POOL_2D", 17, parse_pool2d, max_prepare, pool_eval};

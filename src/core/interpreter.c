@@ -1,0 +1,157 @@
+/*
+ * interpreter.c — the mutable state over a model: options, the cache of one runner per signature key (as
+ * LiteRT keeps one SignatureRunner per key), the placeholder runner, and the signature-key rules of
+ * LiteRT's C API. The cache is guarded by a mutex so runners may be fetched from several threads.
+ */
+#include <stdio.h>
+
+#include "runner.h"
+
+void sigrun_interpreter_options_init(sigrun_interpreter_options* options) {
+  if (!options) return;
+  memset(options, 0, sizeof *options);
+  options->num_threads = 1;
+}
+
+/* Every operator must have a kernel; list all that do not, with what to do about each. */
+static sigrun_status check_supported(const sigrun_model* m, sigrun_error* error) {
+  char list[SIGRUN_ERROR_MESSAGE_SIZE];
+  size_t used = 0;
+  int missing = 0, flex = 0, custom = 0;
+  list[0] = '\0';
+  for (int s = 0; s < m->n_subgraphs; s++) {
+    const sr_subgraph* sg = &m->subgraphs[s];
+    for (int i = 0; i < sg->n_operators; i++) {
+      const sr_operator* op = &sg->operators[i];
+      if (op->kind) continue;
+      if (op->custom_code && strncmp(op->custom_code, "Flex", 4) == 0) flex++;
+      else if (op->custom_code) custom++;
+      if (missing++ < 6 && used < sizeof list)
+        used += (size_t)snprintf(list + used, sizeof list - used, "%s%s (%s %d) at subgraph %d operator %d",
+                                 missing > 1 ? "; " : "", op->name, op->custom_code ? "custom" : "builtin code",
+                                 op->custom_code ? 32 : op->builtin_code, s, i);
+    }
+  }
+  if (!missing) return SIGRUN_STATUS_OK;
+  const char* advice = flex ? ". Flex ops are TensorFlow (Select TF ops) kernels, which sigrun does not embed: "
+                              "convert with target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS]"
+                       : custom ? ". Custom ops must be registered by the application"
+                                : ". sigrun has no kernel for these builtin operators yet";
+  return sr_fail(error, SIGRUN_STATUS_UNSUPPORTED, "the model uses %d unsupported operator%s: %s%s%s", missing,
+                 missing == 1 ? "" : "s", list, missing > 6 ? "; ..." : "", advice);
+}
+
+sigrun_status sigrun_interpreter_create(const sigrun_model* model, const sigrun_interpreter_options* options,
+                                        sigrun_interpreter** out_interpreter, sigrun_error* error) {
+  if (!model || !out_interpreter) return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "sigrun_interpreter_create: NULL argument");
+  *out_interpreter = NULL;
+  sigrun_status st = check_supported(model, error);
+  if (st) return st;
+  sigrun_interpreter* in = sr_calloc(1, sizeof *in);
+  if (!in) return sr_fail(error, SIGRUN_STATUS_NO_MEMORY, "out of memory");
+  in->model = model;
+  if (options) in->options = *options;
+  else sigrun_interpreter_options_init(&in->options);
+  if (in->options.num_threads < 1) in->options.num_threads = 1;
+  in->cached = sr_calloc((size_t)model->n_signatures + 1, sizeof(sigrun_runner*));
+  if (!in->cached || pthread_mutex_init(&in->lock, NULL) != 0) {
+    sr_free(in->cached);
+    sr_free(in);
+    return sr_fail(error, SIGRUN_STATUS_NO_MEMORY, "out of memory");
+  }
+  *out_interpreter = in;
+  return sr_ok(error);
+}
+
+void sigrun_interpreter_destroy(sigrun_interpreter* interpreter) {
+  if (!interpreter) return;
+  for (int i = 0; i < interpreter->model->n_signatures; i++) sr_runner_free(interpreter->cached[i]);
+  sr_runner_free(interpreter->placeholder);
+  sr_free(interpreter->cached);
+  pthread_mutex_destroy(&interpreter->lock);
+  sr_free(interpreter);
+}
+
+const sigrun_model* sigrun_interpreter_model(const sigrun_interpreter* interpreter) {
+  return interpreter ? interpreter->model : NULL;
+}
+
+/* Resolves a key to a signature index, or -1 for the placeholder, following LiteRT's C API. */
+static sigrun_status resolve_key(const sigrun_model* m, const char* key, int* out, sigrun_error* error) {
+  if (!key) {
+    if (m->n_signatures == 0) {
+      *out = -1;
+      return SIGRUN_STATUS_OK;
+    }
+    for (int i = 0; i < m->n_signatures; i++)
+      if (m->signatures[i].subgraph == 0) {
+        *out = i;
+        return SIGRUN_STATUS_OK;
+      }
+    return sr_fail(error, SIGRUN_STATUS_NOT_FOUND,
+                   "no signature key given, and none of the model's %d signatures points to the primary subgraph",
+                   m->n_signatures);
+  }
+  for (int i = 0; i < m->n_signatures; i++)
+    if (strcmp(m->signatures[i].key, key) == 0) {
+      *out = i;
+      return SIGRUN_STATUS_OK;
+    }
+  char list[384];
+  size_t used = 0;
+  list[0] = '\0';
+  for (int i = 0; i < m->n_signatures && used < sizeof list; i++)
+    used += (size_t)snprintf(list + used, sizeof list - used, i ? ", '%s'" : "'%s'", m->signatures[i].key);
+  if (m->n_signatures == 0)
+    return sr_fail(error, SIGRUN_STATUS_NOT_FOUND,
+                   "signature '%s' not found: the model has no signatures (pass a NULL key for its placeholder runner)", key);
+  return sr_fail(error, SIGRUN_STATUS_NOT_FOUND, "signature '%s' not found; the model's signatures are: %s", key, list);
+}
+
+static sigrun_status cached_runner(sigrun_interpreter* in, int sig, sigrun_runner** out, sigrun_error* error) {
+  sigrun_runner** slot = sig >= 0 ? &in->cached[sig] : &in->placeholder;
+  sigrun_status st = SIGRUN_STATUS_OK;
+  pthread_mutex_lock(&in->lock);
+  if (!*slot) {
+    st = sr_runner_new(in, sig, slot, error);
+    if (st == SIGRUN_STATUS_OK) (*slot)->impl.owned_by_interpreter = 1;
+  }
+  *out = *slot;
+  pthread_mutex_unlock(&in->lock);
+  return st ? st : sr_ok(error);
+}
+
+sigrun_status sigrun_interpreter_get_runner(sigrun_interpreter* interpreter, const char* signature_key,
+                                            sigrun_runner** out_runner, sigrun_error* error) {
+  if (!interpreter || !out_runner) return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "sigrun_interpreter_get_runner: NULL argument");
+  *out_runner = NULL;
+  int sig;
+  sigrun_status st = resolve_key(interpreter->model, signature_key, &sig, error);
+  if (st) return st;
+  return cached_runner(interpreter, sig, out_runner, error);
+}
+
+sigrun_status sigrun_interpreter_get_primary_runner(sigrun_interpreter* interpreter, sigrun_runner** out_runner,
+                                                    sigrun_error* error) {
+  if (!interpreter || !out_runner) return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "sigrun_interpreter_get_primary_runner: NULL argument");
+  const sigrun_model* m = interpreter->model;
+  int sig = -1;
+  for (int i = 0; i < m->n_signatures && sig < 0; i++)
+    if (m->signatures[i].subgraph == 0) sig = i;
+  return cached_runner(interpreter, sig, out_runner, error);
+}
+
+sigrun_status sigrun_runner_create(sigrun_interpreter* interpreter, const char* signature_key, sigrun_runner** out_runner,
+                                   sigrun_error* error) {
+  if (!interpreter || !out_runner) return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "sigrun_runner_create: NULL argument");
+  *out_runner = NULL;
+  int sig;
+  sigrun_status st = resolve_key(interpreter->model, signature_key, &sig, error);
+  if (st) return st;
+  return sr_runner_new(interpreter, sig, out_runner, error);
+}
+
+void sigrun_runner_destroy(sigrun_runner* runner) {
+  if (!runner || runner->impl.owned_by_interpreter) return;
+  sr_runner_free(runner);
+}

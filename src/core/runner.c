@@ -1,0 +1,527 @@
+/*
+ * runner.c — one signature's execution: tensors, nodes, allocation (prepare + arena plan) and invoke.
+ * Invariants: after allocate, every non-constant tensor a node touches has memory (arena, persistent or
+ * dynamic); invoke allocates nothing unless a node is deferred (its input shapes depend on data); an
+ * arena tensor never changes shape while READY.
+ */
+#include "runner.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+static sigrun_status oom(sigrun_error* e) { return sr_fail(e, SIGRUN_STATUS_NO_MEMORY, "out of memory"); }
+
+static void set_def_shape(sr_tensor* t) {
+  t->rank = t->def->rank;
+  memcpy(t->dims, t->def->dims, sizeof t->dims);
+}
+
+static size_t tensor_bytes(const sr_tensor* t) {
+  size_t count;
+  if (!sr_shape_count(t->dims, t->rank, &count)) return 0;
+  return count * sigrun_type_size(t->type);
+}
+
+/* ---- construction ---- */
+
+static int compare_io(const void* a, const void* b) {
+  return strcmp(((const sr_io_name*)a)->name, ((const sr_io_name*)b)->name);
+}
+
+/* LiteRT's placeholder signature: subgraph 0's own inputs/outputs named after their tensors. */
+static sigrun_status placeholder_names(sr_runner* r, const int32_t* idx, int n, const char* prefix,
+                                       const sr_io_name** out) {
+  sr_io_name* names = sr_pool_array(&r->pool, (size_t)n + 1, sizeof(sr_io_name));
+  if (!names) return SIGRUN_STATUS_NO_MEMORY;
+  for (int i = 0; i < n; i++) {
+    const char* name = r->subgraph->tensors[idx[i]].name;
+    if (!name[0]) {
+      char buf[32];
+      snprintf(buf, sizeof buf, "%s%d", prefix, i);
+      name = sr_pool_strdup(&r->pool, buf);
+      if (!name) return SIGRUN_STATUS_NO_MEMORY;
+    }
+    names[i].name = name;
+    names[i].tensor = idx[i];
+  }
+  qsort(names, (size_t)n, sizeof *names, compare_io);
+  *out = names;
+  return SIGRUN_STATUS_OK;
+}
+
+static sigrun_status build_nodes(sr_runner* r) {
+  const sr_subgraph* sg = r->subgraph;
+  size_t slots = 0;
+  for (int i = 0; i < sg->n_operators; i++) slots += (size_t)sg->operators[i].n_inputs + (size_t)sg->operators[i].n_outputs;
+  r->n_nodes = sg->n_operators;
+  r->nodes = sr_pool_array(&r->pool, (size_t)r->n_nodes + 1, sizeof(sr_node));
+  r->node_io = sr_pool_array(&r->pool, slots + 1, sizeof(sr_tensor*));
+  r->deferred_scratch = sr_pool_array(&r->pool, (size_t)r->n_nodes + 1, sizeof(void*));
+  r->deferred_scratch_size = sr_pool_array(&r->pool, (size_t)r->n_nodes + 1, sizeof(size_t));
+  if (!r->nodes || !r->node_io || !r->deferred_scratch || !r->deferred_scratch_size) return SIGRUN_STATUS_NO_MEMORY;
+  sr_tensor** slot = r->node_io;
+  for (int i = 0; i < r->n_nodes; i++) {
+    const sr_operator* op = &sg->operators[i];
+    sr_node* n = &r->nodes[i];
+    n->op = op;
+    n->params = op->params;
+    n->runner = r;
+    n->subgraph = r->subgraph_index;
+    n->reference_only = r->interpreter->options.reference_kernels_only;
+    n->n_inputs = op->n_inputs;
+    n->inputs = slot;
+    for (int k = 0; k < op->n_inputs; k++) *slot++ = op->inputs[k] < 0 ? NULL : &r->tensors[op->inputs[k]];
+    n->n_outputs = op->n_outputs;
+    n->outputs = slot;
+    for (int k = 0; k < op->n_outputs; k++) *slot++ = &r->tensors[op->outputs[k]];
+  }
+  return SIGRUN_STATUS_OK;
+}
+
+static sigrun_status build_runner(sr_runner* r, int sig_index) {
+  const sigrun_model* m = r->model;
+  if (sig_index >= 0) {
+    const sr_signature* sig = &m->signatures[sig_index];
+    r->key = sig->key;
+    r->subgraph_index = sig->subgraph;
+    r->n_inputs = sig->n_inputs;
+    r->inputs = sig->inputs;
+    r->n_outputs = sig->n_outputs;
+    r->outputs = sig->outputs;
+  } else {
+    r->key = SR_PLACEHOLDER_KEY;
+    r->subgraph_index = 0;
+  }
+  r->subgraph = &m->subgraphs[r->subgraph_index];
+  const sr_subgraph* sg = r->subgraph;
+  if (sig_index < 0) {
+    r->n_inputs = sg->n_inputs;
+    r->n_outputs = sg->n_outputs;
+    if (placeholder_names(r, sg->inputs, sg->n_inputs, "input", &r->inputs) ||
+        placeholder_names(r, sg->outputs, sg->n_outputs, "output", &r->outputs))
+      return SIGRUN_STATUS_NO_MEMORY;
+  }
+  r->n_tensors = sg->n_tensors;
+  size_t items = (size_t)sg->n_tensors + (size_t)sg->n_operators + 1;
+  r->tensors = sr_pool_array(&r->pool, (size_t)sg->n_tensors + 1, sizeof(sr_tensor));
+  r->plan = sr_pool_array(&r->pool, items, sizeof(sr_plan_item));
+  r->plan_order = sr_pool_array(&r->pool, items, sizeof(int));
+  r->first_use = sr_pool_array(&r->pool, (size_t)sg->n_tensors + 1, sizeof(int));
+  r->last_use = sr_pool_array(&r->pool, (size_t)sg->n_tensors + 1, sizeof(int));
+  if (!r->tensors || !r->plan || !r->plan_order || !r->first_use || !r->last_use) return SIGRUN_STATUS_NO_MEMORY;
+  for (int i = 0; i < sg->n_tensors; i++) {
+    sr_tensor* t = &r->tensors[i];
+    t->def = &sg->tensors[i];
+    t->index = i;
+    t->type = t->def->type;
+    set_def_shape(t);
+    t->bytes = tensor_bytes(t);
+  }
+  return build_nodes(r);
+}
+
+sigrun_status sr_runner_new(sigrun_interpreter* interp, int sig_index, sigrun_runner** out, sigrun_error* error) {
+  sigrun_runner* runner = sr_calloc(1, sizeof *runner);
+  if (!runner) return oom(error);
+  sr_runner* r = &runner->impl;
+  sr_pool_init(&r->pool);
+  r->interpreter = interp;
+  r->model = interp->model;
+  if (build_runner(r, sig_index) != SIGRUN_STATUS_OK) {
+    sr_runner_free(runner);
+    return oom(error);
+  }
+  *out = runner;
+  return sr_ok(error);
+}
+
+static void release_memory(sr_runner* r) {
+  for (int i = 0; i < r->n_tensors; i++) {
+    sr_tensor* t = &r->tensors[i];
+    if (t->alloc == SR_ALLOC_DYNAMIC || t->alloc == SR_ALLOC_PERSISTENT) sr_aligned_free(t->data);
+  }
+  for (int i = 0; i < r->n_nodes; i++) {
+    sr_free(r->nodes[i].data);
+    sr_aligned_free(r->deferred_scratch[i]);
+  }
+  sr_aligned_free(r->arena);
+}
+
+void sr_runner_free(sigrun_runner* runner) {
+  if (!runner) return;
+  sr_runner* r = &runner->impl;
+  if (r->tensors && r->nodes) release_memory(r);
+  sr_pool_destroy(&r->pool);
+  sr_free(runner);
+}
+
+/* ---- allocation ---- */
+
+static int is_graph_input(const sr_runner* r, int tensor) {
+  for (int i = 0; i < r->subgraph->n_inputs; i++)
+    if (r->subgraph->inputs[i] == tensor) return 1;
+  return 0;
+}
+
+/* Puts every tensor back to "unallocated" except constants, variables and the inputs' current shapes. */
+static sigrun_status reset_tensors(sr_runner* r, sigrun_error* error) {
+  for (int i = 0; i < r->n_tensors; i++) {
+    sr_tensor* t = &r->tensors[i];
+    if (t->alloc == SR_ALLOC_PERSISTENT) continue;
+    if (t->alloc == SR_ALLOC_DYNAMIC) {
+      sr_aligned_free(t->data);
+      t->capacity = 0;
+    }
+    t->data = NULL;
+    t->alloc = SR_ALLOC_NONE;
+    if (t->def->data && !t->def->is_variable) {
+      set_def_shape(t);
+      t->data = (void*)t->def->data;
+      t->alloc = SR_ALLOC_CONST;
+    } else if (t->def->is_variable) {
+      /* Old-style stateful tensors (e.g. LSTM state) keep their values across invokes. */
+      set_def_shape(t);
+      size_t bytes = tensor_bytes(t);
+      t->data = sr_aligned_alloc(bytes);
+      if (!t->data) return oom(error);
+      if (t->def->data && t->def->data_bytes == bytes) memcpy(t->data, t->def->data, bytes);
+      else memset(t->data, 0, bytes);
+      t->capacity = bytes;
+      t->alloc = SR_ALLOC_PERSISTENT;
+    } else if (!is_graph_input(r, i)) {
+      set_def_shape(t);
+    }
+    t->bytes = tensor_bytes(t);
+  }
+  return SIGRUN_STATUS_OK;
+}
+
+static sigrun_status prepare_nodes(sr_runner* r, sigrun_error* error) {
+  for (int i = 0; i < r->n_nodes; i++) {
+    sr_node* n = &r->nodes[i];
+    n->error = error;
+    n->scratch_bytes = 0;
+    n->scratch = NULL;
+    n->deferred = 0;
+    for (int k = 0; k < n->n_inputs; k++)
+      if (n->inputs[k] && n->inputs[k]->alloc == SR_ALLOC_DYNAMIC) n->deferred = 1;
+    if (n->deferred) {
+      for (int k = 0; k < n->n_outputs; k++)
+        if (n->outputs[k]->alloc == SR_ALLOC_NONE) n->outputs[k]->alloc = SR_ALLOC_DYNAMIC;
+      continue;
+    }
+    sigrun_status st = n->op->kind->prepare(n);
+    if (st != SIGRUN_STATUS_OK) return st;
+  }
+  return SIGRUN_STATUS_OK;
+}
+
+static void compute_lifetimes(sr_runner* r) {
+  const sr_subgraph* sg = r->subgraph;
+  int end = r->n_nodes;
+  for (int i = 0; i < r->n_tensors; i++) {
+    r->first_use[i] = INT_MAX;
+    r->last_use[i] = -1;
+  }
+  /* Inputs live for the whole invoke and are never overwritten, as in LiteRT. */
+  for (int i = 0; i < sg->n_inputs; i++) {
+    r->first_use[sg->inputs[i]] = 0;
+    r->last_use[sg->inputs[i]] = end;
+  }
+  for (int i = 0; i < r->n_nodes; i++) {
+    const sr_operator* op = &sg->operators[i];
+    for (int k = 0; k < op->n_inputs + op->n_outputs; k++) {
+      int t = k < op->n_inputs ? op->inputs[k] : op->outputs[k - op->n_inputs];
+      if (t < 0) continue;
+      if (i < r->first_use[t]) r->first_use[t] = i;
+      if (i > r->last_use[t]) r->last_use[t] = i;
+    }
+  }
+  for (int i = 0; i < sg->n_outputs; i++) {
+    int t = sg->outputs[i];
+    if (r->first_use[t] == INT_MAX) r->first_use[t] = 0;
+    r->last_use[t] = end;
+  }
+}
+
+static sigrun_status plan_arena(sr_runner* r, sigrun_error* error) {
+  compute_lifetimes(r);
+  int n = r->n_tensors + r->n_nodes;
+  for (int i = 0; i < r->n_tensors; i++) {
+    sr_tensor* t = &r->tensors[i];
+    sr_plan_item* it = &r->plan[i];
+    it->size = (t->alloc == SR_ALLOC_NONE && r->first_use[i] != INT_MAX) ? t->bytes : 0;
+    it->first = r->first_use[i];
+    it->last = r->last_use[i];
+  }
+  for (int i = 0; i < r->n_nodes; i++) {
+    sr_plan_item* it = &r->plan[r->n_tensors + i];
+    it->size = r->nodes[i].deferred ? 0 : r->nodes[i].scratch_bytes;
+    it->first = it->last = i;
+  }
+  size_t total;
+  if (!sr_plan_arena(r->plan, n, r->plan_order, &total))
+    return sr_fail(error, SIGRUN_STATUS_NO_MEMORY, "signature '%s': arena size overflows", r->key);
+  size_t limit = r->interpreter->options.max_arena_bytes;
+  if (limit && total > limit)
+    return sr_fail(error, SIGRUN_STATUS_NO_MEMORY, "signature '%s': the arena needs %zu bytes, over the limit of %zu",
+                   r->key, total, limit);
+  if (total > r->arena_capacity || !r->arena) {
+    sr_aligned_free(r->arena);
+    r->arena_capacity = 0;
+    r->arena = sr_aligned_alloc(total);
+    if (!r->arena) return sr_fail(error, SIGRUN_STATUS_NO_MEMORY, "out of memory for a %zu-byte arena", total);
+    r->arena_capacity = total;
+  }
+  r->arena_size = total;
+  for (int i = 0; i < r->n_tensors; i++) {
+    sr_tensor* t = &r->tensors[i];
+    if (t->alloc != SR_ALLOC_NONE || r->first_use[i] == INT_MAX) continue;
+    t->data = r->arena + r->plan[i].offset;
+    t->alloc = SR_ALLOC_ARENA;
+  }
+  return SIGRUN_STATUS_OK;
+}
+
+static sigrun_status check_kernels(sr_runner* r, sigrun_error* error) {
+  for (int i = 0; i < r->n_nodes; i++)
+    if (!r->nodes[i].op->kind)
+      return sr_fail(error, SIGRUN_STATUS_UNSUPPORTED, "subgraph %d, operator %d (%s): no kernel", r->subgraph_index, i,
+                     r->nodes[i].op->name);
+  return SIGRUN_STATUS_OK;
+}
+
+static sigrun_status allocate(sr_runner* r, sigrun_error* error) {
+  if (r->state == SR_RUNNER_READY) return sr_ok(error);
+  sigrun_status st;
+  if ((st = check_kernels(r, error)) || (st = reset_tensors(r, error)) || (st = prepare_nodes(r, error)) ||
+      (st = plan_arena(r, error)))
+    return st;
+  r->state = SR_RUNNER_READY;
+  return sr_ok(error);
+}
+
+/* ---- invoke ---- */
+
+static sigrun_status run_deferred_prepare(sr_runner* r, int i, sigrun_error* error) {
+  sr_node* n = &r->nodes[i];
+  n->scratch_bytes = 0;
+  sigrun_status st = n->op->kind->prepare(n);
+  if (st != SIGRUN_STATUS_OK) return st;
+  if (n->scratch_bytes > r->deferred_scratch_size[i]) {
+    sr_aligned_free(r->deferred_scratch[i]);
+    r->deferred_scratch_size[i] = 0;
+    r->deferred_scratch[i] = sr_aligned_alloc(n->scratch_bytes);
+    if (!r->deferred_scratch[i]) return oom(error);
+    r->deferred_scratch_size[i] = n->scratch_bytes;
+  }
+  n->scratch = r->deferred_scratch[i];
+  return SIGRUN_STATUS_OK;
+}
+
+static sigrun_status invoke(sr_runner* r, sigrun_error* error) {
+  if (r->state != SR_RUNNER_READY)
+    return sr_fail(error, SIGRUN_STATUS_BAD_STATE,
+                   "signature '%s': invoke before allocate (call sigrun_runner_allocate after creating or resizing)",
+                   r->key);
+  for (int i = 0; i < r->n_nodes; i++) {
+    sr_node* n = &r->nodes[i];
+    n->error = error;
+    sigrun_status st;
+    if (n->deferred) {
+      if ((st = run_deferred_prepare(r, i, error))) return st;
+    } else {
+      n->scratch = n->scratch_bytes ? r->arena + r->plan[r->n_tensors + i].offset : NULL;
+    }
+    if ((st = n->op->kind->eval(n))) return st;
+  }
+  return sr_ok(error);
+}
+
+/* ---- public API ---- */
+
+#define RUNNER(runner) (&(runner)->impl)
+
+static void list_names(const sr_io_name* names, int n, char* buf, size_t size) {
+  size_t used = 0;
+  buf[0] = '\0';
+  for (int i = 0; i < n && used < size; i++) used += (size_t)snprintf(buf + used, size - used, i ? ", %s" : "%s", names[i].name);
+  if (n == 0) snprintf(buf, size, "(none)");
+}
+
+static int find_name(const sr_io_name* names, int n, const char* name) {
+  for (int i = 0; i < n; i++)
+    if (strcmp(names[i].name, name) == 0) return i;
+  return -1;
+}
+
+static sigrun_status lookup(sr_runner* r, int output, const char* name, sr_tensor** out, sigrun_error* error) {
+  const sr_io_name* names = output ? r->outputs : r->inputs;
+  int n = output ? r->n_outputs : r->n_inputs;
+  if (!name) return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "signature '%s': NULL %s name", r->key, output ? "output" : "input");
+  int i = find_name(names, n, name);
+  if (i < 0) {
+    char list[384];
+    list_names(names, n, list, sizeof list);
+    return sr_fail(error, SIGRUN_STATUS_NOT_FOUND, "signature '%s' has no %s named '%s'; its %ss are: %s", r->key,
+                   output ? "output" : "input", name, output ? "output" : "input", list);
+  }
+  *out = &r->tensors[names[i].tensor];
+  return SIGRUN_STATUS_OK;
+}
+
+const char* sigrun_runner_signature_key(const sigrun_runner* runner) { return runner ? runner->impl.key : NULL; }
+int sigrun_runner_subgraph_index(const sigrun_runner* runner) { return runner ? runner->impl.subgraph_index : -1; }
+int sigrun_runner_input_count(const sigrun_runner* runner) { return runner ? runner->impl.n_inputs : 0; }
+int sigrun_runner_output_count(const sigrun_runner* runner) { return runner ? runner->impl.n_outputs : 0; }
+
+const char* sigrun_runner_input_name(const sigrun_runner* runner, int index) {
+  if (!runner || index < 0 || index >= runner->impl.n_inputs) return NULL;
+  return runner->impl.inputs[index].name;
+}
+
+const char* sigrun_runner_output_name(const sigrun_runner* runner, int index) {
+  if (!runner || index < 0 || index >= runner->impl.n_outputs) return NULL;
+  return runner->impl.outputs[index].name;
+}
+
+sigrun_status sigrun_runner_input(sigrun_runner* runner, const char* name, sigrun_tensor** out_tensor, sigrun_error* error) {
+  if (!runner || !out_tensor) return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "sigrun_runner_input: NULL argument");
+  sigrun_status st = lookup(RUNNER(runner), 0, name, out_tensor, error);
+  return st ? st : sr_ok(error);
+}
+
+sigrun_status sigrun_runner_output(sigrun_runner* runner, const char* name, const sigrun_tensor** out_tensor,
+                                   sigrun_error* error) {
+  if (!runner || !out_tensor) return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "sigrun_runner_output: NULL argument");
+  sr_tensor* t;
+  sigrun_status st = lookup(RUNNER(runner), 1, name, &t, error);
+  if (st) return st;
+  *out_tensor = t;
+  return sr_ok(error);
+}
+
+sigrun_tensor* sigrun_runner_input_at(sigrun_runner* runner, int index) {
+  if (!runner || index < 0 || index >= runner->impl.n_inputs) return NULL;
+  return &runner->impl.tensors[runner->impl.inputs[index].tensor];
+}
+
+const sigrun_tensor* sigrun_runner_output_at(sigrun_runner* runner, int index) {
+  if (!runner || index < 0 || index >= runner->impl.n_outputs) return NULL;
+  return &runner->impl.tensors[runner->impl.outputs[index].tensor];
+}
+
+int sigrun_runner_subgraph_input_count(const sigrun_runner* runner) { return runner ? runner->impl.subgraph->n_inputs : 0; }
+int sigrun_runner_subgraph_output_count(const sigrun_runner* runner) { return runner ? runner->impl.subgraph->n_outputs : 0; }
+
+sigrun_tensor* sigrun_runner_subgraph_input(sigrun_runner* runner, int index) {
+  if (!runner || index < 0 || index >= runner->impl.subgraph->n_inputs) return NULL;
+  return &runner->impl.tensors[runner->impl.subgraph->inputs[index]];
+}
+
+const sigrun_tensor* sigrun_runner_subgraph_output(sigrun_runner* runner, int index) {
+  if (!runner || index < 0 || index >= runner->impl.subgraph->n_outputs) return NULL;
+  return &runner->impl.tensors[runner->impl.subgraph->outputs[index]];
+}
+
+int sigrun_runner_tensor_count(const sigrun_runner* runner) { return runner ? runner->impl.n_tensors : 0; }
+
+sigrun_tensor* sigrun_runner_tensor(sigrun_runner* runner, int tensor_index) {
+  if (!runner || tensor_index < 0 || tensor_index >= runner->impl.n_tensors) return NULL;
+  return &runner->impl.tensors[tensor_index];
+}
+
+static sigrun_status resize(sigrun_runner* runner, const char* name, const int32_t* dims, int rank, int strict,
+                            sigrun_error* error) {
+  if (!runner || (!dims && rank > 0)) return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "resize: NULL argument");
+  sr_runner* r = RUNNER(runner);
+  sr_tensor* t;
+  sigrun_status st = lookup(r, 0, name, &t, error);
+  if (st) return st;
+  char shape[128], old[128];
+  if (rank < 0 || rank > SR_MAX_RANK)
+    return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "input '%s': rank %d is outside 0..%d", name, rank, SR_MAX_RANK);
+  size_t count;
+  if (!sr_shape_count(dims, rank, &count))
+    return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "input '%s': shape %s has a negative dimension or is too large", name,
+                   sr_shape_str(dims, rank, shape, sizeof shape));
+  if (strict) {
+    if (rank != t->rank)
+      return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "input '%s': strict resize cannot change rank %d to %d", name,
+                     t->rank, rank);
+    for (int i = 0; i < rank; i++)
+      if (t->def->signature[i] != -1 && dims[i] != t->dims[i])
+        return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT,
+                       "input '%s': strict resize may only change dimensions that are -1 in the shape signature %s; "
+                       "dimension %d is %d, requested %d",
+                       name, sr_shape_str(t->def->signature, t->def->rank, old, sizeof old), i, t->dims[i], dims[i]);
+  }
+  if (rank == t->rank && (rank == 0 || memcmp(dims, t->dims, sizeof(int32_t) * (size_t)rank) == 0)) return sr_ok(error);
+  t->rank = rank;
+  if (rank) memcpy(t->dims, dims, sizeof(int32_t) * (size_t)rank);
+  t->bytes = tensor_bytes(t);
+  r->state = SR_RUNNER_NEEDS_ALLOCATION;
+  return sr_ok(error);
+}
+
+sigrun_status sigrun_runner_resize_input(sigrun_runner* runner, const char* name, const int32_t* dims, int rank,
+                                         sigrun_error* error) {
+  return resize(runner, name, dims, rank, 0, error);
+}
+
+sigrun_status sigrun_runner_resize_input_strict(sigrun_runner* runner, const char* name, const int32_t* dims, int rank,
+                                                sigrun_error* error) {
+  return resize(runner, name, dims, rank, 1, error);
+}
+
+sigrun_status sigrun_runner_allocate(sigrun_runner* runner, sigrun_error* error) {
+  if (!runner) return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "sigrun_runner_allocate: NULL runner");
+  sr_runner* r = RUNNER(runner);
+  sigrun_status st = allocate(r, error);
+  if (st) {
+    r->state = SR_RUNNER_NEEDS_ALLOCATION;
+    sr_error_prefix(error, "allocating signature '%s'", r->key);
+  }
+  return st;
+}
+
+sigrun_status sigrun_runner_set_input(sigrun_runner* runner, const char* name, const void* data, size_t size,
+                                      sigrun_error* error) {
+  if (!runner || (!data && size)) return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "sigrun_runner_set_input: NULL argument");
+  sr_runner* r = RUNNER(runner);
+  sr_tensor* t;
+  sigrun_status st = lookup(r, 0, name, &t, error);
+  if (st) return st;
+  if (r->state != SR_RUNNER_READY)
+    return sr_fail(error, SIGRUN_STATUS_BAD_STATE, "input '%s': set before allocate (call sigrun_runner_allocate first)", name);
+  if (t->alloc == SR_ALLOC_CONST)
+    return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "input '%s' is a constant tensor of the model and cannot be set", name);
+  if (size != t->bytes) {
+    char shape[128];
+    return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "input '%s': got %zu bytes, shape %s %s needs %zu", name, size,
+                   sr_shape_str(t->dims, t->rank, shape, sizeof shape), sigrun_type_name(t->type), t->bytes);
+  }
+  if (size) memcpy(t->data, data, size);
+  return sr_ok(error);
+}
+
+sigrun_status sigrun_runner_invoke(sigrun_runner* runner, sigrun_error* error) {
+  if (!runner) return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "sigrun_runner_invoke: NULL runner");
+  return invoke(RUNNER(runner), error);
+}
+
+sigrun_status sigrun_runner_get_output(sigrun_runner* runner, const char* name, void* data, size_t size,
+                                       sigrun_error* error) {
+  if (!runner || (!data && size)) return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "sigrun_runner_get_output: NULL argument");
+  sr_tensor* t;
+  sigrun_status st = lookup(RUNNER(runner), 1, name, &t, error);
+  if (st) return st;
+  if (!t->data && t->bytes)
+    return sr_fail(error, SIGRUN_STATUS_BAD_STATE, "output '%s' has no data yet (allocate and invoke first)", name);
+  if (size < t->bytes)
+    return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "output '%s' holds %zu bytes; the destination has %zu", name,
+                   t->bytes, size);
+  if (t->bytes) memcpy(data, t->data, t->bytes);
+  return sr_ok(error);
+}

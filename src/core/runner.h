@@ -1,0 +1,71 @@
+/*
+ * runner.h — internal layout of runners and interpreters.
+ * A runner executes one subgraph: it owns its tensors, nodes, arena and per-node data; it shares the model
+ * (weights, parsed options) read-only. State machine: NEEDS_ALLOCATION --allocate--> READY --invoke--> READY;
+ * any shape change (resize) returns it to NEEDS_ALLOCATION.
+ */
+#ifndef SR_RUNNER_H
+#define SR_RUNNER_H
+
+#include <pthread.h>
+
+#include "../ops/op.h"
+#include "plan.h"
+
+#define SR_PLACEHOLDER_KEY "<placeholder signature>"
+
+typedef enum sr_runner_state {
+  SR_RUNNER_NEEDS_ALLOCATION = 0,
+  SR_RUNNER_READY,
+} sr_runner_state;
+
+struct sr_runner {
+  sigrun_interpreter* interpreter;
+  const sigrun_model* model;
+  const sr_subgraph* subgraph;
+  int subgraph_index;
+  const char* key;
+  int owned_by_interpreter;
+  sr_pool pool; /* names, tables: lives as long as the runner */
+
+  int n_inputs;
+  const sr_io_name* inputs; /* sorted by name */
+  int n_outputs;
+  const sr_io_name* outputs;
+
+  int n_tensors;
+  sr_tensor* tensors;
+  int n_nodes;
+  sr_node* nodes;
+  sr_tensor** node_io; /* backing store of every node's inputs/outputs pointer arrays */
+
+  sr_runner_state state;
+  uint8_t* arena;
+  size_t arena_capacity;
+  size_t arena_size;
+  sr_plan_item* plan;    /* n_tensors + n_nodes items: tensors, then node scratch */
+  int* plan_order;
+  int* first_use;        /* scratch for lifetime analysis, n_tensors each */
+  int* last_use;
+  void** deferred_scratch; /* heap scratch for deferred nodes, per node */
+  size_t* deferred_scratch_size;
+};
+
+struct sigrun_runner {
+  struct sr_runner impl;
+};
+
+struct sigrun_interpreter {
+  const sigrun_model* model;
+  sigrun_interpreter_options options;
+  pthread_mutex_t lock;     /* guards the runner cache */
+  sigrun_runner** cached;   /* one per signature, created on demand */
+  sigrun_runner* placeholder;
+  sigrun_runner* primary;   /* borrowed: a cached runner or the placeholder */
+};
+
+/* Creates a runner for signature `sig_index` (or -1 for the placeholder over subgraph 0). */
+sigrun_status sr_runner_new(sigrun_interpreter* interp, int sig_index, sigrun_runner** out, sigrun_error* error);
+void sr_runner_free(sigrun_runner* runner);
+
+#endif

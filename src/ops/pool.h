@@ -1,0 +1,23 @@
+/*
+ * pool.h — parameters and reference kernels of AVERAGE_POOL_2D and MAX_POOL_2D (NHWC). The window
+ * geometry is sr_conv_geom from conv.h (filter_c, groups, dilation unused; dilation is 1).
+ */
+#ifndef SR_OPS_POOL_H
+#define SR_OPS_POOL_H
+
+#include "conv.h"
+
+typedef struct sr_pool2d_params {
+  int padding;
+  int stride_w, stride_h;
+  int filter_w, filter_h;
+  int activation;
+} sr_pool2d_params;
+
+/* Average over the in-bounds part of each window (padding is not counted). Returns 0 if some window holds
+ * no input element, which LiteRT reports as an error. */
+int sr_f32_average_pool2d__ref(const sr_conv_geom* g, const float* input, float* output);
+/* Maximum over the in-bounds part of each window, starting from the lowest finite float. */
+int sr_f32_max_pool2d__ref(const sr_conv_geom* g, const float* input, float* output);
+
+#endif /* SR_OPS_POOL_H */
