@@ -1,0 +1,175 @@
+"""Writes tests/data/broken/*.tflite: one malformed structure per file, for tests/unit/test_verifier.c.
+
+Each case starts from the same small valid model (two float32 inputs, ADD with a constant, one signature
+`serving_default`) built with the official schema bindings that ship with ai_edge_litert, changes one thing,
+and records the fragment sigrun's error message must contain in tests/data/broken/EXPECTED.txt.
+Regenerate with:  .venv/bin/python tests/data/make_broken_models.py
+"""
+import copy
+import os
+
+import flatbuffers
+from ai_edge_litert import schema_py_generated as s
+
+HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "broken")
+
+
+def tensor(name, shape, buffer=0, ttype=s.TensorType.FLOAT32):
+    t = s.TensorT()
+    t.name, t.shape, t.type, t.buffer = name, shape, ttype, buffer
+    return t
+
+
+def tensor_map(name, index):
+    m = s.TensorMapT()
+    m.name, m.tensorIndex = name, index
+    return m
+
+
+def valid_model():
+    m = s.ModelT()
+    m.version = 3
+    code = s.OperatorCodeT()
+    code.builtinCode = code.deprecatedBuiltinCode = s.BuiltinOperator.ADD
+    code.version = 1
+    m.operatorCodes = [code]
+    empty, weights = s.BufferT(), s.BufferT()
+    weights.data = list(bytes(24))  # six float32 zeros for a [2,3] constant
+    m.buffers = [s.BufferT(), empty, weights]
+    sg = s.SubGraphT()
+    sg.name = "main"
+    sg.tensors = [tensor("x", [2, 3], 1), tensor("c", [2, 3], 2), tensor("y", [2, 3], 0)]
+    sg.inputs, sg.outputs = [0], [2]
+    op = s.OperatorT()
+    op.opcodeIndex, op.inputs, op.outputs = 0, [0, 1], [2]
+    op.builtinOptionsType = s.BuiltinOptions.AddOptions
+    op.builtinOptions = s.AddOptionsT()
+    sg.operators = [op]
+    m.subgraphs = [sg]
+    sig = s.SignatureDefT()
+    sig.signatureKey, sig.subgraphIndex = "serving_default", 0
+    sig.inputs, sig.outputs = [tensor_map("x", 0)], [tensor_map("y", 2)]
+    m.signatureDefs = [sig]
+    m.description = "sigrun verifier test"
+    return m
+
+
+def pack(m):
+    b = flatbuffers.Builder(1024)
+    b.Finish(m.Pack(b), file_identifier=b"TFL3")
+    return bytes(b.Output())
+
+
+def case(name):
+    m = valid_model()
+    return m, m.subgraphs[0]
+
+
+def main():
+    os.makedirs(HERE, exist_ok=True)
+    cases = []  # (file name, bytes, expected fragment)
+
+    def add(name, model_or_bytes, expected):
+        data = model_or_bytes if isinstance(model_or_bytes, bytes) else pack(model_or_bytes)
+        cases.append((name, data, expected))
+
+    add("valid", valid_model(), "")
+    good = pack(valid_model())
+    add("bad_identifier", good[:4] + b"XXXX" + good[8:], "model identifier is 'XXXX', expected 'TFL3'")
+    add("tiny_file", good[:6], "too short")
+    add("root_out_of_bounds", b"\xff\xff\x00\x00TFL3" + good[8:], "model root table")
+    add("truncated", good[: len(good) // 2], "")  # any clean error; checked for no crash
+
+    m, sg = case("version")
+    m.version = 2
+    add("version_2", m, "schema version is 2")
+    m, sg = case("buffer_index")
+    sg.tensors[1].buffer = 7
+    add("buffer_index_out_of_range", m, "subgraph 0, tensor 1: buffer 7 is out of range (the model has 3 buffers)")
+    m, sg = case("buffer_size")
+    m.buffers[2].data = list(bytes(12))
+    add("buffer_too_small", m, "subgraph 0, tensor 1: buffer 2 holds 12 bytes, shape [2,3] float32 needs 24")
+    m, sg = case("opcode")
+    sg.operators[0].opcodeIndex = 3
+    add("opcode_index_out_of_range", m, "subgraph 0, operator 0: opcode_index 3 is out of range (1 operator codes)")
+    m, sg = case("op_input")
+    sg.operators[0].inputs = [0, 9]
+    add("operator_input_out_of_range", m, "subgraph 0, operator 0: input 1 is tensor 9, but the subgraph has 3 tensors")
+    m, sg = case("op_output")
+    sg.operators[0].outputs = [-1]
+    add("operator_output_negative", m, "subgraph 0, operator 0: output 0 is tensor -1")
+    m, sg = case("sg_input")
+    sg.inputs = [5]
+    add("subgraph_input_out_of_range", m, "subgraph 0: input 0 is tensor 5, but the subgraph has 3 tensors")
+    m, sg = case("sig_subgraph")
+    m.signatureDefs[0].subgraphIndex = 4
+    add("signature_subgraph_out_of_range", m, "signature 0 ('serving_default'): subgraph_index 4 is out of range (1 subgraphs)")
+    m, sg = case("sig_tensor")
+    m.signatureDefs[0].inputs[0].tensorIndex = 40
+    add("signature_tensor_out_of_range", m, "input 'x' is tensor 40, but subgraph has 3 tensors")
+    m, sg = case("dup_key")
+    m.signatureDefs.append(copy.deepcopy(m.signatureDefs[0]))
+    add("duplicate_signature_key", m, "signature key 'serving_default' appears twice")
+    m, sg = case("dup_name")
+    m.signatureDefs[0].inputs.append(tensor_map("x", 1))
+    add("duplicate_input_name", m, "input name 'x' appears twice")
+    m, sg = case("no_key")
+    m.signatureDefs[0].signatureKey = None
+    add("missing_signature_key", m, "signature 0: missing signature_key")
+    m, sg = case("negative_dim")
+    sg.tensors[0].shape = [2, -3]
+    add("negative_dimension", m, "subgraph 0, tensor 0: shape dimension 1 is negative (-3)")
+    m, sg = case("overflow")
+    sg.tensors[0].shape = [2147483647, 2147483647, 2147483647]
+    add("shape_overflow", m, "subgraph 0, tensor 0: shape element count overflows")
+    m, sg = case("sig_rank")
+    sg.tensors[0].shapeSignature = [-1]
+    add("shape_signature_rank", m, "shape_signature has rank 1 but shape has rank 2")
+    m, sg = case("rank9")
+    sg.tensors[0].shape = [1] * 9
+    add("rank_too_high", m, "shape has rank 9; sigrun supports ranks up to 8")
+    m, sg = case("quant_count")
+    q = s.QuantizationParametersT()
+    q.scale, q.zeroPoint, q.quantizedDimension = [0.5, 0.25, 0.125], [0, 0, 0], 0
+    sg.tensors[1].quantization = q
+    add("per_channel_count", m, "3 per-channel scales, but dimension 0 has size 2")
+    m, sg = case("quant_dim")
+    q = s.QuantizationParametersT()
+    q.scale, q.zeroPoint, q.quantizedDimension = [0.5, 0.25], [0, 0], 5
+    sg.tensors[1].quantization = q
+    add("quantized_dimension_out_of_range", m, "quantized_dimension 5 is outside rank 2")
+    m, sg = case("zp_count")
+    q = s.QuantizationParametersT()
+    q.scale, q.zeroPoint = [0.5], [0, 1]
+    sg.tensors[1].quantization = q
+    add("zero_point_count", m, "quantization has 1 scales but 2 zero points")
+    m, sg = case("write_const")
+    sg.operators[0].outputs = [1]
+    add("output_is_constant", m, "subgraph 0, operator 0 (ADD): output 0 is tensor 1, which holds constant data")
+    m, sg = case("no_subgraphs")
+    m.subgraphs = []
+    m.signatureDefs = []
+    add("no_subgraphs", m, "the model has no subgraphs")
+    m, sg = case("type")
+    sg.tensors[2].type = 99
+    add("unknown_type", m, "subgraph 0, tensor 2: unknown tensor type 99")
+    m, sg = case("offset")
+    m.buffers[2].data = None
+    m.buffers[2].offset, m.buffers[2].size = 1 << 40, 24
+    add("buffer_offset_outside_file", m, "buffer 2: offset 1099511627776 + size 24 lies outside")
+    m, sg = case("options_type")
+    sg.operators[0].builtinOptionsType = s.BuiltinOptions.Conv2DOptions
+    sg.operators[0].builtinOptions = s.Conv2DOptionsT()
+    add("options_union_mismatch", m, "builtin options have union type 1, expected 11")
+
+    with open(os.path.join(HERE, "EXPECTED.txt"), "w") as f:
+        f.write("# file<TAB>fragment the load error must contain (empty: valid, or any clean error for 'truncated')\n")
+        for name, data, expected in cases:
+            with open(os.path.join(HERE, name + ".tflite"), "wb") as out:
+                out.write(data)
+            f.write(f"{name}.tflite\t{expected}\n")
+    print(f"wrote {len(cases)} models to {HERE}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,147 @@
+"""Shared helpers for the oracle tests: build models with the official converter, run them in sigrun and in
+the official LiteRT interpreter, and compare everything a user can observe.
+
+The reference interpreter is ai_edge_litert's, with OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES so its
+builtin reference kernels (not XNNPACK) are the numeric reference. Models come from
+tf.lite.TFLiteConverter (tensorflow-cpu 2.21.0) through a SavedModel, the path of LiteRT's signatures guide.
+Converted models are cached per test run, keyed by the caller's cache_key.
+"""
+import os
+import tempfile
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import numpy as np  # noqa: E402
+
+import sigrun  # noqa: E402
+from ai_edge_litert.interpreter import Interpreter as LiteRTInterpreter  # noqa: E402
+from ai_edge_litert.interpreter import OpResolverType  # noqa: E402
+
+_cache = {}
+
+
+def _tf():
+    import tensorflow as tf  # imported lazily: it takes seconds
+
+    return tf
+
+
+def convert_module(cache_key, signatures, resource_variables=True):
+    """Converts {key: tf.function with input_signature} into .tflite bytes via a SavedModel."""
+    if cache_key in _cache:
+        return _cache[cache_key]
+    tf = _tf()
+    module = tf.Module()
+    for key, fn in signatures.items():
+        setattr(module, key, fn)
+    with tempfile.TemporaryDirectory() as tmp:
+        tf.saved_model.save(module, tmp, signatures={k: getattr(module, k) for k in signatures})
+        converter = tf.lite.TFLiteConverter.from_saved_model(tmp)
+        converter.experimental_enable_resource_variables = resource_variables
+        content = converter.convert()
+    _cache[cache_key] = content
+    return content
+
+
+def convert_saved_model_object(cache_key, obj, signatures):
+    """Converts a trackable object (e.g. a tf.Module holding variables) saved with the given signatures."""
+    if cache_key in _cache:
+        return _cache[cache_key]
+    tf = _tf()
+    with tempfile.TemporaryDirectory() as tmp:
+        tf.saved_model.save(obj, tmp, signatures=signatures)
+        content = tf.lite.TFLiteConverter.from_saved_model(tmp).convert()
+    _cache[cache_key] = content
+    return content
+
+
+def convert_keras(cache_key, model):
+    if cache_key in _cache:
+        return _cache[cache_key]
+    tf = _tf()
+    content = tf.lite.TFLiteConverter.from_keras_model(model).convert()
+    _cache[cache_key] = content
+    return content
+
+
+def litert(content):
+    return LiteRTInterpreter(
+        model_content=content, experimental_op_resolver_type=OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES
+    )
+
+
+def ours(content):
+    return sigrun.Interpreter(model_content=content)
+
+
+def _normalise_details(details):
+    out = {}
+    for key, value in details.items():
+        if isinstance(value, np.ndarray):
+            out[key] = (value.dtype.str, value.tolist())
+        elif isinstance(value, dict):
+            out[key] = _normalise_details(value)
+        else:
+            out[key] = value
+    return out
+
+
+def assert_same_signatures(content):
+    """Signature lists and every runner's input/output details are identical."""
+    ref, got = litert(content), ours(content)
+    assert got.get_signature_list() == ref.get_signature_list()
+    assert list(got.get_signature_list()) == list(ref.get_signature_list())  # same key order
+    for key in ref.get_signature_list():
+        r, g = ref.get_signature_runner(key), got.get_signature_runner(key)
+        for kind in ("get_input_details", "get_output_details"):
+            rd, gd = getattr(r, kind)(), getattr(g, kind)()
+            assert list(gd) == list(rd), f"{key} {kind} order"
+            for name in rd:
+                assert _normalise_details(gd[name]) == _normalise_details(rd[name]), f"{key} {kind} {name}"
+
+
+def random_inputs(content, signature_key=None, seed=0, shapes=None):
+    """Seeded inputs for every signature input, following its dtype and (resizable) shape."""
+    rng = np.random.default_rng(seed)
+    runner = litert(content).get_signature_runner(signature_key)
+    inputs = {}
+    for name, d in runner.get_input_details().items():
+        shape = tuple(shapes[name]) if shapes and name in shapes else tuple(int(x) for x in d["shape"])
+        dtype = d["dtype"]
+        if np.issubdtype(dtype, np.floating):
+            inputs[name] = rng.standard_normal(shape).astype(dtype)
+        elif dtype == np.bool_:
+            inputs[name] = rng.integers(0, 2, shape).astype(np.bool_)
+        else:
+            info = np.iinfo(dtype)
+            lo, hi = max(info.min, -100), min(info.max, 100)
+            inputs[name] = rng.integers(lo, hi, shape, endpoint=True).astype(dtype)
+    return inputs
+
+
+def run_both(content, inputs, signature_key=None):
+    ref = litert(content).get_signature_runner(signature_key)(**inputs)
+    got = ours(content).get_signature_runner(signature_key)(**inputs)
+    return ref, got
+
+
+def assert_outputs_close(ref, got, rtol=1e-5, atol=1e-6, context=""):
+    assert list(got) == list(ref), f"{context}: output names {list(got)} != {list(ref)}"
+    for name in ref:
+        r, g = ref[name], got[name]
+        assert g.dtype == r.dtype, f"{context}: {name} dtype {g.dtype} != {r.dtype}"
+        assert g.shape == r.shape, f"{context}: {name} shape {g.shape} != {r.shape}"
+        if np.issubdtype(r.dtype, np.floating):
+            np.testing.assert_allclose(g, r, rtol=rtol, atol=atol, err_msg=f"{context}: {name}")
+        else:
+            np.testing.assert_array_equal(g, r, err_msg=f"{context}: {name}")
+
+
+def assert_matches_litert(content, inputs=None, signature_key=None, rtol=1e-5, atol=1e-6, seed=0):
+    """Same signatures and details, then the same outputs for `inputs` (seeded random when None)."""
+    assert_same_signatures(content)
+    if inputs is None:
+        inputs = random_inputs(content, signature_key, seed)
+    ref, got = run_both(content, inputs, signature_key)
+    assert_outputs_close(ref, got, rtol, atol, context=f"signature {signature_key!r}")
+    return got
