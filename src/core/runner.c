@@ -461,6 +461,11 @@ static sigrun_status resize(sigrun_runner* runner, const char* name, const int32
   t->rank = rank;
   if (rank) memcpy(t->dims, dims, sizeof(int32_t) * (size_t)rank);
   t->bytes = tensor_bytes(t);
+  /* The old arena slot may be smaller than the new shape: no data until the next allocate. */
+  if (t->alloc == SR_ALLOC_ARENA) {
+    t->data = NULL;
+    t->alloc = SR_ALLOC_NONE;
+  }
   r->state = SR_RUNNER_NEEDS_ALLOCATION;
   return sr_ok(error);
 }

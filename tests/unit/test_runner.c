@@ -74,6 +74,7 @@ static void test_state_machine(void) {
   int32_t two[1] = {2};
   CHECK(sigrun_runner_resize_input(r, "x", two, 1, &e) == SIGRUN_STATUS_OK);
   CHECK(sigrun_runner_invoke(r, &e) == SIGRUN_STATUS_BAD_STATE);
+  CHECK(sigrun_tensor_data_const(sigrun_runner_input_at(r, 0)) == NULL); /* old slot no longer describes it */
   int32_t bad[1] = {-4};
   CHECK(sigrun_runner_resize_input(r, "x", bad, 1, &e) == SIGRUN_STATUS_BAD_ARGUMENT);
   int32_t rank2[2] = {1, 2};
