@@ -358,6 +358,12 @@ static sigrun_status check_writable(loader* L, const sr_subgraph* sg, int subgra
   for (int i = 0; i < sg->n_operators; i++) {
     const sr_operator* op = &sg->operators[i];
     for (int k = 0; k < op->n_outputs; k++) {
+      /* Kernels read inputs while writing outputs; the same tensor on both sides would alias. */
+      for (int j = 0; j < op->n_inputs; j++)
+        if (op->inputs[j] == op->outputs[k])
+          return sr_fail(L->error, SIGRUN_STATUS_BAD_MODEL,
+                         "subgraph %d, operator %d (%s): tensor %d is both input %d and output %d", subgraph, i,
+                         op->name, op->outputs[k], j, k);
       const sr_tensor_def* d = &sg->tensors[op->outputs[k]];
       if (d->data && !d->is_variable)
         return sr_fail(L->error, SIGRUN_STATUS_BAD_MODEL,

@@ -146,6 +146,9 @@ def main():
     m, sg = case("write_const")
     sg.operators[0].outputs = [1]
     add("output_is_constant", m, "subgraph 0, operator 0 (ADD): output 0 is tensor 1, which holds constant data")
+    m, sg = case("in_place")
+    sg.operators[0].outputs = [0]
+    add("input_is_output", m, "subgraph 0, operator 0 (ADD): tensor 0 is both input 0 and output 0")
     m, sg = case("no_subgraphs")
     m.subgraphs = []
     m.signatureDefs = []

@@ -172,6 +172,8 @@ lib = _load()
 
 def fail(error, exc_type):
     """Builds exc_type carrying the C message; .status keeps the sigrun_status for callers that care."""
+    if error.status == 2:  # SIGRUN_STATUS_UNSUPPORTED: LiteRT raises RuntimeError for ops it cannot run
+        exc_type = RuntimeError
     exc = exc_type(error.text())
     exc.status = error.status
     return exc
