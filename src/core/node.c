@@ -3,6 +3,7 @@
  * allocating outputs, per-node data and scratch requests. Invariant: an ARENA or CONST tensor's shape is
  * fixed once planned; only DYNAMIC tensors change shape (and memory) during invoke.
  */
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 
@@ -139,8 +140,9 @@ sigrun_status sr_node_input(sr_node* node, int i, sr_tensor** out) {
 
 int sr_activation_range_f32(int activation, float* lo, float* hi) {
   switch (activation) {
-    case SR_ACT_NONE: *lo = -INFINITY; *hi = INFINITY; return 1;
-    case SR_ACT_RELU: *lo = 0.0f; *hi = INFINITY; return 1;
+    /* LiteRT clamps to the finite float range even without an activation, so +-inf become +-FLT_MAX. */
+    case SR_ACT_NONE: *lo = -FLT_MAX; *hi = FLT_MAX; return 1;
+    case SR_ACT_RELU: *lo = 0.0f; *hi = FLT_MAX; return 1;
     case SR_ACT_RELU_N1_TO_1: *lo = -1.0f; *hi = 1.0f; return 1;
     case SR_ACT_RELU6: *lo = 0.0f; *hi = 6.0f; return 1;
     default: return 0;
@@ -149,11 +151,11 @@ int sr_activation_range_f32(int activation, float* lo, float* hi) {
 
 float sr_activation_apply_f32(int activation, float x) {
   switch (activation) {
-    case SR_ACT_RELU: return x < 0.0f ? 0.0f : x;
+    case SR_ACT_RELU: return x < 0.0f ? 0.0f : (x > FLT_MAX ? FLT_MAX : x);
     case SR_ACT_RELU_N1_TO_1: return x < -1.0f ? -1.0f : (x > 1.0f ? 1.0f : x);
     case SR_ACT_RELU6: return x < 0.0f ? 0.0f : (x > 6.0f ? 6.0f : x);
     case SR_ACT_TANH: return tanhf(x);
     case SR_ACT_SIGN_BIT: return signbit(x) ? 1.0f : 0.0f;
-    default: return x;
+    default: return x < -FLT_MAX ? -FLT_MAX : (x > FLT_MAX ? FLT_MAX : x);
   }
 }

@@ -128,29 +128,35 @@ void sr_conv_activation_range_f32(int activation, float* lo, float* hi) {
 
 /* ---- reference kernels ---- */
 
+/* Input position along an axis of window tap k for output o; negative when the tap lies in the padding. */
+static inline int64_t tap(int32_t o, int32_t stride, int32_t pad, size_t k, int32_t dilation, int32_t n) {
+  const int64_t i = (int64_t)o * stride - pad + (int64_t)k * dilation;
+  return i < n ? i : -1;
+}
+
 void sr_f32_conv2d__ref(const sr_conv_geom* g, const float* input, const float* filter, const float* bias,
                         float* output) {
-  const int32_t per_group = g->out_c / g->groups;
+  const size_t in_w = (size_t)g->in_w, in_c = (size_t)g->in_c, out_c = (size_t)g->out_c;
+  const size_t kh = (size_t)g->filter_h, kw = (size_t)g->filter_w, fc = (size_t)g->filter_c;
+  const size_t per_group = out_c / (size_t)g->groups;
   float* out = output;
   for (int32_t b = 0; b < g->batches; b++) {
-    const float* in_b = input + (size_t)b * g->in_h * g->in_w * g->in_c;
+    const float* in_b = input + (size_t)b * (size_t)g->in_h * in_w * in_c;
     for (int32_t oy = 0; oy < g->out_h; oy++) {
-      const int64_t y0 = (int64_t)oy * g->stride_h - g->pad_top;
       for (int32_t ox = 0; ox < g->out_w; ox++) {
-        const int64_t x0 = (int64_t)ox * g->stride_w - g->pad_left;
-        for (int32_t oc = 0; oc < g->out_c; oc++) {
-          const int32_t c0 = (oc / per_group) * g->filter_c;
-          const float* f_oc = filter + (size_t)oc * g->filter_h * g->filter_w * g->filter_c;
+        for (size_t oc = 0; oc < out_c; oc++) {
+          const float* in_group = in_b + (oc / per_group) * fc;
+          const float* f_oc = filter + oc * kh * kw * fc;
           float total = 0.0f;
-          for (int32_t ky = 0; ky < g->filter_h; ky++) {
-            const int64_t iy = y0 + (int64_t)ky * g->dilation_h;
-            if (iy < 0 || iy >= g->in_h) continue;
-            for (int32_t kx = 0; kx < g->filter_w; kx++) {
-              const int64_t ix = x0 + (int64_t)kx * g->dilation_w;
-              if (ix < 0 || ix >= g->in_w) continue;
-              const float* px = in_b + ((size_t)iy * g->in_w + (size_t)ix) * g->in_c + c0;
-              const float* fk = f_oc + ((size_t)ky * g->filter_w + kx) * g->filter_c;
-              for (int32_t ic = 0; ic < g->filter_c; ic++) total += px[ic] * fk[ic];
+          for (size_t ky = 0; ky < kh; ky++) {
+            const int64_t iy = tap(oy, g->stride_h, g->pad_top, ky, g->dilation_h, g->in_h);
+            if (iy < 0) continue;
+            for (size_t kx = 0; kx < kw; kx++) {
+              const int64_t ix = tap(ox, g->stride_w, g->pad_left, kx, g->dilation_w, g->in_w);
+              if (ix < 0) continue;
+              const float* px = in_group + ((size_t)iy * in_w + (size_t)ix) * in_c;
+              const float* fk = f_oc + (ky * kw + kx) * fc;
+              for (size_t ic = 0; ic < fc; ic++) total += px[ic] * fk[ic];
             }
           }
           if (bias) total += bias[oc];
@@ -163,26 +169,25 @@ void sr_f32_conv2d__ref(const sr_conv_geom* g, const float* input, const float* 
 
 void sr_f32_depthwise_conv2d__ref(const sr_conv_geom* g, const float* input, const float* filter,
                                   const float* bias, float* output) {
-  const int32_t dm = g->depth_multiplier;
+  const size_t in_w = (size_t)g->in_w, in_c = (size_t)g->in_c, out_c = (size_t)g->out_c;
+  const size_t kh = (size_t)g->filter_h, kw = (size_t)g->filter_w, dm = (size_t)g->depth_multiplier;
   float* out = output;
   for (int32_t b = 0; b < g->batches; b++) {
-    const float* in_b = input + (size_t)b * g->in_h * g->in_w * g->in_c;
+    const float* in_b = input + (size_t)b * (size_t)g->in_h * in_w * in_c;
     for (int32_t oy = 0; oy < g->out_h; oy++) {
-      const int64_t y0 = (int64_t)oy * g->stride_h - g->pad_top;
       for (int32_t ox = 0; ox < g->out_w; ox++) {
-        const int64_t x0 = (int64_t)ox * g->stride_w - g->pad_left;
-        for (int32_t ic = 0; ic < g->in_c; ic++) {
-          for (int32_t m = 0; m < dm; m++) {
-            const int32_t oc = ic * dm + m;
+        for (size_t ic = 0; ic < in_c; ic++) {
+          for (size_t m = 0; m < dm; m++) {
+            const size_t oc = ic * dm + m;
             float total = 0.0f;
-            for (int32_t ky = 0; ky < g->filter_h; ky++) {
-              const int64_t iy = y0 + (int64_t)ky * g->dilation_h;
-              if (iy < 0 || iy >= g->in_h) continue;
-              for (int32_t kx = 0; kx < g->filter_w; kx++) {
-                const int64_t ix = x0 + (int64_t)kx * g->dilation_w;
-                if (ix < 0 || ix >= g->in_w) continue;
-                const float v = in_b[((size_t)iy * g->in_w + (size_t)ix) * g->in_c + ic];
-                total += v * filter[((size_t)ky * g->filter_w + kx) * g->out_c + oc];
+            for (size_t ky = 0; ky < kh; ky++) {
+              const int64_t iy = tap(oy, g->stride_h, g->pad_top, ky, g->dilation_h, g->in_h);
+              if (iy < 0) continue;
+              for (size_t kx = 0; kx < kw; kx++) {
+                const int64_t ix = tap(ox, g->stride_w, g->pad_left, kx, g->dilation_w, g->in_w);
+                if (ix < 0) continue;
+                const float v = in_b[((size_t)iy * in_w + (size_t)ix) * in_c + ic];
+                total += v * filter[(ky * kw + kx) * out_c + oc];
               }
             }
             if (bias) total += bias[oc];

@@ -11,6 +11,9 @@
 
 #include "op.h"
 
+extern const sr_op_kind sr_op_conv_2d;
+extern const sr_op_kind sr_op_depthwise_conv_2d;
+
 /* LiteRT's Padding enum. */
 enum { SR_PADDING_SAME = 0, SR_PADDING_VALID = 1 };
 
@@ -45,8 +48,8 @@ typedef struct sr_conv_geom {
  *   SAME:  out = ceil(in / stride)
  *   VALID: out = floor((in - effective_filter) / stride) + 1, effective_filter = (filter - 1) * dilation + 1
  *   pad   = max((out - 1) * stride + effective_filter - in, 0) / 2
- * Returns 0 (leaving *out untouched) when the output size would be negative, i.e. VALID padding with a
- * filter larger than the input plus one stride. */
+ * Returns 0 (leaving *out and *pad untouched) when the output size would be negative — VALID padding with
+ * a window larger than the input plus one stride — or a size does not fit in int32. */
 int sr_conv_window(int padding, int32_t in, int32_t filter, int32_t stride, int32_t dilation, int32_t* out,
                    int32_t* pad);
 

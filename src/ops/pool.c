@@ -55,69 +55,75 @@ static sigrun_status parse_pool2d(sr_parse_ctx* ctx, const void** out_params) {
 }
 
 /* In-bounds filter range [*start, *end) of the window starting at origin on an axis of size n. */
-static void window_range(int64_t origin, int32_t filter, int32_t n, int32_t* start, int32_t* end) {
+static void window_range(int64_t origin, int32_t filter, int32_t n, size_t* start, size_t* end) {
   int64_t s = origin < 0 ? -origin : 0;
   int64_t e = (int64_t)n - origin;
   if (e > filter) e = filter;
   if (s > filter) s = filter;
   if (e < s) e = s;
-  *start = (int32_t)s;
-  *end = (int32_t)e;
+  *start = (size_t)s;
+  *end = (size_t)e;
+}
+
+/* The in-bounds part of output pixel (oy, ox)'s window: its first input element and its extent. */
+typedef struct pool_window {
+  const float* first;
+  size_t rows, cols;
+} pool_window;
+
+static pool_window window_at(const sr_conv_geom* g, const float* in_b, int32_t oy, int32_t ox) {
+  size_t y0, y1, x0, x1;
+  const int64_t y = (int64_t)oy * g->stride_h - g->pad_top, x = (int64_t)ox * g->stride_w - g->pad_left;
+  window_range(y, g->filter_h, g->in_h, &y0, &y1);
+  window_range(x, g->filter_w, g->in_w, &x0, &x1);
+  pool_window w = {in_b, y1 - y0, x1 - x0};
+  if (w.rows && w.cols) {
+    const size_t row = (size_t)(y + (int64_t)y0), col = (size_t)(x + (int64_t)x0);
+    w.first = in_b + (row * (size_t)g->in_w + col) * (size_t)g->in_c;
+  }
+  return w;
 }
 
 int sr_f32_average_pool2d__ref(const sr_conv_geom* g, const float* input, float* output) {
-  const int32_t c = g->in_c;
+  const size_t c = (size_t)g->in_c, row_stride = (size_t)g->in_w * c;
+  float* out = output;
   for (int32_t b = 0; b < g->batches; b++) {
-    const float* in_b = input + (size_t)b * g->in_h * g->in_w * c;
-    for (int32_t oy = 0; oy < g->out_h; oy++) {
-      int32_t fy0, fy1;
-      window_range((int64_t)oy * g->stride_h - g->pad_top, g->filter_h, g->in_h, &fy0, &fy1);
-      const int64_t y0 = (int64_t)oy * g->stride_h - g->pad_top;
+    const float* in_b = input + (size_t)b * (size_t)g->in_h * row_stride;
+    for (int32_t oy = 0; oy < g->out_h; oy++)
       for (int32_t ox = 0; ox < g->out_w; ox++) {
-        int32_t fx0, fx1;
-        const int64_t x0 = (int64_t)ox * g->stride_w - g->pad_left;
-        window_range(x0, g->filter_w, g->in_w, &fx0, &fx1);
-        const int32_t count = (fy1 - fy0) * (fx1 - fx0);
+        const pool_window w = window_at(g, in_b, oy, ox);
+        const size_t count = w.rows * w.cols;
         if (count == 0) return 0;
-        float* out = output + (((size_t)b * g->out_h + oy) * g->out_w + ox) * c;
-        for (int32_t ch = 0; ch < c; ch++) {
+        for (size_t ch = 0; ch < c; ch++) {
           float total = 0.0f;
-          for (int32_t fy = fy0; fy < fy1; fy++)
-            for (int32_t fx = fx0; fx < fx1; fx++)
-              total += in_b[((size_t)(y0 + fy) * g->in_w + (size_t)(x0 + fx)) * c + ch];
-          out[ch] = sr_conv_clamp_f32(total / (float)count, g->act_min, g->act_max);
+          for (size_t fy = 0; fy < w.rows; fy++)
+            for (size_t fx = 0; fx < w.cols; fx++) total += w.first[fy * row_stride + fx * c + ch];
+          *out++ = sr_conv_clamp_f32(total / (float)count, g->act_min, g->act_max);
         }
       }
-    }
   }
   return 1;
 }
 
 int sr_f32_max_pool2d__ref(const sr_conv_geom* g, const float* input, float* output) {
-  const int32_t c = g->in_c;
+  const size_t c = (size_t)g->in_c, row_stride = (size_t)g->in_w * c;
+  float* out = output;
   for (int32_t b = 0; b < g->batches; b++) {
-    const float* in_b = input + (size_t)b * g->in_h * g->in_w * c;
-    for (int32_t oy = 0; oy < g->out_h; oy++) {
-      int32_t fy0, fy1;
-      const int64_t y0 = (int64_t)oy * g->stride_h - g->pad_top;
-      window_range(y0, g->filter_h, g->in_h, &fy0, &fy1);
+    const float* in_b = input + (size_t)b * (size_t)g->in_h * row_stride;
+    for (int32_t oy = 0; oy < g->out_h; oy++)
       for (int32_t ox = 0; ox < g->out_w; ox++) {
-        int32_t fx0, fx1;
-        const int64_t x0 = (int64_t)ox * g->stride_w - g->pad_left;
-        window_range(x0, g->filter_w, g->in_w, &fx0, &fx1);
-        float* out = output + (((size_t)b * g->out_h + oy) * g->out_w + ox) * c;
-        for (int32_t ch = 0; ch < c; ch++) {
+        const pool_window w = window_at(g, in_b, oy, ox);
+        for (size_t ch = 0; ch < c; ch++) {
           /* NaN never wins the comparison, as with LiteRT's std::max from the lowest float. */
           float m = -FLT_MAX;
-          for (int32_t fy = fy0; fy < fy1; fy++)
-            for (int32_t fx = fx0; fx < fx1; fx++) {
-              const float v = in_b[((size_t)(y0 + fy) * g->in_w + (size_t)(x0 + fx)) * c + ch];
+          for (size_t fy = 0; fy < w.rows; fy++)
+            for (size_t fx = 0; fx < w.cols; fx++) {
+              const float v = w.first[fy * row_stride + fx * c + ch];
               if (v > m) m = v;
             }
-          out[ch] = sr_conv_clamp_f32(m, g->act_min, g->act_max);
+          *out++ = sr_conv_clamp_f32(m, g->act_min, g->act_max);
         }
       }
-    }
   }
   return 1;
 }

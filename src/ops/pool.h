@@ -7,6 +7,9 @@
 
 #include "conv.h"
 
+extern const sr_op_kind sr_op_average_pool_2d;
+extern const sr_op_kind sr_op_max_pool_2d;
+
 typedef struct sr_pool2d_params {
   int padding;
   int stride_w, stride_h;
