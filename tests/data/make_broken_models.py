@@ -144,8 +144,9 @@ def main():
     sg.tensors[1].quantization = q
     add("zero_point_count", m, "quantization has 1 scales but 2 zero points")
     m, sg = case("write_const")
-    sg.operators[0].outputs = [1]
-    add("output_is_constant", m, "subgraph 0, operator 0 (ADD): output 0 is tensor 1, which holds constant data")
+    sg.tensors.append(tensor("k", [2, 3], 2))  # a second constant, written by the ADD
+    sg.operators[0].outputs = [3]
+    add("output_is_constant", m, "subgraph 0, operator 0 (ADD): output 0 is tensor 3, which holds constant data")
     m, sg = case("in_place")
     sg.operators[0].outputs = [0]
     add("input_is_output", m, "subgraph 0, operator 0 (ADD): tensor 0 is both input 0 and output 0")
