@@ -1,0 +1,104 @@
+/*
+ * broadcast.h — NumPy-style broadcasting for any elementwise family: the output shape of two shapes, and a
+ * plan that walks up to SR_BROADCAST_MAX_INPUTS inputs in output order. Shapes align at the right; a dim
+ * broadcasts when it is 1 or missing. The plan drops output dims of size 1 and merges neighbouring dims
+ * that every input walks the same way, so the innermost loop is as long as possible and its input strides
+ * are always 0 (broadcast) or 1 (contiguous): same-shape inputs become one flat loop.
+ * Header-only (static inline) so families can share it without a link dependency.
+ */
+#ifndef SR_BROADCAST_H
+#define SR_BROADCAST_H
+
+#include "../core/common.h"
+
+#define SR_BROADCAST_MAX_INPUTS 4
+
+/* Output shape of broadcasting (a, ra) against (b, rb) into out (room for SR_MAX_RANK dims). Returns 1 on
+ * success; 0 when an aligned pair differs and neither is 1, with *bad_axis set to that output axis. */
+static inline int sr_broadcast_shape(const int32_t* a, int ra, const int32_t* b, int rb, int32_t* out,
+                                     int* out_rank, int* bad_axis) {
+  int r = ra > rb ? ra : rb;
+  for (int i = 0; i < r; i++) {
+    int ia = i - (r - ra), ib = i - (r - rb);
+    int32_t da = ia >= 0 ? a[ia] : 1, db = ib >= 0 ? b[ib] : 1;
+    if (da == db || db == 1) {
+      out[i] = da;
+    } else if (da == 1) {
+      out[i] = db;
+    } else {
+      *bad_axis = i;
+      return 0;
+    }
+  }
+  *out_rank = r;
+  return 1;
+}
+
+/* How to walk the inputs. dims/strides are in elements; strides[k][axis] is 0 where input k broadcasts. */
+typedef struct sr_broadcast_plan {
+  int rank;        /* >= 1 */
+  int n_inputs;
+  size_t outer;    /* product of dims[0 .. rank-2]: the number of inner rows */
+  size_t dims[SR_MAX_RANK];
+  size_t strides[SR_BROADCAST_MAX_INPUTS][SR_MAX_RANK];
+} sr_broadcast_plan;
+
+/* Builds the plan for n inputs (shapes dims[k], ranks[k]) broadcast to (out, out_rank). The input shapes
+ * must broadcast to out (checked by the caller with sr_broadcast_shape). Returns 0 if n is out of range. */
+static inline int sr_broadcast_plan_init(sr_broadcast_plan* p, int n, const int32_t* const* dims,
+                                         const int* ranks, const int32_t* out, int out_rank) {
+  if (n < 1 || n > SR_BROADCAST_MAX_INPUTS || out_rank < 0 || out_rank > SR_MAX_RANK) return 0;
+  memset(p, 0, sizeof *p);
+  p->n_inputs = n;
+  size_t full[SR_BROADCAST_MAX_INPUTS][SR_MAX_RANK]; /* per-output-axis strides before merging */
+  for (int k = 0; k < n; k++) {
+    size_t stride = 1;
+    for (int i = out_rank - 1; i >= 0; i--) {
+      int ik = i - (out_rank - ranks[k]);
+      int32_t d = ik >= 0 ? dims[k][ik] : 1;
+      full[k][i] = (d == out[i] && d != 1) ? stride : 0;
+      stride *= (size_t)(d > 0 ? d : 1);
+    }
+  }
+  int r = 0;
+  for (int i = 0; i < out_rank; i++) {
+    if (out[i] == 1) continue; /* contributes nothing to the walk */
+    int merge = r > 0;
+    for (int k = 0; k < n && merge; k++) merge = p->strides[k][r - 1] == full[k][i] * (size_t)out[i];
+    if (merge) {
+      p->dims[r - 1] *= (size_t)out[i];
+      for (int k = 0; k < n; k++) p->strides[k][r - 1] = full[k][i];
+    } else {
+      p->dims[r] = (size_t)out[i];
+      for (int k = 0; k < n; k++) p->strides[k][r] = full[k][i];
+      r++;
+    }
+  }
+  if (r == 0) { /* scalar output: one row of one element */
+    p->dims[0] = 1;
+    r = 1;
+  }
+  p->rank = r;
+  p->outer = 1;
+  for (int i = 0; i < r - 1; i++) p->outer *= p->dims[i];
+  return 1;
+}
+
+/* Length of the inner row and input k's stride along it (0 or 1). */
+static inline size_t sr_broadcast_inner(const sr_broadcast_plan* p) { return p->dims[p->rank - 1]; }
+static inline size_t sr_broadcast_inner_stride(const sr_broadcast_plan* p, int k) {
+  return p->strides[k][p->rank - 1];
+}
+
+/* Moves the outer counters idx[0 .. rank-2] (start zeroed) and the inputs' element offsets off[k] (start
+ * 0) to the next inner row. */
+static inline void sr_broadcast_next(const sr_broadcast_plan* p, size_t* idx, size_t* off) {
+  for (int ax = p->rank - 2; ax >= 0; ax--) {
+    for (int k = 0; k < p->n_inputs; k++) off[k] += p->strides[k][ax];
+    if (++idx[ax] < p->dims[ax]) return;
+    idx[ax] = 0;
+    for (int k = 0; k < p->n_inputs; k++) off[k] -= p->strides[k][ax] * p->dims[ax];
+  }
+}
+
+#endif /* SR_BROADCAST_H */

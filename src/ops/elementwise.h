@@ -1,0 +1,13 @@
+/*
+ * elementwise.h — parameters of the binary elementwise ops (ADD, SUB, MUL, DIV, MAXIMUM, MINIMUM), shared
+ * by elementwise.c and its tests.
+ */
+#ifndef SR_ELEMENTWISE_H
+#define SR_ELEMENTWISE_H
+
+/* From AddOptions / SubOptions / MulOptions / DivOptions; MAXIMUM and MINIMUM have no activation. */
+typedef struct sr_binary_params {
+  int activation; /* sr_activation */
+} sr_binary_params;
+
+#endif /* SR_ELEMENTWISE_H */
