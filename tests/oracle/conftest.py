@@ -7,8 +7,6 @@ import pytest
 
 sys.path.insert(0, os.path.dirname(__file__))
 
-REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-SHARED_MODELS = os.path.abspath(os.path.join(REPO, "..", "shared", "models"))
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -26,8 +26,7 @@ from ai_edge_litert import interpreter as litert
 from ai_edge_litert import schema_py_generated as schema
 
 ROOT = Path(__file__).resolve().parents[2]
-SHARED = Path(os.environ.get("SIGRUN_SHARED_DIR", ROOT.parent / "shared"))
-LITERT_MODELS = SHARED / "models" / "litert"
+LITERT_MODELS = ROOT / "tests" / "data" / "models"  # copies of ../shared/models, see SOURCES.md there
 CACHE = ROOT / "tests" / "oracle" / ".cache"
 T = schema.TensorType
 
@@ -318,9 +317,10 @@ def test_constructor_errors_match(built):
     for kwargs in (dict(model_path="/nonexistent/model.tflite"), dict(model_content=b"not a model at all")):
         assert_same_error(lambda: oracle(**kwargs), lambda: sigrun.Interpreter(**kwargs), same_text=False)
     for name in ("invalid_model.bin", "test_model_broken.bin"):
-        if (LITERT_MODELS / name).exists():
-            assert_same_error(lambda: oracle(model_path=str(LITERT_MODELS / name)),
-                              lambda: sigrun.Interpreter(model_path=str(LITERT_MODELS / name)), same_text=False)
+        path = LITERT_MODELS / name
+        assert path.exists(), f"{path} is missing from the repository's test data"
+        assert_same_error(lambda: oracle(model_path=str(path)),
+                          lambda: sigrun.Interpreter(model_path=str(path)), same_text=False)
 
 
 def test_signature_runner_errors_match(built):
@@ -469,7 +469,7 @@ SHARED_DETAILS = SHARED_RUN + ["add_quantized_int8.bin", "add_quantized.bin",
 
 def shared_pair(name):
     path = LITERT_MODELS / name
-    assert path.exists(), f"{path} is missing (set SIGRUN_SHARED_DIR to the shared/ directory)"
+    assert path.exists(), f"{path} is missing from the repository's test data"
     return pair(path)
 
 
