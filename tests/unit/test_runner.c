@@ -125,7 +125,39 @@ static void test_placeholder(void) {
   teardown();
 }
 
+extern long sr_test_alloc_count; /* SIGRUN_TESTING build: counts every allocation */
+
+/* Weights are never copied: two runners see the same constant bytes, inside the model's mapping. Invoke
+ * allocates nothing for a static-shape graph. */
+static void test_weights_shared_and_invoke_allocation_free(void) {
+  setup("tests/data/models/multi_signatures.bin");
+  if (!interp) return;
+  sigrun_runner *a, *b;
+  sigrun_error e;
+  CHECK(sigrun_runner_create(interp, "add", &a, &e) == SIGRUN_STATUS_OK);
+  CHECK(sigrun_runner_create(interp, "add", &b, &e) == SIGRUN_STATUS_OK);
+  CHECK(sigrun_runner_allocate(a, &e) == SIGRUN_STATUS_OK && sigrun_runner_allocate(b, &e) == SIGRUN_STATUS_OK);
+  int constants = 0;
+  for (int i = 0; i < sigrun_runner_tensor_count(a); i++) {
+    sigrun_tensor *ta = sigrun_runner_tensor(a, i), *tb = sigrun_runner_tensor(b, i);
+    if (sigrun_tensor_data(ta) == NULL && sigrun_tensor_data_const(ta) != NULL) { /* a model constant */
+      constants++;
+      CHECK(sigrun_tensor_data_const(ta) == sigrun_tensor_data_const(tb));
+    }
+  }
+  CHECK(constants > 0);
+  float x[1] = {1};
+  CHECK(sigrun_runner_set_input(a, "x", x, 4, &e) == SIGRUN_STATUS_OK);
+  long before = sr_test_alloc_count;
+  for (int k = 0; k < 10; k++) CHECK(sigrun_runner_invoke(a, &e) == SIGRUN_STATUS_OK);
+  CHECK(sr_test_alloc_count == before);
+  sigrun_runner_destroy(a);
+  sigrun_runner_destroy(b);
+  teardown();
+}
+
 int main(void) {
+  RUN(test_weights_shared_and_invoke_allocation_free);
   RUN(test_keys);
   RUN(test_state_machine);
   RUN(test_independent_runners);
