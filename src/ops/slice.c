@@ -4,8 +4,8 @@
  * when the index tensors are constant and in eval otherwise (the output is then dynamic).
  * STRIDED_SLICE follows LiteRT's mask handling and clamping exactly, including its quirks (an ellipsis
  * always covers at least one dimension; indices past the input's rank are ignored). Where LiteRT would
- * write nothing into the output (a shrink index out of range, an offset slice past the end) sigrun fails
- * instead of returning uninitialised data.
+ * write nothing into the output (a shrink index out of range, an offset slice past the end) or read past
+ * the input's shape (masks whose effective dimensions do not match the input's rank), sigrun fails instead.
  */
 #include "slice.h"
 
@@ -143,6 +143,10 @@ static sigrun_status ss_expand(sr_node* node, const sr_strided_slice_params* p, 
       return sr_node_fail(node, fail, "ellipsis/new-axis masks (%u/%u) do not fit an input of rank %d",
                           p->ellipsis_mask, p->new_axis_mask, rank);
   }
+  /* LiteRT would read past the input's shape, or leave input dimensions out of its strides. */
+  if (eff - added_axes != rank)
+    return sr_node_fail(node, fail, "ellipsis/new-axis masks (%u/%u) do not fit an input of rank %d",
+                        p->ellipsis_mask, p->new_axis_mask, rank);
   *out_eff = eff;
   return SIGRUN_STATUS_OK;
 }

@@ -146,6 +146,12 @@ static void test_ss_ellipsis_new_axis(void) {
   CHECK_SHAPE(&tn.outputs[0], 1, 1, 4);
   CHECK_VALUES(&tn.outputs[0], 0, 1, 2, 3);
   sr_test_node_free(&tn);
+  /* Two ellipses leave input dimension 3 uncovered: LiteRT reads garbage, sigrun refuses. */
+  const int32_t d2142[] = {2, 1, 4, 2};
+  sr_strided_slice_params two_ell = {0, 0, 3, 3, 1, 0};
+  CHECK(ss(&tn, 4, d2142, 2, I32(-3, 5), I32(-6, 3), I32(2, -2), two_ell) == SIGRUN_STATUS_BAD_MODEL);
+  CHECK_CONTAINS(tn.error.message, "ellipsis/new-axis masks (3/3) do not fit an input of rank 4");
+  sr_test_node_free(&tn);
   /* LiteRT's ellipsis always covers one dimension, even when the other indices fill the rank. */
   CHECK(ss(&tn, 2, d34, 3, I32(0, 1, 2), I32(0, 2, 3), I32(1, 1, 1), ell) == SIGRUN_STATUS_OK);
   CHECK_SHAPE(&tn.outputs[0], 3, 1);

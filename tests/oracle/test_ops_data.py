@@ -271,6 +271,7 @@ BUILT = {
     "ss_new_axis": ss_case(X, [0, 0, 1], [0, 2, 3], [1, 1, 1], newAxisMask=1),
     "ss_ellipsis_new_axis": ss_case(X, [0, 0, 1], [0, 0, 4], [1, 1, 2], ellipsisMask=1, newAxisMask=2),
     "ss_ellipsis_no_room": ss_case(X, [0, 1, 2, 0], [0, 2, 3, 4], [1, 1, 1, 1], ellipsisMask=1),
+    "ss_two_ellipsis": ss_case(X, [0, 1, 0], [0, 2, 0], [1, 1, 1], ellipsisMask=5),
     "ss_masks_neg": ss_case(X, [5, 0, -1], [0, 2, 0], [-1, 1, -2], beginMask=1, endMask=4),
     "ss_shrink": ss_case(X, [-1, 0, 2], [0, 3, 3], [1, 1, 1], shrinkAxisMask=5),
     "ss_clamp": ss_case(X, [-9, -100, 1], [9, 100, 100], [1, 2, 5]),
