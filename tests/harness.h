@@ -162,4 +162,75 @@ static inline void sr_test_node_free(sr_test_node* tn) {
   tn->node.data = NULL;
 }
 
+/* ---- shape/value checks for kernel outputs ---- */
+
+static inline void check_shape_(const char* file, int line, const sr_tensor* t, int rank, const int32_t* dims) {
+  int ok = t->rank == rank;
+  for (int i = 0; ok && i < rank; i++) ok = t->dims[i] == dims[i];
+  if (!ok) {
+    char a[64], b[64];
+    fprintf(stderr, "%s:%d: shape %s, expected %s\n", file, line, sr_shape_str(t->dims, t->rank, a, sizeof a),
+            sr_shape_str(dims, rank, b, sizeof b));
+    sr_test_checks_failed++;
+  }
+}
+#define CHECK_SHAPE(t, ...)                                                      \
+  do {                                                                           \
+    const int32_t e_[] = {__VA_ARGS__};                                          \
+    check_shape_(__FILE__, __LINE__, (t), (int)(sizeof e_ / sizeof e_[0]), e_); \
+  } while (0)
+
+static inline void check_values_(const char* file, int line, const sr_tensor* t, int n, const float* v) {
+  const float* got = t->data;
+  for (int i = 0; i < n; i++)
+    if (got[i] != v[i]) {
+      fprintf(stderr, "%s:%d: element %d is %g, expected %g\n", file, line, i, got[i], v[i]);
+      sr_test_checks_failed++;
+      return;
+    }
+}
+#define CHECK_VALUES(t, ...)                                                      \
+  do {                                                                            \
+    const float v_[] = {__VA_ARGS__};                                             \
+    check_values_(__FILE__, __LINE__, (t), (int)(sizeof v_ / sizeof v_[0]), v_); \
+  } while (0)
+
+/* ---- option parsing: a one-table flatbuffer and a parse call ---- */
+
+#define FB_ABSENT INT32_MIN
+
+typedef struct test_fb {
+  uint8_t bytes[128];
+  sr_fb fb;
+  sr_fb_table table;
+} test_fb;
+
+/* A one-table flatbuffer whose field i (when not FB_ABSENT) holds values[i] in a 4-byte little-endian slot. */
+static inline void fb_make(test_fb* t, int n, const int32_t* values) {
+  memset(t, 0, sizeof *t);
+  const uint16_t vt_size = (uint16_t)(4 + 2 * n), inline_size = (uint16_t)(4 + 4 * n);
+  const size_t pos = ((size_t)vt_size + 3) & ~(size_t)3;
+  memcpy(t->bytes, &vt_size, 2);
+  memcpy(t->bytes + 2, &inline_size, 2);
+  for (int i = 0; i < n; i++) {
+    uint16_t off = values[i] == FB_ABSENT ? 0 : (uint16_t)(4 + 4 * i);
+    memcpy(t->bytes + 4 + 2 * i, &off, 2);
+    if (off) memcpy(t->bytes + pos + off, &values[i], 4);
+  }
+  const int32_t soff = (int32_t)pos;
+  memcpy(t->bytes + pos, &soff, 4);
+  t->fb.data = t->bytes;
+  t->fb.size = pos + inline_size;
+  CHECK(sr_fb_table_at(&t->fb, pos, &t->table) == SR_FB_OK);
+}
+
+/* Runs kind->parse on an options table (NULL = absent) as the loader would. */
+static inline sigrun_status sr_test_parse(const sr_op_kind* kind, int options_type, const sr_fb_table* options,
+                                          const void** out, sigrun_error* err, sr_pool* pool) {
+  static sr_operator op;
+  op.name = kind->name;
+  sr_parse_ctx ctx = {&op, options_type, options, pool, err, 0};
+  return kind->parse(&ctx, out);
+}
+
 #endif /* SR_TEST_HARNESS_H */

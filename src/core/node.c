@@ -145,7 +145,8 @@ int sr_activation_range_f32(int activation, float* lo, float* hi) {
     case SR_ACT_RELU: *lo = 0.0f; *hi = FLT_MAX; return 1;
     case SR_ACT_RELU_N1_TO_1: *lo = -1.0f; *hi = 1.0f; return 1;
     case SR_ACT_RELU6: *lo = 0.0f; *hi = 6.0f; return 1;
-    default: return 0;
+    /* TANH and SIGN_BIT are not clamps; ops that ignore them (conv, pool, matmul, as LiteRT does) get the full range. */
+    default: *lo = -FLT_MAX; *hi = FLT_MAX; return 0;
   }
 }
 

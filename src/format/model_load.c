@@ -27,7 +27,6 @@ enum { SIG_INPUTS = 0, SIG_OUTPUTS = 1, SIG_KEY = 2, SIG_SUBGRAPH = 4 };
 enum { TENSORMAP_NAME = 0, TENSORMAP_INDEX = 1 };
 
 #define SR_SCHEMA_VERSION 3
-#define SR_BUILTIN_CUSTOM 32
 #define SR_MAX_TYPE_CODE 22 /* FLOAT8_E5M2, the highest TensorType LiteRT knows */
 
 typedef struct buffer_info {

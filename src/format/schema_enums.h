@@ -215,6 +215,13 @@
   X(STABLEHLO_CBRT, 208) \
   X(STABLEHLO_CASE, 209)
 
+/* SR_BUILTIN_<NAME> for every BuiltinOperator. */
+enum sr_builtin_operator {
+#define SR_X(name, code) SR_BUILTIN_##name = code,
+  SR_BUILTIN_OPERATOR_LIST(SR_X)
+#undef SR_X
+};
+
 /* BuiltinOptions union type numbers. */
 enum sr_builtin_options {
   SR_OPTIONS_NONE = 0,

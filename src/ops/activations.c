@@ -10,12 +10,6 @@
 #include "op.h"
 #include "../format/schema_enums.h"
 
-enum {
-#define SR_X(name, code) SR_ACT_CODE_##name = code,
-  SR_BUILTIN_OPERATOR_LIST(SR_X)
-#undef SR_X
-};
-
 typedef void (*unary_kernel)(const float* x, float* y, size_t n);
 
 typedef struct activation_data {
@@ -141,8 +135,8 @@ static sigrun_status eval_softmax(sr_node* node) {
   return SIGRUN_STATUS_OK;
 }
 
-const sr_op_kind sr_op_relu = {"RELU", SR_ACT_CODE_RELU, NULL, prepare_relu, eval_unary};
-const sr_op_kind sr_op_relu6 = {"RELU6", SR_ACT_CODE_RELU6, NULL, prepare_relu6, eval_unary};
-const sr_op_kind sr_op_logistic = {"LOGISTIC", SR_ACT_CODE_LOGISTIC, NULL, prepare_logistic, eval_unary};
-const sr_op_kind sr_op_tanh = {"TANH", SR_ACT_CODE_TANH, NULL, prepare_tanh, eval_unary};
-const sr_op_kind sr_op_softmax = {"SOFTMAX", SR_ACT_CODE_SOFTMAX, parse_softmax, prepare_softmax, eval_softmax};
+const sr_op_kind sr_op_relu = {"RELU", SR_BUILTIN_RELU, NULL, prepare_relu, eval_unary};
+const sr_op_kind sr_op_relu6 = {"RELU6", SR_BUILTIN_RELU6, NULL, prepare_relu6, eval_unary};
+const sr_op_kind sr_op_logistic = {"LOGISTIC", SR_BUILTIN_LOGISTIC, NULL, prepare_logistic, eval_unary};
+const sr_op_kind sr_op_tanh = {"TANH", SR_BUILTIN_TANH, NULL, prepare_tanh, eval_unary};
+const sr_op_kind sr_op_softmax = {"SOFTMAX", SR_BUILTIN_SOFTMAX, parse_softmax, prepare_softmax, eval_softmax};

@@ -13,12 +13,6 @@
 #include "op.h"
 #include "../format/schema_enums.h"
 
-enum {
-#define SR_X(name, code) SR_CAST_CODE_##name = code,
-  SR_BUILTIN_OPERATOR_LIST(SR_X)
-#undef SR_X
-};
-
 /* ---- IEEE half ---- */
 
 float sr_cast_f16_to_f32(uint16_t h) {
@@ -358,6 +352,6 @@ static sigrun_status eval_dequantize(sr_node* node) {
   return SIGRUN_STATUS_OK;
 }
 
-const sr_op_kind sr_op_cast = {"CAST", SR_CAST_CODE_CAST, parse_cast, prepare_cast, eval_cast};
-const sr_op_kind sr_op_dequantize = {"DEQUANTIZE", SR_CAST_CODE_DEQUANTIZE, parse_dequantize, prepare_dequantize,
+const sr_op_kind sr_op_cast = {"CAST", SR_BUILTIN_CAST, parse_cast, prepare_cast, eval_cast};
+const sr_op_kind sr_op_dequantize = {"DEQUANTIZE", SR_BUILTIN_DEQUANTIZE, parse_dequantize, prepare_dequantize,
                                      eval_dequantize};

@@ -117,15 +117,6 @@ int sr_conv_window(int padding, int32_t in, int32_t filter, int32_t stride, int3
   return 1;
 }
 
-void sr_conv_activation_range_f32(int activation, float* lo, float* hi) {
-  switch (activation) {
-    case SR_ACT_RELU: *lo = 0.0f; *hi = FLT_MAX; break;
-    case SR_ACT_RELU_N1_TO_1: *lo = -1.0f; *hi = 1.0f; break;
-    case SR_ACT_RELU6: *lo = 0.0f; *hi = 6.0f; break;
-    default: *lo = -FLT_MAX; *hi = FLT_MAX; break;
-  }
-}
-
 /* ---- reference kernels ---- */
 
 /* Input position along an axis of window tap k for output o; negative when the tap lies in the padding. */
@@ -257,7 +248,7 @@ static sigrun_status conv_finish(sr_node* node, sr_conv_geom* g, int padding, in
                         "output size",
                         g->in_h, g->in_w, g->filter_h, g->filter_w, g->stride_h, g->stride_w, g->dilation_h,
                         g->dilation_w, padding == SR_PADDING_SAME ? "SAME" : "VALID");
-  sr_conv_activation_range_f32(activation, &g->act_min, &g->act_max);
+  (void)sr_activation_range_f32(activation, &g->act_min, &g->act_max);
   const int32_t dims[4] = {g->batches, g->out_h, g->out_w, g->out_c};
   return sr_node_resize_output(node, 0, 4, dims);
 }

@@ -53,12 +53,6 @@ typedef struct sr_conv_geom {
 int sr_conv_window(int padding, int32_t in, int32_t filter, int32_t stride, int32_t dilation, int32_t* out,
                    int32_t* pad);
 
-/* LiteRT's float clamp for a fused activation: RELU [0, FLT_MAX], RELU6 [0, 6], RELU_N1_TO_1 [-1, 1], and
- * every other value (NONE, TANH, SIGN_BIT) [-FLT_MAX, FLT_MAX] — LiteRT's conv, depthwise, pooling and
- * fully-connected float kernels apply no tanh or sign bit, and clamp infinities to the largest finite
- * float. */
-void sr_conv_activation_range_f32(int activation, float* lo, float* hi);
-
 /* NaN passes through, as with LiteRT's min(max(x, lo), hi). */
 static inline float sr_conv_clamp_f32(float x, float lo, float hi) {
   return x < lo ? lo : (x > hi ? hi : x);

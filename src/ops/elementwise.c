@@ -17,12 +17,6 @@
 #include "op.h"
 #include "../format/schema_enums.h"
 
-enum {
-#define SR_X(name, code) SR_EW_CODE_##name = code,
-  SR_BUILTIN_OPERATOR_LIST(SR_X)
-#undef SR_X
-};
-
 typedef enum binary_op { BIN_ADD, BIN_SUB, BIN_MUL, BIN_DIV, BIN_MAX, BIN_MIN, BIN_COUNT } binary_op;
 enum { TYPE_F32, TYPE_S32, TYPE_S64, TYPE_COUNT };
 
@@ -281,9 +275,9 @@ static sigrun_status prepare_div(sr_node* node) { return prepare_binary(node, BI
 static sigrun_status prepare_max(sr_node* node) { return prepare_binary(node, BIN_MAX); }
 static sigrun_status prepare_min(sr_node* node) { return prepare_binary(node, BIN_MIN); }
 
-const sr_op_kind sr_op_add = {"ADD", SR_EW_CODE_ADD, parse_add, prepare_add, eval_binary};
-const sr_op_kind sr_op_sub = {"SUB", SR_EW_CODE_SUB, parse_sub, prepare_sub, eval_binary};
-const sr_op_kind sr_op_mul = {"MUL", SR_EW_CODE_MUL, parse_mul, prepare_mul, eval_binary};
-const sr_op_kind sr_op_div = {"DIV", SR_EW_CODE_DIV, parse_div, prepare_div, eval_binary};
-const sr_op_kind sr_op_maximum = {"MAXIMUM", SR_EW_CODE_MAXIMUM, parse_max_min, prepare_max, eval_binary};
-const sr_op_kind sr_op_minimum = {"MINIMUM", SR_EW_CODE_MINIMUM, parse_max_min, prepare_min, eval_binary};
+const sr_op_kind sr_op_add = {"ADD", SR_BUILTIN_ADD, parse_add, prepare_add, eval_binary};
+const sr_op_kind sr_op_sub = {"SUB", SR_BUILTIN_SUB, parse_sub, prepare_sub, eval_binary};
+const sr_op_kind sr_op_mul = {"MUL", SR_BUILTIN_MUL, parse_mul, prepare_mul, eval_binary};
+const sr_op_kind sr_op_div = {"DIV", SR_BUILTIN_DIV, parse_div, prepare_div, eval_binary};
+const sr_op_kind sr_op_maximum = {"MAXIMUM", SR_BUILTIN_MAXIMUM, parse_max_min, prepare_max, eval_binary};
+const sr_op_kind sr_op_minimum = {"MINIMUM", SR_BUILTIN_MINIMUM, parse_max_min, prepare_min, eval_binary};

@@ -203,7 +203,7 @@ static sigrun_status fc_prepare(sr_node* node) {
   int rank = 0;
   int32_t dims[SR_MAX_RANK];
   if ((st = fc_shape(node, p, input, weights, &d->geom, &rank, dims))) return st;
-  sr_conv_activation_range_f32(p->activation, &d->geom.act_min, &d->geom.act_max);
+  (void)sr_activation_range_f32(p->activation, &d->geom.act_min, &d->geom.act_max);
   d->kernel = sr_f32_fully_connected__ref;
   return sr_node_resize_output(node, 0, rank, dims);
 }

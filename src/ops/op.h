@@ -121,7 +121,8 @@ typedef enum sr_activation {
   SR_ACT_TANH = 4,
   SR_ACT_SIGN_BIT = 5,
 } sr_activation;
-/* Clamp range of a fused activation for float kernels; TANH/SIGN_BIT are not a clamp (returns 0). */
+/* Clamp range of a fused activation for float kernels (LiteRT's: +-FLT_MAX without one). TANH/SIGN_BIT are not a
+ * clamp: returns 0 and the full range. */
 int sr_activation_range_f32(int activation, float* lo, float* hi);
 /* Applies a fused activation to one float value (handles every activation including TANH). */
 float sr_activation_apply_f32(int activation, float x);

@@ -168,7 +168,7 @@ static sigrun_status pool_prepare(sr_node* node, pool_kernel_fn f32_kernel) {
                         "input %dx%d with filter %dx%d, stride %dx%d and %s padding gives no valid output size",
                         g->in_h, g->in_w, g->filter_h, g->filter_w, g->stride_h, g->stride_w,
                         p->padding == SR_PADDING_SAME ? "SAME" : "VALID");
-  sr_conv_activation_range_f32(p->activation, &g->act_min, &g->act_max);
+  (void)sr_activation_range_f32(p->activation, &g->act_min, &g->act_max);
   d->kernel = f32_kernel;
   const int32_t dims[4] = {g->batches, g->out_h, g->out_w, g->out_c};
   return sr_node_resize_output(node, 0, 4, dims);

@@ -5,12 +5,6 @@
 #include "ops_list.h"
 #include "../format/schema_enums.h"
 
-enum {
-#define SR_X(name, code) SR_BUILTIN_##name = code,
-  SR_BUILTIN_OPERATOR_LIST(SR_X)
-#undef SR_X
-};
-
 #define SR_X(name, sym, family) extern const sr_op_kind sym;
 SR_KERNEL_LIST(SR_X)
 #undef SR_X

@@ -384,41 +384,6 @@ static void test_errors(void) {
 
 /* ---- option parsing ---- */
 
-#define FB_ABSENT INT32_MIN
-
-typedef struct test_fb {
-  uint8_t bytes[128];
-  sr_fb fb;
-  sr_fb_table table;
-} test_fb;
-
-/* A one-table flatbuffer whose field i (when not FB_ABSENT) holds values[i] in a 4-byte little-endian slot. */
-static void fb_make(test_fb* t, int n, const int32_t* values) {
-  memset(t, 0, sizeof *t);
-  const uint16_t vt_size = (uint16_t)(4 + 2 * n), inline_size = (uint16_t)(4 + 4 * n);
-  const size_t pos = ((size_t)vt_size + 3) & ~(size_t)3;
-  memcpy(t->bytes, &vt_size, 2);
-  memcpy(t->bytes + 2, &inline_size, 2);
-  for (int i = 0; i < n; i++) {
-    uint16_t off = values[i] == FB_ABSENT ? 0 : (uint16_t)(4 + 4 * i);
-    memcpy(t->bytes + 4 + 2 * i, &off, 2);
-    if (off) memcpy(t->bytes + pos + off, &values[i], 4);
-  }
-  const int32_t soff = (int32_t)pos;
-  memcpy(t->bytes + pos, &soff, 4);
-  t->fb.data = t->bytes;
-  t->fb.size = pos + inline_size;
-  CHECK(sr_fb_table_at(&t->fb, pos, &t->table) == SR_FB_OK);
-}
-
-static sigrun_status parse(const sr_op_kind* kind, int options_type, const sr_fb_table* options, const void** out,
-                           sigrun_error* err, sr_pool* pool) {
-  static sr_operator op;
-  op.name = kind->name;
-  sr_parse_ctx ctx = {&op, options_type, options, pool, err, 0};
-  return kind->parse(&ctx, out);
-}
-
 static void test_parse(void) {
   sr_pool pool;
   sr_pool_init(&pool);
@@ -427,35 +392,35 @@ static void test_parse(void) {
   test_fb t;
   const int32_t conv[6] = {1, 2, 3, 3, FB_ABSENT, 2};
   fb_make(&t, 6, conv);
-  CHECK(parse(&sr_op_conv_2d, SR_OPTIONS_CONV2D, &t.table, &out, &err, &pool) == SIGRUN_STATUS_OK);
+  CHECK(sr_test_parse(&sr_op_conv_2d, SR_OPTIONS_CONV2D, &t.table, &out, &err, &pool) == SIGRUN_STATUS_OK);
   const sr_conv2d_params* cp = out;
   CHECK(cp && cp->padding == SR_PADDING_VALID && cp->stride_w == 2 && cp->stride_h == 3 && cp->activation == 3 &&
         cp->dilation_w == 1 && cp->dilation_h == 2);
 
   const int32_t bad_stride[2] = {0, 0};
   fb_make(&t, 2, bad_stride);
-  CHECK(parse(&sr_op_conv_2d, SR_OPTIONS_CONV2D, &t.table, &out, &err, &pool) == SIGRUN_STATUS_BAD_MODEL);
+  CHECK(sr_test_parse(&sr_op_conv_2d, SR_OPTIONS_CONV2D, &t.table, &out, &err, &pool) == SIGRUN_STATUS_BAD_MODEL);
   CHECK_CONTAINS(err.message, "stride_w is 0, expected > 0");
-  CHECK(parse(&sr_op_conv_2d, SR_OPTIONS_CONV2D, NULL, &out, &err, &pool) == SIGRUN_STATUS_BAD_MODEL);
-  CHECK(parse(&sr_op_conv_2d, SR_OPTIONS_POOL2D, &t.table, &out, &err, &pool) == SIGRUN_STATUS_BAD_MODEL);
+  CHECK(sr_test_parse(&sr_op_conv_2d, SR_OPTIONS_CONV2D, NULL, &out, &err, &pool) == SIGRUN_STATUS_BAD_MODEL);
+  CHECK(sr_test_parse(&sr_op_conv_2d, SR_OPTIONS_POOL2D, &t.table, &out, &err, &pool) == SIGRUN_STATUS_BAD_MODEL);
   CHECK_CONTAINS(err.message, "union type 5, expected 1");
 
   const int32_t bad_pad[4] = {2, 1, 1, 0};
   fb_make(&t, 4, bad_pad);
-  CHECK(parse(&sr_op_conv_2d, SR_OPTIONS_CONV2D, &t.table, &out, &err, &pool) == SIGRUN_STATUS_BAD_MODEL);
+  CHECK(sr_test_parse(&sr_op_conv_2d, SR_OPTIONS_CONV2D, &t.table, &out, &err, &pool) == SIGRUN_STATUS_BAD_MODEL);
   CHECK_CONTAINS(err.message, "padding 2 is not SAME (0) or VALID (1)");
   const int32_t bad_act[4] = {0, 1, 1, 6};
   fb_make(&t, 4, bad_act);
-  CHECK(parse(&sr_op_conv_2d, SR_OPTIONS_CONV2D, &t.table, &out, &err, &pool) == SIGRUN_STATUS_BAD_MODEL);
+  CHECK(sr_test_parse(&sr_op_conv_2d, SR_OPTIONS_CONV2D, &t.table, &out, &err, &pool) == SIGRUN_STATUS_BAD_MODEL);
   CHECK_CONTAINS(err.message, "fused activation 6");
   const int32_t bad_dil[6] = {0, 1, 1, 0, -1, 1};
   fb_make(&t, 6, bad_dil);
-  CHECK(parse(&sr_op_conv_2d, SR_OPTIONS_CONV2D, &t.table, &out, &err, &pool) == SIGRUN_STATUS_BAD_MODEL);
+  CHECK(sr_test_parse(&sr_op_conv_2d, SR_OPTIONS_CONV2D, &t.table, &out, &err, &pool) == SIGRUN_STATUS_BAD_MODEL);
   CHECK_CONTAINS(err.message, "dilation_w_factor is -1");
 
   const int32_t dw[7] = {0, 1, 2, 4, 1, 3, FB_ABSENT};
   fb_make(&t, 7, dw);
-  CHECK(parse(&sr_op_depthwise_conv_2d, SR_OPTIONS_DEPTHWISE_CONV2D, &t.table, &out, &err, &pool) ==
+  CHECK(sr_test_parse(&sr_op_depthwise_conv_2d, SR_OPTIONS_DEPTHWISE_CONV2D, &t.table, &out, &err, &pool) ==
         SIGRUN_STATUS_OK);
   const sr_depthwise_conv2d_params* dp = out;
   CHECK(dp && dp->padding == 0 && dp->stride_w == 1 && dp->stride_h == 2 && dp->depth_multiplier == 4 &&

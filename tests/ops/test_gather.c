@@ -5,37 +5,6 @@
 
 extern const sr_op_kind sr_op_gather;
 
-static void check_shape_(const char* file, int line, const sr_tensor* t, int rank, const int32_t* dims) {
-  int ok = t->rank == rank;
-  for (int i = 0; ok && i < rank; i++) ok = t->dims[i] == dims[i];
-  if (!ok) {
-    char a[64], b[64];
-    fprintf(stderr, "%s:%d: shape %s, expected %s\n", file, line, sr_shape_str(t->dims, t->rank, a, sizeof a),
-            sr_shape_str(dims, rank, b, sizeof b));
-    sr_test_checks_failed++;
-  }
-}
-#define CHECK_SHAPE(t, ...)                                                      \
-  do {                                                                           \
-    const int32_t e_[] = {__VA_ARGS__};                                          \
-    check_shape_(__FILE__, __LINE__, (t), (int)(sizeof e_ / sizeof e_[0]), e_); \
-  } while (0)
-
-static void check_values_(const char* file, int line, const sr_tensor* t, int n, const float* v) {
-  const float* got = t->data;
-  for (int i = 0; i < n; i++)
-    if (got[i] != v[i]) {
-      fprintf(stderr, "%s:%d: element %d is %g, expected %g\n", file, line, i, got[i], v[i]);
-      sr_test_checks_failed++;
-      return;
-    }
-}
-#define CHECK_VALUES(t, ...)                                                      \
-  do {                                                                            \
-    const float v_[] = {__VA_ARGS__};                                             \
-    check_values_(__FILE__, __LINE__, (t), (int)(sizeof v_ / sizeof v_[0]), v_); \
-  } while (0)
-
 static float iota[64];
 
 static sigrun_status gather(sr_test_node* tn, int rank, const int32_t* shape, sigrun_type idx_type, int idx_rank,

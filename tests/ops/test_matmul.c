@@ -315,41 +315,6 @@ static void test_bmm_errors(void) {
 
 /* ---- option parsing ---- */
 
-#define FB_ABSENT INT32_MIN
-
-typedef struct test_fb {
-  uint8_t bytes[128];
-  sr_fb fb;
-  sr_fb_table table;
-} test_fb;
-
-/* A one-table flatbuffer whose field i (when not FB_ABSENT) holds values[i] in a 4-byte little-endian slot. */
-static void fb_make(test_fb* t, int n, const int32_t* values) {
-  memset(t, 0, sizeof *t);
-  const uint16_t vt_size = (uint16_t)(4 + 2 * n), inline_size = (uint16_t)(4 + 4 * n);
-  const size_t pos = ((size_t)vt_size + 3) & ~(size_t)3;
-  memcpy(t->bytes, &vt_size, 2);
-  memcpy(t->bytes + 2, &inline_size, 2);
-  for (int i = 0; i < n; i++) {
-    uint16_t off = values[i] == FB_ABSENT ? 0 : (uint16_t)(4 + 4 * i);
-    memcpy(t->bytes + 4 + 2 * i, &off, 2);
-    if (off) memcpy(t->bytes + pos + off, &values[i], 4);
-  }
-  const int32_t soff = (int32_t)pos;
-  memcpy(t->bytes + pos, &soff, 4);
-  t->fb.data = t->bytes;
-  t->fb.size = pos + inline_size;
-  CHECK(sr_fb_table_at(&t->fb, pos, &t->table) == SR_FB_OK);
-}
-
-static sigrun_status parse(const sr_op_kind* kind, int type, const sr_fb_table* options, const void** out,
-                           sigrun_error* err, sr_pool* pool) {
-  static sr_operator op;
-  op.name = kind->name;
-  sr_parse_ctx ctx = {&op, type, options, pool, err, 0};
-  return kind->parse(&ctx, out);
-}
-
 static void test_parse(void) {
   sr_pool pool;
   sr_pool_init(&pool);
@@ -358,30 +323,30 @@ static void test_parse(void) {
   test_fb t;
   const int32_t fc[4] = {3, FB_ABSENT, 1, 1};
   fb_make(&t, 4, fc);
-  CHECK(parse(&sr_op_fully_connected, SR_OPTIONS_FULLY_CONNECTED, &t.table, &out, &err, &pool) == SIGRUN_STATUS_OK);
+  CHECK(sr_test_parse(&sr_op_fully_connected, SR_OPTIONS_FULLY_CONNECTED, &t.table, &out, &err, &pool) == SIGRUN_STATUS_OK);
   const sr_fully_connected_params* p = out;
   CHECK(p && p->activation == 3 && p->weights_format == 0 && p->keep_num_dims == 1 && p->asymmetric_quantize_inputs);
-  CHECK(parse(&sr_op_fully_connected, 0, NULL, &out, &err, &pool) == SIGRUN_STATUS_OK);
+  CHECK(sr_test_parse(&sr_op_fully_connected, 0, NULL, &out, &err, &pool) == SIGRUN_STATUS_OK);
   p = out;
   CHECK(p && p->activation == 0 && p->keep_num_dims == 0);
   const int32_t bad_fmt[2] = {0, 2};
   fb_make(&t, 2, bad_fmt);
-  CHECK(parse(&sr_op_fully_connected, SR_OPTIONS_FULLY_CONNECTED, &t.table, &out, &err, &pool) ==
+  CHECK(sr_test_parse(&sr_op_fully_connected, SR_OPTIONS_FULLY_CONNECTED, &t.table, &out, &err, &pool) ==
         SIGRUN_STATUS_BAD_MODEL);
   CHECK_CONTAINS(err.message, "weights_format 2");
   const int32_t bad_act[1] = {-3};
   fb_make(&t, 1, bad_act);
-  CHECK(parse(&sr_op_fully_connected, SR_OPTIONS_FULLY_CONNECTED, &t.table, &out, &err, &pool) ==
+  CHECK(sr_test_parse(&sr_op_fully_connected, SR_OPTIONS_FULLY_CONNECTED, &t.table, &out, &err, &pool) ==
         SIGRUN_STATUS_BAD_MODEL);
   CHECK_CONTAINS(err.message, "fused activation -3");
-  CHECK(parse(&sr_op_fully_connected, SR_OPTIONS_CONV2D, &t.table, &out, &err, &pool) == SIGRUN_STATUS_BAD_MODEL);
+  CHECK(sr_test_parse(&sr_op_fully_connected, SR_OPTIONS_CONV2D, &t.table, &out, &err, &pool) == SIGRUN_STATUS_BAD_MODEL);
 
   const int32_t bmm[3] = {0, 1, 1};
   fb_make(&t, 3, bmm);
-  CHECK(parse(&sr_op_batch_matmul, SR_OPTIONS_BATCH_MAT_MUL, &t.table, &out, &err, &pool) == SIGRUN_STATUS_OK);
+  CHECK(sr_test_parse(&sr_op_batch_matmul, SR_OPTIONS_BATCH_MAT_MUL, &t.table, &out, &err, &pool) == SIGRUN_STATUS_OK);
   const sr_batch_matmul_params* b = out;
   CHECK(b && b->adj_x == 0 && b->adj_y == 1);
-  CHECK(parse(&sr_op_batch_matmul, 0, NULL, &out, &err, &pool) == SIGRUN_STATUS_OK);
+  CHECK(sr_test_parse(&sr_op_batch_matmul, 0, NULL, &out, &err, &pool) == SIGRUN_STATUS_OK);
   sr_pool_destroy(&pool);
 }
 

@@ -209,39 +209,9 @@ static void test_errors(void) {
 
 /* ---- option parsing ---- */
 
-#define FB_ABSENT INT32_MIN
-
-typedef struct test_fb {
-  uint8_t bytes[128];
-  sr_fb fb;
-  sr_fb_table table;
-} test_fb;
-
-/* A one-table flatbuffer whose field i (when not FB_ABSENT) holds values[i] in a 4-byte little-endian slot. */
-static void fb_make(test_fb* t, int n, const int32_t* values) {
-  memset(t, 0, sizeof *t);
-  const uint16_t vt_size = (uint16_t)(4 + 2 * n), inline_size = (uint16_t)(4 + 4 * n);
-  const size_t pos = ((size_t)vt_size + 3) & ~(size_t)3;
-  memcpy(t->bytes, &vt_size, 2);
-  memcpy(t->bytes + 2, &inline_size, 2);
-  for (int i = 0; i < n; i++) {
-    uint16_t off = values[i] == FB_ABSENT ? 0 : (uint16_t)(4 + 4 * i);
-    memcpy(t->bytes + 4 + 2 * i, &off, 2);
-    if (off) memcpy(t->bytes + pos + off, &values[i], 4);
-  }
-  const int32_t soff = (int32_t)pos;
-  memcpy(t->bytes + pos, &soff, 4);
-  t->fb.data = t->bytes;
-  t->fb.size = pos + inline_size;
-  CHECK(sr_fb_table_at(&t->fb, pos, &t->table) == SR_FB_OK);
-}
-
 static sigrun_status parse(const sr_op_kind* kind, const sr_fb_table* options, const void** out, sigrun_error* err,
                            sr_pool* pool) {
-  static sr_operator op;
-  op.name = kind->name;
-  sr_parse_ctx ctx = {&op, SR_OPTIONS_POOL2D, options, pool, err, 0};
-  return kind->parse(&ctx, out);
+  return sr_test_parse(kind, SR_OPTIONS_POOL2D, options, out, err, pool);
 }
 
 static void test_parse(void) {

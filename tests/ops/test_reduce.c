@@ -5,22 +5,6 @@
 
 extern const sr_op_kind sr_op_mean, sr_op_sum;
 
-static void check_shape_(const char* file, int line, const sr_tensor* t, int rank, const int32_t* dims) {
-  int ok = t->rank == rank;
-  for (int i = 0; ok && i < rank; i++) ok = t->dims[i] == dims[i];
-  if (!ok) {
-    char a[64], b[64];
-    fprintf(stderr, "%s:%d: shape %s, expected %s\n", file, line, sr_shape_str(t->dims, t->rank, a, sizeof a),
-            sr_shape_str(dims, rank, b, sizeof b));
-    sr_test_checks_failed++;
-  }
-}
-#define CHECK_SHAPE(t, ...)                                                      \
-  do {                                                                           \
-    const int32_t e_[] = {__VA_ARGS__};                                          \
-    check_shape_(__FILE__, __LINE__, (t), (int)(sizeof e_ / sizeof e_[0]), e_); \
-  } while (0)
-
 static const float* f32(const sr_tensor* t) { return (const float*)t->data; }
 
 /* [2,3] -> mean over axis 1. */
