@@ -167,6 +167,11 @@ typedef struct sigrun_interpreter_options {
    * everything it points to are borrowed and must outlive the interpreter. NULL/0 = none. */
   const sigrun_custom_op* custom_ops;
   int custom_op_count;
+  /* Non-zero lets an interpreter be created over a model with operators sigrun cannot run (TF Select "Flex"
+   * ops, unregistered custom ops). Signatures that never reach such an operator run normally; invoking one
+   * that does fails with SIGRUN_STATUS_UNSUPPORTED naming the operator. Default 0: creation fails and
+   * lists them, as LiteRT's AllocateTensors does. */
+  int allow_unsupported_ops;
 } sigrun_interpreter_options;
 
 /* Fills *options with the defaults. */
@@ -183,6 +188,21 @@ SIGRUN_API void sigrun_interpreter_destroy(sigrun_interpreter* interpreter);
 
 /* The model this interpreter was created from (borrowed). */
 SIGRUN_API const sigrun_model* sigrun_interpreter_model(const sigrun_interpreter* interpreter);
+
+/* State shared by signatures. An interpreter owns the model's resource variables (VAR_HANDLE / READ_VARIABLE /
+ * ASSIGN_VARIABLE: one variable per (container, shared_name), seen by every signature of this interpreter and
+ * by no other interpreter), its hash tables, and whether the SavedModel initializer (CALL_ONCE) has run: it
+ * runs lazily, once per interpreter, on the first invoke of any signature that reaches it.
+ *
+ * sigrun_interpreter_reset_variables is LiteRT's ResetVariableTensors / Python reset_all_variables: every
+ * stateful tensor of the old kind (is_variable, e.g. LSTM state) of every runner of this interpreter goes back
+ * to zero (int8: its zero point). Resource variables are left as they are, as in LiteRT; to restore their
+ * initial values use sigrun_interpreter_reset_state. Must not run concurrently with an invoke. */
+SIGRUN_API sigrun_status sigrun_interpreter_reset_variables(sigrun_interpreter* interpreter, sigrun_error* error);
+/* Returns the interpreter to the state of a fresh one: resource variables unassigned, hash tables empty,
+ * initializers not yet run (they run again on the next invoke), is_variable tensors zeroed. Waits for running
+ * invokes that touch state. */
+SIGRUN_API sigrun_status sigrun_interpreter_reset_state(sigrun_interpreter* interpreter, sigrun_error* error);
 
 /* ---------------------------------------------------------------------------------------------------------
  * Runners

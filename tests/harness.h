@@ -240,7 +240,7 @@ static inline sigrun_status sr_test_parse(const sr_op_kind* kind, int options_ty
                                           const void** out, sigrun_error* err, sr_pool* pool) {
   static sr_operator op;
   op.name = kind->name;
-  sr_parse_ctx ctx = {&op, options_type, options, pool, err, 0};
+  sr_parse_ctx ctx = {&op, options_type, options, pool, err, 0, 0, NULL};
   return kind->parse(&ctx, out);
 }
 

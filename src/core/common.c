@@ -73,9 +73,11 @@ const char* sr_shape_str(const int32_t* dims, int rank, char* buf, size_t size) 
 /* Test builds only: fail the Nth allocation (1-based); 0 disables. Never compiled into the library proper. */
 long sr_test_alloc_fail_at = 0;
 long sr_test_alloc_count = 0;
+/* Relaxed atomics (GCC/Clang builtins, test builds only) so concurrency tests stay clean under TSan. */
 static int sr_test_should_fail(void) {
-  sr_test_alloc_count++;
-  return sr_test_alloc_fail_at > 0 && sr_test_alloc_count == sr_test_alloc_fail_at;
+  long n = __atomic_add_fetch(&sr_test_alloc_count, 1, __ATOMIC_RELAXED);
+  long at = __atomic_load_n(&sr_test_alloc_fail_at, __ATOMIC_RELAXED);
+  return at > 0 && n == at;
 }
 #define SR_MAYBE_FAIL() \
   do {                  \

@@ -52,9 +52,33 @@ static sigrun_status adapter_eval(sr_node* node) {
 
 static const sr_op_kind adapter_kind = {"custom", 32, NULL, adapter_prepare, adapter_eval};
 
+/* Operators without a kernel, kept only when the application asked for allow_unsupported_ops: their graph
+ * still allocates (their outputs are dynamic, so nothing downstream is planned on a guessed shape) and
+ * fails when it reaches them. */
+static sigrun_status unsupported_prepare(sr_node* node) {
+  for (int i = 0; i < node->n_outputs; i++) sr_node_set_output_dynamic(node, i);
+  return SIGRUN_STATUS_OK;
+}
+
+static sigrun_status unsupported_eval(sr_node* node) {
+  const char* code = node->op->custom_code;
+  if (code && strncmp(code, "Flex", 4) == 0)
+    return sr_node_fail(node, SIGRUN_STATUS_UNSUPPORTED,
+                        "%s is a TensorFlow (Select TF ops / Flex) kernel, which sigrun does not embed; this signature "
+                        "cannot run (convert with target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS])",
+                        code);
+  if (code)
+    return sr_node_fail(node, SIGRUN_STATUS_UNSUPPORTED,
+                        "custom op '%s' is not registered (sigrun_interpreter_options.custom_ops in C, custom_ops= "
+                        "in Python)", code);
+  return sr_node_fail(node, SIGRUN_STATUS_UNSUPPORTED, "sigrun has no kernel for this builtin operator");
+}
+
+static const sr_op_kind unsupported_kind = {"unsupported", -1, NULL, unsupported_prepare, unsupported_eval};
+
 sigrun_status sr_custom_bind(sr_node* node, const sigrun_interpreter_options* options, sigrun_error* error) {
   const sigrun_custom_op* custom = sr_custom_find(options, node->op->custom_code);
-  node->kind = custom ? &adapter_kind : node->op->kind;
+  node->kind = custom ? &adapter_kind : node->op->kind ? node->op->kind : &unsupported_kind;
   node->custom = custom;
   if (!custom || !custom->init) return SIGRUN_STATUS_OK;
   if (error) error->status = SIGRUN_STATUS_OK;

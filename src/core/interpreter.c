@@ -28,14 +28,18 @@ static sigrun_status check_supported(const sigrun_model* m, const sigrun_interpr
       if (op->custom_code && strncmp(op->custom_code, "Flex", 4) == 0) flex++;
       else if (op->custom_code) custom++;
       if (missing++ < 6 && used < sizeof list)
-        used += (size_t)snprintf(list + used, sizeof list - used, "%s%s (%s %d) at subgraph %d operator %d",
-                                 missing > 1 ? "; " : "", op->name, op->custom_code ? "custom" : "builtin code",
-                                 op->custom_code ? 32 : op->builtin_code, s, i);
+        used += op->custom_code
+                    ? (size_t)snprintf(list + used, sizeof list - used, "%s%s (custom op) at subgraph %d operator %d",
+                                       missing > 1 ? "; " : "", op->name, s, i)
+                    : (size_t)snprintf(list + used, sizeof list - used,
+                                       "%s%s (builtin code %d) at subgraph %d operator %d", missing > 1 ? "; " : "",
+                                       op->name, op->builtin_code, s, i);
     }
   }
   if (!missing) return SIGRUN_STATUS_OK;
   const char* advice = flex ? ". Flex ops are TensorFlow (Select TF ops) kernels, which sigrun does not embed: "
-                              "convert with target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS]"
+                              "convert with target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS], or set "
+                              "allow_unsupported_ops to run the signatures that do not use them"
                        : custom ? ". Custom ops must be registered by the application "
                                   "(sigrun_interpreter_options.custom_ops in C, custom_ops= in Python)"
                                 : ". sigrun has no kernel for these builtin operators yet";
@@ -51,7 +55,7 @@ sigrun_status sigrun_interpreter_create(const sigrun_model* model, const sigrun_
   sigrun_interpreter_options_init(&defaults);
   if (!options) options = &defaults;
   sigrun_status st = sr_custom_check_options(options, error);
-  if (st || (st = check_supported(model, options, error))) return st;
+  if (st || (!options->allow_unsupported_ops && (st = check_supported(model, options, error)))) return st;
   sigrun_interpreter* in = sr_calloc(1, sizeof *in);
   if (!in) return sr_fail(error, SIGRUN_STATUS_NO_MEMORY, "out of memory");
   in->model = model;
@@ -69,6 +73,13 @@ sigrun_status sigrun_interpreter_create(const sigrun_model* model, const sigrun_
     sr_free(in);
     return sr_fail(error, SIGRUN_STATUS_NO_MEMORY, "out of memory");
   }
+  if ((st = sr_resources_init(&in->resources, model, error))) {
+    pthread_mutex_destroy(&in->custom_lock);
+    pthread_mutex_destroy(&in->lock);
+    sr_free(in->cached);
+    sr_free(in);
+    return st;
+  }
   *out_interpreter = in;
   return sr_ok(error);
 }
@@ -78,6 +89,7 @@ void sigrun_interpreter_destroy(sigrun_interpreter* interpreter) {
   for (int i = 0; i < interpreter->model->n_signatures; i++) sr_runner_free(interpreter->cached[i]);
   sr_runner_free(interpreter->placeholder);
   sr_free(interpreter->cached);
+  sr_resources_destroy(&interpreter->resources);
   pthread_mutex_destroy(&interpreter->lock);
   pthread_mutex_destroy(&interpreter->custom_lock);
   sr_free(interpreter);
@@ -166,3 +178,31 @@ void sigrun_runner_destroy(sigrun_runner* runner) {
   if (!runner || runner->impl.owned_by_interpreter) return;
   sr_runner_free(runner);
 }
+
+/* ---- shared state ---- */
+
+static void reset_runner_variables(sigrun_interpreter* in) {
+  for (int i = 0; i < in->model->n_signatures; i++) sr_runner_reset_variables(in->cached[i]);
+  sr_runner_reset_variables(in->placeholder);
+}
+
+sigrun_status sigrun_interpreter_reset_variables(sigrun_interpreter* interpreter, sigrun_error* error) {
+  if (!interpreter) return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "sigrun_interpreter_reset_variables: NULL interpreter");
+  pthread_mutex_lock(&interpreter->lock);
+  reset_runner_variables(interpreter);
+  pthread_mutex_unlock(&interpreter->lock);
+  return sr_ok(error);
+}
+
+sigrun_status sigrun_interpreter_reset_state(sigrun_interpreter* interpreter, sigrun_error* error) {
+  if (!interpreter) return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "sigrun_interpreter_reset_state: NULL interpreter");
+  pthread_rwlock_wrlock(&interpreter->resources.lock);
+  sr_resources_reset(&interpreter->resources);
+  pthread_mutex_lock(&interpreter->lock);
+  reset_runner_variables(interpreter);
+  pthread_mutex_unlock(&interpreter->lock);
+  pthread_rwlock_unlock(&interpreter->resources.lock);
+  return sr_ok(error);
+}
+
+sr_resources* sr_node_resources(sr_node* node) { return &node->runner->interpreter->resources; }

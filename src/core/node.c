@@ -81,6 +81,8 @@ sigrun_status sr_node_resize_output(sr_node* node, int i, int rank, const int32_
   }
   t->rank = rank;
   if (rank) memcpy(t->dims, dims, sizeof(int32_t) * (size_t)rank);
+  /* A string tensor's bytes follow its contents; the strings writer (strings.h) sizes its buffer. */
+  if (t->type == SIGRUN_TYPE_STRING) return SIGRUN_STATUS_OK;
   t->bytes = bytes;
   if (t->alloc == SR_ALLOC_DYNAMIC) return grow(node, t, bytes);
   return SIGRUN_STATUS_OK;

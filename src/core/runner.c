@@ -10,6 +10,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "../format/call_graph.h"
+#include "../format/schema_enums.h"
+#include "call.h"
+#include "strings.h"
+
 static sigrun_status oom(sigrun_error* e) { return sr_fail(e, SIGRUN_STATUS_NO_MEMORY, "out of memory"); }
 
 static void set_def_shape(sr_tensor* t) {
@@ -20,6 +25,8 @@ static void set_def_shape(sr_tensor* t) {
 static size_t tensor_bytes(const sr_tensor* t) {
   /* A sparse constant holds only its stored values; its size says so, so no reader goes past them. */
   if (t->def->sparsity) return t->def->data_bytes;
+  /* A string tensor's size is its packed buffer's: the file's for a constant, the contents' otherwise. */
+  if (t->type == SIGRUN_TYPE_STRING) return t->alloc == SR_ALLOC_CONST ? t->def->data_bytes : (t->data ? t->bytes : 0);
   size_t count;
   if (!sr_shape_count(t->dims, t->rank, &count)) return 0;
   return count * sigrun_type_size(t->type);
@@ -82,9 +89,16 @@ static sigrun_status build_nodes(sr_runner* r) {
   return SIGRUN_STATUS_OK;
 }
 
-static sigrun_status build_runner(sr_runner* r, int sig_index) {
+/* sig_index >= 0: a signature; -1: the placeholder over subgraph 0; -2: an internal executor of `subgraph`. */
+static sigrun_status build_runner(sr_runner* r, int sig_index, int subgraph) {
   const sigrun_model* m = r->model;
-  if (sig_index >= 0) {
+  if (sig_index == -2) {
+    char key[48];
+    snprintf(key, sizeof key, "subgraph %d", subgraph);
+    r->key = sr_pool_strdup(&r->pool, key);
+    if (!r->key) return SIGRUN_STATUS_NO_MEMORY;
+    r->subgraph_index = subgraph;
+  } else if (sig_index >= 0) {
     const sr_signature* sig = &m->signatures[sig_index];
     r->key = sig->key;
     r->subgraph_index = sig->subgraph;
@@ -99,6 +113,7 @@ static sigrun_status build_runner(sr_runner* r, int sig_index) {
   r->subgraph = &m->subgraphs[r->subgraph_index];
   const sr_subgraph* sg = r->subgraph;
   if (sig_index < 0) {
+    /* Internal executors need no names, but naming them like the placeholder keeps messages uniform. */
     r->n_inputs = sg->n_inputs;
     r->n_outputs = sg->n_outputs;
     if (placeholder_names(r, sg->inputs, sg->n_inputs, "input", &r->inputs) ||
@@ -124,14 +139,74 @@ static sigrun_status build_runner(sr_runner* r, int sig_index) {
   return build_nodes(r);
 }
 
-sigrun_status sr_runner_new(sigrun_interpreter* interp, int sig_index, sigrun_runner** out, sigrun_error* error) {
+/* ---- shared state: which locks a root's invoke needs ---- */
+
+static sr_state_access op_access(int code) {
+  switch (code) {
+    case SR_BUILTIN_ASSIGN_VARIABLE:
+    case SR_BUILTIN_HASHTABLE_IMPORT:
+      return SR_STATE_WRITE;
+    case SR_BUILTIN_READ_VARIABLE:
+    case SR_BUILTIN_HASHTABLE_FIND:
+    case SR_BUILTIN_HASHTABLE_SIZE:
+      return SR_STATE_READ;
+    default:
+      return SR_STATE_NONE;
+  }
+}
+
+/* Walks every subgraph the root's graph can reach (each once, with a work list: call chains in a hostile file
+ * may be long) for state access and CALL_ONCE targets. An initializer's own writes count only while it has
+ * not run (invoke_access), so its subgraph is not walked here. */
+static sigrun_status plan_state_access(sr_runner* root) {
+  const sigrun_model* m = root->model;
+  int n = m->n_subgraphs, todo = 0;
+  uint8_t* seen = sr_pool_array(&root->pool, (size_t)n + 1, 1);
+  uint8_t* inits = sr_pool_array(&root->pool, (size_t)n + 1, 1);
+  int* work = sr_pool_array(&root->pool, (size_t)n + 1, sizeof(int));
+  if (!seen || !inits || !work) return SIGRUN_STATUS_NO_MEMORY;
+  seen[root->subgraph_index] = 1;
+  work[todo++] = root->subgraph_index;
+  while (todo > 0) {
+    const sr_subgraph* sg = &m->subgraphs[work[--todo]];
+    for (int i = 0; i < sg->n_operators; i++) {
+      const sr_operator* op = &sg->operators[i];
+      sr_state_access a = op_access(op->builtin_code);
+      if (a > root->access) root->access = a;
+      int called[2], k = sr_operator_calls(op, called);
+      if (op->builtin_code == SR_BUILTIN_CALL_ONCE) {
+        if (k == 1) inits[called[0]] = 1; /* in range: checked at load */
+        continue;
+      }
+      while (k--)
+        if (!seen[called[k]]) {
+          seen[called[k]] = 1;
+          work[todo++] = called[k];
+        }
+    }
+  }
+  root->initializers = inits;
+  return SIGRUN_STATUS_OK;
+}
+
+/* Write access while any initializer the tree can reach has not run: it assigns variables and fills tables. */
+static sr_state_access invoke_access(const sr_runner* root) {
+  const sr_resources* res = &root->interpreter->resources;
+  for (int s = 0; s < root->model->n_subgraphs; s++)
+    if (root->initializers[s] && !atomic_load(&res->initialized[s])) return SR_STATE_WRITE;
+  return root->access;
+}
+
+static sigrun_status runner_new(sigrun_interpreter* interp, int sig_index, int subgraph, sr_runner* root,
+                                sigrun_runner** out, sigrun_error* error) {
   sigrun_runner* runner = sr_calloc(1, sizeof *runner);
   if (!runner) return oom(error);
   sr_runner* r = &runner->impl;
   sr_pool_init(&r->pool);
   r->interpreter = interp;
   r->model = interp->model;
-  if (build_runner(r, sig_index) != SIGRUN_STATUS_OK) {
+  r->root = root ? root : r;
+  if (build_runner(r, sig_index, subgraph) != SIGRUN_STATUS_OK || (!root && plan_state_access(r))) {
     sr_runner_free(runner);
     return oom(error);
   }
@@ -144,6 +219,10 @@ sigrun_status sr_runner_new(sigrun_interpreter* interp, int sig_index, sigrun_ru
   }
   *out = runner;
   return sr_ok(error);
+}
+
+sigrun_status sr_runner_new(sigrun_interpreter* interp, int sig_index, sigrun_runner** out, sigrun_error* error) {
+  return runner_new(interp, sig_index, 0, NULL, out, error);
 }
 
 static void release_memory(sr_runner* r) {
@@ -162,6 +241,9 @@ static void release_memory(sr_runner* r) {
 void sr_runner_free(sigrun_runner* runner) {
   if (!runner) return;
   sr_runner* r = &runner->impl;
+  if (r->children && r->root == r)
+    for (int s = 0; s < r->model->n_subgraphs; s++)
+      if (r->children[s]) sr_runner_free((sigrun_runner*)r->children[s]);
   if (r->tensors && r->nodes) release_memory(r);
   sr_pool_destroy(&r->pool);
   sr_free(runner);
@@ -198,6 +280,12 @@ static sigrun_status reset_tensors(sr_runner* r, sigrun_error* error) {
       set_def_shape(t);
       t->data = (void*)t->def->data;
       t->alloc = SR_ALLOC_CONST;
+    } else if (t->type == SIGRUN_TYPE_STRING) {
+      /* Sized by their contents: set_input or the producing kernel gives them memory. */
+      if (!is_graph_input(r, i)) set_def_shape(t);
+      t->alloc = SR_ALLOC_DYNAMIC;
+      t->bytes = 0;
+      continue;
     } else if (t->def->is_variable) {
       /* Old-style stateful tensors (e.g. LSTM state) keep their values across invokes. */
       set_def_shape(t);
@@ -509,6 +597,26 @@ sigrun_status sigrun_runner_allocate(sigrun_runner* runner, sigrun_error* error)
   return st;
 }
 
+/* A string input takes LiteRT's packed buffer, checked against the input's element count. */
+static sigrun_status set_string_input(sr_tensor* t, const char* name, const void* data, size_t size,
+                                      sigrun_error* error) {
+  char why[160], shape[128];
+  size_t count = sr_tensor_count(t);
+  if (!sr_strings_check(data, size, count, why, sizeof why))
+    return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "input '%s' (string, shape %s): %s", name,
+                   sr_shape_str(t->dims, t->rank, shape, sizeof shape), why);
+  if (t->capacity < size || !t->data) {
+    void* fresh = sr_aligned_alloc(size);
+    if (!fresh) return oom(error);
+    sr_aligned_free(t->data);
+    t->data = fresh;
+    t->capacity = size;
+  }
+  memcpy(t->data, data, size);
+  t->bytes = size;
+  return sr_ok(error);
+}
+
 sigrun_status sigrun_runner_set_input(sigrun_runner* runner, const char* name, const void* data, size_t size,
                                       sigrun_error* error) {
   if (!runner || (!data && size)) return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "sigrun_runner_set_input: NULL argument");
@@ -520,6 +628,7 @@ sigrun_status sigrun_runner_set_input(sigrun_runner* runner, const char* name, c
     return sr_fail(error, SIGRUN_STATUS_BAD_STATE, "input '%s': set before allocate (call sigrun_runner_allocate first)", name);
   if (t->alloc == SR_ALLOC_CONST)
     return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "input '%s' is a constant tensor of the model and cannot be set", name);
+  if (t->type == SIGRUN_TYPE_STRING) return set_string_input(t, name, data, size, error);
   if (size != t->bytes) {
     char shape[128];
     return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "input '%s': got %zu bytes, shape %s %s needs %zu", name, size,
@@ -531,7 +640,164 @@ sigrun_status sigrun_runner_set_input(sigrun_runner* runner, const char* name, c
 
 sigrun_status sigrun_runner_invoke(sigrun_runner* runner, sigrun_error* error) {
   if (!runner) return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "sigrun_runner_invoke: NULL runner");
-  return invoke(RUNNER(runner), error);
+  sr_runner* r = RUNNER(runner);
+  pthread_rwlock_t* lock = &r->interpreter->resources.lock;
+  sr_state_access access = invoke_access(r);
+  if (access == SR_STATE_WRITE) pthread_rwlock_wrlock(lock);
+  else if (access == SR_STATE_READ) pthread_rwlock_rdlock(lock);
+  r->active = 1;
+  sigrun_status st = invoke(r, error);
+  r->active = 0;
+  if (access != SR_STATE_NONE) pthread_rwlock_unlock(lock);
+  return st;
+}
+
+/* ---- subgraph calls (call.h) ---- */
+
+sigrun_status sr_call_child(sr_node* node, int subgraph, sr_runner** out) {
+  sr_runner* caller = node->runner;
+  sr_runner* root = caller->root;
+  const sigrun_model* m = root->model;
+  if (subgraph < 0 || subgraph >= m->n_subgraphs)
+    return sr_node_fail(node, SIGRUN_STATUS_BAD_MODEL, "calls subgraph %d, but the model has %d subgraphs", subgraph,
+                        m->n_subgraphs);
+  if (caller->depth + 1 > SR_MAX_CALL_DEPTH)
+    return sr_node_fail(node, SIGRUN_STATUS_BAD_MODEL, "subgraph calls nest deeper than %d", SR_MAX_CALL_DEPTH);
+  if (!root->children) {
+    root->children = sr_pool_array(&root->pool, (size_t)m->n_subgraphs + 1, sizeof(sr_runner*));
+    if (!root->children) return sr_node_fail(node, SIGRUN_STATUS_NO_MEMORY, "out of memory");
+  }
+  if (!root->children[subgraph]) {
+    sigrun_runner* child;
+    sigrun_status st = runner_new(root->interpreter, -2, subgraph, root, &child, node->error);
+    if (st) return st;
+    root->children[subgraph] = RUNNER(child);
+  }
+  sr_runner* child = root->children[subgraph];
+  if (!child->active && child->depth < caller->depth + 1) child->depth = caller->depth + 1;
+  *out = child;
+  return SIGRUN_STATUS_OK;
+}
+
+int sr_call_subgraph(const sr_runner* child) { return child->subgraph_index; }
+int sr_call_input_count(const sr_runner* child) { return child->subgraph->n_inputs; }
+int sr_call_output_count(const sr_runner* child) { return child->subgraph->n_outputs; }
+sr_tensor* sr_call_input(sr_runner* child, int i) { return &child->tensors[child->subgraph->inputs[i]]; }
+sr_tensor* sr_call_output(sr_runner* child, int i) { return &child->tensors[child->subgraph->outputs[i]]; }
+
+int sr_call_same_shape(const sr_tensor* a, const sr_tensor* b) {
+  return a->rank == b->rank && (a->rank == 0 || memcmp(a->dims, b->dims, sizeof(int32_t) * (size_t)a->rank) == 0);
+}
+
+sigrun_status sr_call_shape_input(sr_node* node, sr_runner* child, int i, const sr_tensor* like) {
+  sr_tensor* t = sr_call_input(child, i);
+  if (t->type != like->type)
+    return sr_node_fail(node, SIGRUN_STATUS_BAD_MODEL, "passes a %s value as input %d of subgraph %d, which is %s",
+                        sigrun_type_name(like->type), i, child->subgraph_index, sigrun_type_name(t->type));
+  if (sr_call_same_shape(t, like)) return SIGRUN_STATUS_OK;
+  t->rank = like->rank;
+  memcpy(t->dims, like->dims, sizeof t->dims);
+  if (t->alloc == SR_ALLOC_ARENA) {
+    t->data = NULL;
+    t->alloc = SR_ALLOC_NONE;
+  }
+  if (t->alloc != SR_ALLOC_DYNAMIC) t->bytes = tensor_bytes(t);
+  child->state = SR_RUNNER_NEEDS_ALLOCATION;
+  return SIGRUN_STATUS_OK;
+}
+
+static sigrun_status enter(sr_node* node, sr_runner* child) {
+  if (child->active)
+    return sr_node_fail(node, SIGRUN_STATUS_BAD_MODEL, "subgraph %d is called while it is running (recursion)",
+                        child->subgraph_index);
+  child->active = 1;
+  return SIGRUN_STATUS_OK;
+}
+
+sigrun_status sr_call_allocate(sr_node* node, sr_runner* child) {
+  if (child->state == SR_RUNNER_READY) return SIGRUN_STATUS_OK;
+  sigrun_status st = enter(node, child);
+  if (st) return st;
+  st = allocate(child, node->error);
+  child->active = 0;
+  if (st) {
+    child->state = SR_RUNNER_NEEDS_ALLOCATION;
+    sr_error_prefix(node->error, "subgraph %d, operator %d (%s) preparing subgraph %d", node->subgraph,
+                    node->op->index, node->op->name, child->subgraph_index);
+  }
+  return st;
+}
+
+sigrun_status sr_call_invoke(sr_node* node, sr_runner* child) {
+  sigrun_status st = enter(node, child);
+  if (st) return st;
+  st = invoke(child, node->error);
+  child->active = 0;
+  if (st)
+    sr_error_prefix(node->error, "subgraph %d, operator %d (%s) running subgraph %d", node->subgraph,
+                    node->op->index, node->op->name, child->subgraph_index);
+  return st;
+}
+
+void sr_call_release(sr_runner* child) {
+  for (int i = 0; i < child->n_tensors; i++) {
+    sr_tensor* t = &child->tensors[i];
+    if (t->alloc == SR_ALLOC_DYNAMIC) {
+      sr_aligned_free(t->data);
+      t->data = NULL;
+      t->capacity = 0;
+      t->bytes = 0;
+    }
+  }
+  sr_aligned_free(child->arena);
+  child->arena = NULL;
+  child->arena_capacity = 0;
+  child->state = SR_RUNNER_NEEDS_ALLOCATION;
+}
+
+sigrun_status sr_call_copy(sr_node* node, sr_tensor* dst, const sr_tensor* src) {
+  if (dst == src) return SIGRUN_STATUS_OK;
+  if (dst->type != src->type)
+    return sr_node_fail(node, SIGRUN_STATUS_BAD_MODEL, "cannot pass a %s value into a %s tensor (tensor %d)",
+                        sigrun_type_name(src->type), sigrun_type_name(dst->type), dst->index);
+  if (src->type == SIGRUN_TYPE_STRING) return sr_strings_copy(node, dst, src);
+  if (dst->alloc == SR_ALLOC_DYNAMIC) {
+    if (dst->capacity < src->bytes || !dst->data) {
+      void* fresh = sr_aligned_alloc(src->bytes);
+      if (!fresh) return sr_node_fail(node, SIGRUN_STATUS_NO_MEMORY, "out of memory for %zu bytes", src->bytes);
+      sr_aligned_free(dst->data);
+      dst->data = fresh;
+      dst->capacity = src->bytes;
+    }
+    dst->rank = src->rank;
+    memcpy(dst->dims, src->dims, sizeof dst->dims);
+    dst->bytes = src->bytes;
+  } else if (!sr_call_same_shape(dst, src) || dst->bytes != src->bytes) {
+    char a[128], b[128];
+    return sr_node_fail(node, SIGRUN_STATUS_RUNTIME, "value of shape %s does not fit tensor %d of shape %s",
+                        sr_shape_str(src->dims, src->rank, a, sizeof a), dst->index,
+                        sr_shape_str(dst->dims, dst->rank, b, sizeof b));
+  }
+  if (src->bytes) memmove(dst->data, src->data, src->bytes);
+  return SIGRUN_STATUS_OK;
+}
+
+/* ---- variables ---- */
+
+static void zero_variables(sr_runner* r) {
+  for (int i = 0; i < r->n_tensors; i++) {
+    sr_tensor* t = &r->tensors[i];
+    if (t->def->is_variable && t->alloc == SR_ALLOC_PERSISTENT && t->data) reset_variable(t, t->bytes);
+  }
+}
+
+void sr_runner_reset_variables(sigrun_runner* runner) {
+  if (!runner) return;
+  sr_runner* r = RUNNER(runner);
+  zero_variables(r);
+  if (r->children)
+    for (int s = 0; s < r->model->n_subgraphs; s++)
+      if (r->children[s]) zero_variables(r->children[s]);
 }
 
 sigrun_status sigrun_runner_get_output(sigrun_runner* runner, const char* name, void* data, size_t size,

@@ -11,8 +11,15 @@
 
 #include "../ops/op.h"
 #include "plan.h"
+#include "resources.h"
 
 #define SR_PLACEHOLDER_KEY "<placeholder signature>"
+
+typedef enum sr_state_access {
+  SR_STATE_NONE = 0,  /* touches no variable or table */
+  SR_STATE_READ,      /* reads them */
+  SR_STATE_WRITE,     /* assigns a variable or fills a table */
+} sr_state_access;
 
 typedef enum sr_runner_state {
   SR_RUNNER_NEEDS_ALLOCATION = 0,
@@ -49,6 +56,16 @@ struct sr_runner {
   int* last_use;
   void** deferred_scratch; /* heap scratch for deferred nodes, per node */
   size_t* deferred_scratch_size;
+
+  /* Control flow: a signature runner (the root) owns one executor per subgraph its graph calls (IF/WHILE
+   * bodies, CALL_ONCE initializers), made on first use and shared by every call site in its tree, so
+   * concurrent roots never share activation memory. */
+  sr_runner* root;       /* itself for a signature runner */
+  sr_runner** children;  /* root only: indexed by subgraph, NULL until used */
+  int active;            /* being allocated or invoked: entering it again means recursion */
+  int depth;             /* call depth below the root */
+  sr_state_access access; /* root only: how its invoke locks the interpreter's shared state */
+  const uint8_t* initializers; /* root only: per subgraph, 1 if its tree may run it through CALL_ONCE */
 };
 
 struct sigrun_runner {
@@ -57,6 +74,7 @@ struct sigrun_runner {
 
 struct sigrun_interpreter {
   const sigrun_model* model;
+  sr_resources resources;   /* variables, tables, initializer flags: shared by every runner */
   sigrun_interpreter_options options;
   pthread_mutex_t lock;     /* guards the runner cache */
   pthread_mutex_t custom_lock; /* serializes custom ops that are not thread-safe */
@@ -68,6 +86,8 @@ struct sigrun_interpreter {
 /* Creates a runner for signature `sig_index` (or -1 for the placeholder over subgraph 0). */
 sigrun_status sr_runner_new(sigrun_interpreter* interp, int sig_index, sigrun_runner** out, sigrun_error* error);
 void sr_runner_free(sigrun_runner* runner);
+/* Zeroes the runner tree's is_variable tensors (LiteRT's ResetVariableTensors). */
+void sr_runner_reset_variables(sigrun_runner* runner);
 
 /* Application custom ops (custom.c). */
 const sigrun_custom_op* sr_custom_find(const sigrun_interpreter_options* options, const char* custom_code);

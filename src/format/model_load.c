@@ -8,7 +8,9 @@
 #include <stdlib.h>
 
 #include "../core/model.h"
+#include "../core/strings.h"
 #include "../ops/op.h"
+#include "call_graph.h"
 #include "flatbuf.h"
 #include "sparsity.h"
 #include "schema_enums.h"
@@ -22,7 +24,8 @@ enum { TENSOR_SHAPE = 0, TENSOR_TYPE = 1, TENSOR_BUFFER = 2, TENSOR_NAME = 3, TE
        TENSOR_IS_VARIABLE = 5, TENSOR_SPARSITY = 6, TENSOR_SHAPE_SIGNATURE = 7, TENSOR_HAS_RANK = 8 };
 enum { BUFFER_DATA = 0, BUFFER_OFFSET = 1, BUFFER_SIZE = 2 };
 enum { OP_OPCODE_INDEX = 0, OP_INPUTS = 1, OP_OUTPUTS = 2, OP_OPTIONS_TYPE = 3, OP_OPTIONS = 4,
-       OP_CUSTOM_OPTIONS = 5, OP_INTERMEDIATES = 8, OP_LARGE_CUSTOM_OFFSET = 9, OP_LARGE_CUSTOM_SIZE = 10 };
+       OP_CUSTOM_OPTIONS = 5, OP_INTERMEDIATES = 8, OP_LARGE_CUSTOM_OFFSET = 9, OP_LARGE_CUSTOM_SIZE = 10,
+       OP_OPTIONS2_TYPE = 11, OP_OPTIONS2 = 12 };
 enum { QUANT_SCALE = 2, QUANT_ZERO_POINT = 3, QUANT_DIMENSION = 6 };
 enum { SIG_INPUTS = 0, SIG_OUTPUTS = 1, SIG_KEY = 2, SIG_SUBGRAPH = 4 };
 enum { TENSORMAP_NAME = 0, TENSORMAP_INDEX = 1 };
@@ -220,6 +223,11 @@ static sigrun_status bind_buffer(loader* L, sr_tensor_def* d, uint32_t buffer, i
                    buffer, b->size, sr_shape_str(d->dims, d->rank, shape, sizeof shape), sigrun_type_name(d->type),
                    need);
   }
+  if (d->type == SIGRUN_TYPE_STRING && !sparse) {
+    char why[160];
+    if (!sr_strings_check(b->data, b->size, count, why, sizeof why))
+      return sr_fail(L->error, SIGRUN_STATUS_BAD_MODEL, "%s: buffer %u: %s", where, buffer, why);
+  }
   const uint8_t* data = b->data;
   size_t align = elem > 8 ? 8 : (elem ? elem : 1);
   if (((uintptr_t)data % align) != 0) {
@@ -286,13 +294,16 @@ static sigrun_status load_tensor(loader* L, const sr_fb_table* t, sr_tensor_def*
 /* ---- operators ---- */
 
 static sigrun_status parse_options(loader* L, const sr_fb_table* t, sr_operator* op, int subgraph, const char* where) {
-  uint8_t options_type;
-  sr_fb_table options;
-  int present, rc;
-  if ((rc = sr_fb_u8(t, OP_OPTIONS_TYPE, 0, &options_type)) || (rc = sr_fb_table_field(t, OP_OPTIONS, &options, &present)))
+  uint8_t options_type, options2_type;
+  sr_fb_table options, options2;
+  int present, present2, rc;
+  if ((rc = sr_fb_u8(t, OP_OPTIONS_TYPE, 0, &options_type)) || (rc = sr_fb_table_field(t, OP_OPTIONS, &options, &present)) ||
+      (rc = sr_fb_u8(t, OP_OPTIONS2_TYPE, 0, &options2_type)) ||
+      (rc = sr_fb_table_field(t, OP_OPTIONS2, &options2, &present2)))
     return fb_fail(L, rc, where);
   if (!op->kind || !op->kind->parse) return SIGRUN_STATUS_OK;
-  sr_parse_ctx ctx = {op, options_type, present ? &options : NULL, &L->model->pool, L->error, subgraph};
+  sr_parse_ctx ctx = {op, options_type, present ? &options : NULL, &L->model->pool, L->error, subgraph,
+                      options2_type, present2 ? &options2 : NULL};
   return op->kind->parse(&ctx, &op->params);
 }
 
@@ -560,6 +571,6 @@ sigrun_status sr_model_parse(sigrun_model* m, sigrun_error* error) {
     if ((rc = sr_fb_vec_table(&subgraphs, (uint32_t)i, &sg))) return fb_fail(&L, rc, where);
     if ((st = load_subgraph(&L, &sg, &m->subgraphs[i], i))) return st;
   }
-  if ((st = load_signatures(&L, &root))) return st;
+  if ((st = load_signatures(&L, &root)) || (st = sr_check_call_graph(m, error))) return st;
   return sr_ok(error);
 }

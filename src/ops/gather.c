@@ -4,11 +4,13 @@
  * EMBEDDING_LOOKUP (rows of a table, dequantized by LiteRT's hybrid rule when 8-bit weights meet a float
  * output). Indices are data: one outside its dimension fails at eval with a RUNTIME error, as LiteRT
  * fails the invoke. SCATTER_ND's output shape comes from a tensor and is dynamic when that is not constant.
+ * GATHER also moves strings, from 1-D tensors as LiteRT does, through the strings writer.
  */
 #include "gather.h"
 
 #include <math.h>
 
+#include "../core/strings.h"
 #include "../format/schema_enums.h"
 #include "layout.h"
 #include "quant.h"
@@ -92,10 +94,55 @@ static sigrun_status gather_axes(sr_node* node, const sr_tensor* in, const sr_te
   return SIGRUN_STATUS_OK;
 }
 
+/* Strings: LiteRT gathers them from 1-D inputs only (so along axis 0); the output is sized in eval. */
+static sigrun_status gather_strings_prepare(sr_node* node, const sr_tensor* in, const sr_tensor* pos) {
+  int axis = 0, batch_dims = 0;
+  sigrun_status st;
+  if ((st = sr_node_check_type(node, node->outputs[0], "output 0", SIGRUN_TYPE_STRING)) ||
+      (st = sr_layout_check_index_type(node, pos, "input 1 (indices)", SR_IDX_I16 | SR_IDX_I32 | SR_IDX_I64)))
+    return st;
+  if (in->rank != 1)
+    return sr_node_fail(node, SIGRUN_STATUS_UNSUPPORTED, "input 0 is a string tensor of rank %d; LiteRT gathers "
+                        "strings from 1-D tensors only", in->rank);
+  if ((st = gather_axes(node, in, pos, &axis, &batch_dims))) return st;
+  sr_node_set_output_dynamic(node, 0);
+  return SIGRUN_STATUS_OK;
+}
+
+static sigrun_status gather_strings_eval(sr_node* node) {
+  char why[160];
+  const sr_tensor *in = node->inputs[0], *pos = node->inputs[1];
+  const size_t n = sr_tensor_count(in), count = sr_tensor_count(pos);
+  if (!sr_strings_check(in->data, in->bytes, n, why, sizeof why))
+    return sr_node_fail(node, SIGRUN_STATUS_RUNTIME, "input 0 (tensor %d): %s", in->index, why);
+  size_t payload = 0;
+  for (size_t i = 0; i < count; i++) {
+    int64_t v = sr_layout_index(pos, i);
+    const char* s;
+    size_t len;
+    if (v < 0 || (uint64_t)v >= n)
+      return sr_node_fail(node, SIGRUN_STATUS_RUNTIME, "input 1 (tensor %d): index %lld at position %zu is out of "
+                          "range [0, %zu) for axis of input 0 (tensor %d)", pos->index, (long long)v, i, n, in->index);
+    sr_strings_get(in, (size_t)v, &s, &len);
+    if (!sr_add_size(payload, len, &payload))
+      return sr_node_fail(node, SIGRUN_STATUS_RUNTIME, "the %zu gathered strings are too large", count);
+  }
+  sr_strings_writer w;
+  sigrun_status st = sr_strings_begin(node, 0, pos->rank, pos->dims, payload, &w);
+  for (size_t i = 0; !st && i < count; i++) {
+    const char* s;
+    size_t len;
+    sr_strings_get(in, (size_t)sr_layout_index(pos, i), &s, &len);
+    sr_strings_put(&w, s, len);
+  }
+  return st;
+}
+
 static sigrun_status gather_prepare(sr_node* node) {
   sigrun_status st = sr_node_check_io(node, 2, 2, 1);
   sr_tensor *in, *pos;
   if (st || (st = sr_node_input(node, 0, &in)) || (st = sr_node_input(node, 1, &pos))) return st;
+  if (in->type == SIGRUN_TYPE_STRING) return gather_strings_prepare(node, in, pos);
   if ((st = sr_layout_check_io_types(node, SR_TYPES_DATA)) ||
       (st = sr_layout_check_index_type(node, pos, "input 1 (indices)", SR_IDX_I16 | SR_IDX_I32 | SR_IDX_I64)))
     return st;
@@ -119,6 +166,7 @@ static sigrun_status gather_prepare(sr_node* node) {
 static sigrun_status gather_eval(sr_node* node) {
   const gather_data* d = node->data;
   const sr_tensor *in = node->inputs[0], *pos = node->inputs[1];
+  if (in->type == SIGRUN_TYPE_STRING) return gather_strings_eval(node);
   size_t bad = sr_bytes_gather__ref(in->data, pos->data, sigrun_type_size(pos->type), d->batches, d->outer,
                                     d->axis_size, d->coords, d->inner_bytes, node->outputs[0]->data);
   if (bad == SIZE_MAX) return SIGRUN_STATUS_OK;

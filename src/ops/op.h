@@ -75,6 +75,8 @@ typedef struct sr_parse_ctx {
   sr_pool* pool;
   sigrun_error* error;
   int subgraph;
+  int options2_type;          /* BuiltinOptions2 union type (StableHLO ops, STABLEHLO_COMPOSITE) */
+  const sr_fb_table* options2;
 } sr_parse_ctx;
 
 typedef struct sr_op_kind {

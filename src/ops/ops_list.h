@@ -97,9 +97,9 @@
   X(SCATTER_ND, sr_op_scatter_nd, gather)                                   \
   X(EMBEDDING_LOOKUP, sr_op_embedding_lookup, gather)                       \
   X(CONCATENATION, sr_op_concatenation, layout)                             \
-  X(PAD, sr_op_pad, layout)                                                 \
-  X(PADV2, sr_op_padv2, layout)                                             \
-  X(MIRROR_PAD, sr_op_mirror_pad, layout)                                   \
+  X(PAD, sr_op_pad, pad)                                                    \
+  X(PADV2, sr_op_padv2, pad)                                                \
+  X(MIRROR_PAD, sr_op_mirror_pad, pad)                                      \
   X(TRANSPOSE, sr_op_transpose, layout)                                     \
   X(REVERSE_V2, sr_op_reverse_v2, layout)                                   \
   X(PACK, sr_op_pack, split)                                                \
@@ -120,7 +120,19 @@
   X(BROADCAST_TO, sr_op_broadcast_to, generate)                             \
   X(BROADCAST_ARGS, sr_op_broadcast_args, generate)                         \
   X(WHERE, sr_op_where, generate)                                           \
-  X(DENSIFY, sr_op_densify, densify)                                       
+  X(DENSIFY, sr_op_densify, densify)                                        \
+  X(VAR_HANDLE, sr_op_var_handle, variables)                                \
+  X(READ_VARIABLE, sr_op_read_variable, variables)                          \
+  X(ASSIGN_VARIABLE, sr_op_assign_variable, variables)                      \
+  X(CALL_ONCE, sr_op_call_once, control_flow)                               \
+  X(IF, sr_op_if, control_flow)                                             \
+  X(WHILE, sr_op_while, control_flow)                                       \
+  X(STABLEHLO_COMPOSITE, sr_op_stablehlo_composite, control_flow)           \
+  X(HASHTABLE, sr_op_hashtable, hashtable)                                  \
+  X(HASHTABLE_FIND, sr_op_hashtable_find, hashtable)                        \
+  X(HASHTABLE_IMPORT, sr_op_hashtable_import, hashtable)                    \
+  X(HASHTABLE_SIZE, sr_op_hashtable_size, hashtable)                        \
+  /* helper kernels for issue 4 (training/streaming ops) go below this line */
 
 /* Custom operators sigrun ships, as LiteRT does: X("custom_code", symbol, family file). */
 #define SR_CUSTOM_KERNEL_LIST(X) X("TFLite_Detection_PostProcess", sr_op_detection_postprocess, detection_postprocess)

@@ -3,10 +3,12 @@
  * RESHAPE takes its shape from input 1 when that is a 1-D int32 tensor and from ReshapeOptions.new_shape
  * otherwise (LiteRT's rule: an int64 or scalar shape tensor falls back to the options, and an empty
  * new_shape or [0] means a scalar); one -1 is inferred, counting zero-sized dimensions as LiteRT does.
- * A non-constant shape or axis tensor makes the output dynamic: its shape is computed in eval.
+ * A non-constant shape or axis tensor makes the output dynamic: its shape is computed in eval. String
+ * tensors (always dynamic) are copied whole: their packed buffer does not depend on the shape.
  */
 #include "reshape.h"
 
+#include "../core/strings.h"
 #include "../format/schema_enums.h"
 #include "layout.h"
 
@@ -21,14 +23,30 @@ static const char* shape_of(const sr_tensor* t, char* buf, size_t size) {
 /* Common checks: input 0 present with a movable type, the output of the same type; node data allocated. */
 static sigrun_status copy_prepare(sr_node* node, int min_inputs, int max_inputs, shape_data** data) {
   sigrun_status st = sr_node_check_io(node, min_inputs, max_inputs, 1);
-  if (st || (st = sr_layout_check_io_types(node, SR_TYPES_ANY))) return st;
+  if (st || (st = sr_layout_check_io_types(node, SR_TYPES_ANY | SR_TYPE_BIT(SIGRUN_TYPE_STRING)))) return st;
   *data = sr_node_alloc_data(node, sizeof **data);
   return *data ? SIGRUN_STATUS_OK : SIGRUN_STATUS_NO_MEMORY;
+}
+
+/* A string tensor's buffer does not depend on its shape: copy it whole under the output's shape. */
+static sigrun_status copy_strings(sr_node* node, const sr_tensor* in, const sr_tensor* out) {
+  char why[160];
+  const size_t count = sr_tensor_count(in);
+  if (!sr_strings_check(in->data, in->bytes, count, why, sizeof why))
+    return sr_node_fail(node, SIGRUN_STATUS_RUNTIME, "input 0 (tensor %d): %s", in->index, why);
+  const size_t header = 4 * (count + 2); /* the check proved it fits in the buffer */
+  int32_t dims[SR_MAX_RANK];
+  memcpy(dims, out->dims, sizeof dims);
+  sr_strings_writer w;
+  sigrun_status st = sr_strings_begin(node, 0, out->rank, dims, in->bytes ? in->bytes - header : 0, &w);
+  if (!st && in->bytes) memcpy(w.base, in->data, in->bytes);
+  return st;
 }
 
 static sigrun_status copy_eval(sr_node* node) {
   const sr_tensor* in = node->inputs[0];
   sr_tensor* out = node->outputs[0];
+  if (in->type == SIGRUN_TYPE_STRING) return copy_strings(node, in, out);
   size_t bytes = sr_tensor_count(in) * sigrun_type_size(in->type);
   if (bytes > 0 && out->data != in->data) memcpy(out->data, in->data, bytes);
   return SIGRUN_STATUS_OK;

@@ -9,6 +9,7 @@
  */
 #include "slice.h"
 
+#include "../core/strings.h"
 #include "../format/schema_enums.h"
 #include "layout.h"
 
@@ -50,9 +51,46 @@ static sigrun_status plan_finish(sr_node* node, slice_plan* plan) {
   return sr_node_resize_output(node, 0, plan->out_rank, plan->out_dims);
 }
 
+/* Input element index of every output element, in order: the plan's odometer without the memcpy. */
+static size_t plan_next(const slice_plan* plan, int32_t* pos) {
+  int64_t at = plan->base;
+  for (int d = 0; d < plan->n; d++) at += pos[d] * plan->steps[d];
+  for (int d = plan->n - 1; d >= 0; d--) {
+    if (++pos[d] < plan->counts[d]) break;
+    pos[d] = 0;
+  }
+  return (size_t)at;
+}
+
+/* Strings are variable-sized, so they are gathered element by element: one pass to size, one to write. */
+static sigrun_status slice_strings(sr_node* node, const slice_plan* plan) {
+  const sr_tensor* in = node->inputs[0];
+  char why[160];
+  if (!sr_strings_check(in->data, in->bytes, sr_tensor_count(in), why, sizeof why))
+    return sr_node_fail(node, SIGRUN_STATUS_RUNTIME, "input 0 (tensor %d): %s", in->index, why);
+  size_t count, payload = 0, len;
+  const char* text;
+  sr_shape_count(plan->out_dims, plan->out_rank, &count);
+  int32_t pos[SR_MAX_RANK] = {0};
+  for (size_t i = 0; i < count; i++) {
+    sr_strings_get(in, plan_next(plan, pos), &text, &len);
+    payload += len;
+  }
+  sr_strings_writer w;
+  sigrun_status st = sr_strings_begin(node, 0, plan->out_rank, plan->out_dims, payload, &w);
+  if (st) return st;
+  memset(pos, 0, sizeof pos);
+  for (size_t i = 0; i < count; i++) {
+    sr_strings_get(in, plan_next(plan, pos), &text, &len);
+    sr_strings_put(&w, text, len);
+  }
+  return SIGRUN_STATUS_OK;
+}
+
 static sigrun_status slice_eval(sr_node* node) {
   const slice_plan* plan = node->data;
   sr_tensor* out = node->outputs[0];
+  if (out->type == SIGRUN_TYPE_STRING) return slice_strings(node, plan);
   if (sr_tensor_count(out) > 0) plan->copy(node->inputs[0]->data, out->data, plan->base, plan->n, plan->counts,
                                            plan->steps);
   return SIGRUN_STATUS_OK;
@@ -232,7 +270,7 @@ static sigrun_status ss_prepare(sr_node* node) {
   for (int i = 0; i < 4 && !st; i++) st = sr_node_input(node, i, &t);
   if (st) return st;
   sr_tensor* in = node->inputs[0];
-  if ((st = sr_layout_check_io_types(node, SR_TYPES_ANY)) ||
+  if ((st = sr_layout_check_io_types(node, SR_TYPES_ANY | SR_TYPE_BIT(SIGRUN_TYPE_STRING))) ||
       (st = ss_check_index(node, 1, "input 1 (begin)", -1)))
     return st;
   int n = node->inputs[1]->dims[0];
@@ -244,7 +282,7 @@ static sigrun_status ss_prepare(sr_node* node) {
   if (!plan) return SIGRUN_STATUS_NO_MEMORY;
   plan->copy = sr_strided_copy_for_size(sigrun_type_size(in->type));
   plan->dynamic = !sr_tensor_is_const(node->inputs[1]) || !sr_tensor_is_const(node->inputs[2]) ||
-                  !sr_tensor_is_const(node->inputs[3]);
+                  !sr_tensor_is_const(node->inputs[3]) || in->type == SIGRUN_TYPE_STRING;
   if (plan->dynamic) {
     sr_node_set_output_dynamic(node, 0);
     return SIGRUN_STATUS_OK;

@@ -78,6 +78,44 @@ def sparse_constant(m, sg, segments=(0, 1, 3), indices=(2, 0, 1), traversal=(0, 
     m.buffers[2].data = list(bytes(4 * values))
 
 
+def add_opcode(m, builtin):
+    code = s.OperatorCodeT()
+    code.builtinCode = builtin
+    code.deprecatedBuiltinCode = min(builtin, 127)
+    code.version = 1
+    m.operatorCodes.append(code)
+    return len(m.operatorCodes) - 1
+
+
+def add_if(m, sg, then_index, else_index, operand=2):
+    """Appends `out = IF(cond, operand)` to sg, and a branch subgraph 1 (identity) if the model lacks one."""
+    if len(m.subgraphs) < 2:
+        branch = s.SubGraphT()
+        branch.name = "branch"
+        branch.tensors = [tensor("v", [2, 3])]
+        branch.inputs, branch.outputs, branch.operators = [0], [0], []
+        m.subgraphs.append(branch)
+    sg.tensors.append(tensor("cond", [], 0, s.TensorType.BOOL))
+    sg.tensors.append(tensor("if_out", [2, 3]))
+    op = s.OperatorT()
+    op.opcodeIndex = add_opcode(m, s.BuiltinOperator.IF)
+    op.inputs, op.outputs = [len(sg.tensors) - 2, operand], [len(sg.tensors) - 1]
+    op.builtinOptionsType = s.BuiltinOptions.IfOptions
+    op.builtinOptions = s.IfOptionsT()
+    op.builtinOptions.thenSubgraphIndex, op.builtinOptions.elseSubgraphIndex = then_index, else_index
+    sg.operators.append(op)
+
+
+def add_call_once(m, sg, init_index):
+    op = s.OperatorT()
+    op.opcodeIndex = add_opcode(m, s.BuiltinOperator.CALL_ONCE)
+    op.inputs, op.outputs = [], []
+    op.builtinOptionsType = s.BuiltinOptions.CallOnceOptions
+    op.builtinOptions = s.CallOnceOptionsT()
+    op.builtinOptions.initSubgraphIndex = init_index
+    sg.operators.insert(0, op)
+
+
 def case(name):
     m = valid_model()
     return m, m.subgraphs[0]
@@ -205,6 +243,29 @@ def main():
     m, sg = case("sparse_segments_count")
     sparse_constant(m, sg, segments=(0, 3))
     add("sparse_segment_count", m, "sparsity level 1 has 2 segments for 2 positions (needs 3)")
+
+    # Control flow: subgraph references in range, no recursion (LiteRT overflows its stack on these).
+    m, sg = case("if_range")
+    add_if(m, sg, then_index=1, else_index=9)
+    add("if_subgraph_out_of_range", m, "subgraph 0, operator 1 (IF): calls subgraph 9, but the model has 2 subgraphs")
+    m, sg = case("if_self")
+    add_if(m, sg, then_index=1, else_index=0)
+    add("if_calls_itself", m, "subgraph 0 can call itself")
+    m, sg = case("if_cycle")
+    add_if(m, sg, then_index=1, else_index=1)
+    add_if(m, m.subgraphs[1], then_index=0, else_index=1, operand=0)
+    add("if_cycle_through_branch", m, "can call itself through IF/WHILE/CALL_ONCE/composite operators (recursion)")
+    m, sg = case("call_once_self")
+    add_call_once(m, sg, 0)
+    add("call_once_calls_itself", m, "subgraph 0, operator 0 (CALL_ONCE): the initializer subgraph 0 is the calling subgraph")
+
+    m, sg = case("string_const")
+    bad = s.BufferT()
+    bad.data = list((1).to_bytes(4, "little") + (12).to_bytes(4, "little") + (12).to_bytes(4, "little"))
+    m.buffers.append(bad)
+    sg.tensors.append(tensor("words", [2], len(m.buffers) - 1, s.TensorType.STRING))
+    add("string_buffer_count_mismatch", m,
+        "subgraph 0, tensor 3: buffer 3: string buffer holds 1 strings, expected 2 (the tensor's element count)")
 
     with open(os.path.join(HERE, "EXPECTED.txt"), "w") as f:
         f.write("# file<TAB>fragment the load error must contain (empty: valid, or any clean error for 'truncated')\n")

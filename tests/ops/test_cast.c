@@ -384,7 +384,7 @@ static void test_parse(void) {
   sr_pool_init(&pool);
   sigrun_error err;
   const void* params = &op;
-  sr_parse_ctx ctx = {&op, SR_OPTIONS_NONE, NULL, &pool, &err, 0};
+  sr_parse_ctx ctx = {&op, SR_OPTIONS_NONE, NULL, &pool, &err, 0, 0, NULL};
   CHECK(sr_op_cast.parse(&ctx, &params) == SIGRUN_STATUS_OK && params == NULL);
   CHECK(sr_op_dequantize.parse(&ctx, &params) == SIGRUN_STATUS_OK && params == NULL);
   /* a present options table of the wrong union type is rejected */

@@ -107,7 +107,7 @@ static sigrun_status parse_raw(const uint8_t* bytes, size_t size, const void** p
   op.custom_code = op.name;
   op.custom_options = bytes;
   op.custom_options_size = size;
-  sr_parse_ctx ctx = {&op, 0, NULL, &pool, &err, 0};
+  sr_parse_ctx ctx = {&op, 0, NULL, &pool, &err, 0, 0, NULL};
   return sr_op_detection_postprocess.parse(&ctx, params);
 }
 

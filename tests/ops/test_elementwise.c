@@ -370,7 +370,7 @@ static sigrun_status parse_with(const sr_op_kind* kind, int options_type, const 
   op.name = kind->name;
   static sr_pool pool;
   sr_pool_init(&pool);
-  sr_parse_ctx ctx = {&op, options_type, buf ? &table : NULL, &pool, err, 0};
+  sr_parse_ctx ctx = {&op, options_type, buf ? &table : NULL, &pool, err, 0, 0, NULL};
   sigrun_status st = kind->parse(&ctx, params);
   static sr_binary_params copy;
   if (st == SIGRUN_STATUS_OK && *params) {

@@ -139,7 +139,7 @@ static sigrun_status parse_softmax(const uint8_t* buf, size_t size, int type, fl
   op.name = "SOFTMAX";
   sr_pool pool;
   sr_pool_init(&pool);
-  sr_parse_ctx ctx = {&op, type, buf ? &table : NULL, &pool, err, 0};
+  sr_parse_ctx ctx = {&op, type, buf ? &table : NULL, &pool, err, 0, 0, NULL};
   const void* params = NULL;
   sigrun_status st = sr_op_softmax.parse(&ctx, &params);
   if (st == SIGRUN_STATUS_OK) *beta = ((const sr_softmax_params*)params)->beta;

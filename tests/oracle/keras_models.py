@@ -95,8 +95,8 @@ def batch_norm():
 
 
 # Keras 3 LSTM, GRU, SimpleRNN and Bidirectional layers convert to WHILE loops (TF 2.21 never emits the fused
-# sequence ops for them), so they need control flow and are listed in RECURRENT until WHILE runs; the fused
-# ops themselves are tested in test_ops_sequence.py on hand-built and real models.
+# sequence ops for them); they are tested in test_keras_families.test_recurrent_families_match_litert. The
+# fused ops themselves are tested in test_ops_sequence.py on hand-built and real models.
 RECURRENT = {
     "LSTM": _sequence(lambda L: lambda x: L.LSTM(8)(L.LSTM(16, return_sequences=True)(x))),
     "GRU": _sequence(lambda L: L.GRU(12)),

@@ -106,13 +106,16 @@ def test_keras_family_matches_litert(family, mode):
     _compare(content, keras_models.sample_input(_model(family)), mode, context)
 
 
-@pytest.mark.parametrize("family", sorted(keras_models.RECURRENT))
-def test_recurrent_families_convert_to_while_loops(family):
-    """Keras 3 recurrent layers become WHILE loops; until control flow runs, sigrun must refuse them by name
-    (as it refuses any operator it lacks) rather than run something else."""
+# Keras 3 recurrent layers convert to WHILE loops (not the fused sequence ops). int8 and int16x8 are left out:
+# the converter itself crashes (segfault) calibrating them in tensorflow 2.21.
+RECURRENT_MODES = [None, "dynamic", "float16"]
+
+
+@pytest.mark.parametrize("family,mode", [(f, m) for f in sorted(keras_models.RECURRENT) for m in RECURRENT_MODES],
+                         ids=lambda v: v or "float32")
+def test_recurrent_families_match_litert(family, mode):
     model = keras_models.RECURRENT[family]()
-    content = oracle.convert_keras_quantized(f"keras-{family}-None", model, None)
+    content = oracle.convert_keras_quantized(f"keras-{family}-{mode}", model, mode, samples=2)
     ops = {op["op_name"] for op in oracle.litert(content)._get_ops_details()}
     assert "WHILE" in ops
-    with pytest.raises(RuntimeError, match="WHILE"):
-        oracle.ours(content)
+    _compare(content, keras_models.sample_input(model), mode, f"{family} {mode or 'float32'}")

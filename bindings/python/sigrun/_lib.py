@@ -78,6 +78,7 @@ class InterpreterOptions(ctypes.Structure):
         ("reference_kernels_only", ctypes.c_int),
         ("custom_ops", ctypes.POINTER(CustomOp)),
         ("custom_op_count", ctypes.c_int),
+        ("allow_unsupported_ops", ctypes.c_int),
     ]
 
 
@@ -139,6 +140,8 @@ _SIGNATURES = {
     "sigrun_interpreter_create": (_S, [_P, ctypes.POINTER(InterpreterOptions), _PP, _ERR]),
     "sigrun_interpreter_destroy": (None, [_P]),
     "sigrun_interpreter_get_runner": (_S, [_P, _STR, _PP, _ERR]),
+    "sigrun_interpreter_reset_variables": (_S, [_P, _ERR]),
+    "sigrun_interpreter_reset_state": (_S, [_P, _ERR]),
     "sigrun_interpreter_get_primary_runner": (_S, [_P, _PP, _ERR]),
     "sigrun_runner_create": (_S, [_P, _STR, _PP, _ERR]),
     "sigrun_runner_destroy": (None, [_P]),

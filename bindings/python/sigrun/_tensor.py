@@ -179,6 +179,21 @@ def _read_int4(data, nbytes, count, shape):
     return values.reshape(shape)
 
 
+def pack_strings(array):
+    """LiteRT's string buffer for an array of bytes/str (str is UTF-8 encoded, as LiteRT's Python API does)."""
+    items = [x.encode("utf-8") if isinstance(x, str) else bytes(x) for x in array.reshape(-1).tolist()]
+    count = len(items)
+    offsets = np.empty(count + 1, dtype="<i4")
+    position = 4 * (count + 2)
+    for j, item in enumerate(items):
+        offsets[j] = position
+        position += len(item)
+    offsets[count] = position
+    if position >= 2 ** 31:
+        raise ValueError("string tensor of %d bytes is too large" % position)
+    return np.array([count], dtype="<i4").tobytes() + offsets.tobytes() + b"".join(items)
+
+
 def as_input_array(value):
     """LiteRT converts values with PyArray_FromAny(CARRAY): C order, aligned, dtype inferred."""
     return np.require(np.asarray(value), requirements=["C_CONTIGUOUS", "ALIGNED"])
@@ -204,7 +219,9 @@ def check_value(tensor, array, stale=False):
         if got != expected:
             raise ValueError("Cannot set tensor: Dimension mismatch. Got %d but expected %d for dimension %d "
                              "of input %d." % (got, expected, j, index))
-    if tensor_type in (_lib.TYPE_STRING, _lib.TYPE_RESOURCE, _lib.TYPE_VARIANT, _lib.TYPE_INT4):
+    if tensor_type == _lib.TYPE_STRING:
+        return 0  # sized by its contents: pack_strings builds the buffer, the C side checks it
+    if tensor_type in (_lib.TYPE_RESOURCE, _lib.TYPE_VARIANT, _lib.TYPE_INT4):
         raise ValueError("Cannot set tensor: sigrun cannot write %s tensors from Python yet (input %d)"
                          % (type_name(tensor_type), index))
     nbytes = lib.sigrun_tensor_byte_size(tensor)

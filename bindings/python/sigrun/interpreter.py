@@ -130,13 +130,17 @@ class Interpreter:
 
     Where it differs from LiteRT: texts of errors that come from the C runtime (loading, resizing,
     allocating, invoking) are sigrun's own, with the same exception types; set_tensor writes only inputs of
-    subgraph 0; string tensors can be read but not written; sparsity_parameters is always {}; there is no
+    subgraph 0; sparsity_parameters is always {}; there is no
     tensor() view; after a failed allocate every non-constant tensor of that runner reads as unallocated
     until an allocate succeeds; and holding a SignatureRunner never blocks allocate_tensors()/invoke() (LiteRT
     raises "There is at least 1 reference to internal data" then).
 
     custom_ops (sigrun's addition): {custom_code: op} supplies custom operators written in Python; see
     sigrun._custom for the op protocol. LiteRT's C++-only custom_op_registerers have no equivalent.
+
+    allow_unsupported_ops (sigrun's addition): load a model with operators sigrun cannot run (TF Select
+    "Flex" ops, unregistered custom ops) anyway; signatures that never reach one run, and invoking one that
+    does raises RuntimeError naming the operator. By default such a model is refused with that list.
     """
 
     def __init__(
@@ -153,6 +157,7 @@ class Interpreter:
         experimental_disable_delegate_node_fusion=False,
         experimental_force_delegate_node_profiling=False,
         custom_ops=None,
+        allow_unsupported_ops=False,
     ):
         # interpreter, model, bytes the model borrows, custom-op callbacks the interpreter borrows
         self._handles = [None, None, None, None]
@@ -178,6 +183,7 @@ class Interpreter:
         lib.sigrun_interpreter_options_init(ctypes.byref(options))
         options.num_threads = int(num_threads or 1)
         options.reference_kernels_only = 1 if resolver is OpResolverType.BUILTIN_REF else 0
+        options.allow_unsupported_ops = 1 if allow_unsupported_ops else 0
         ops_array, keepalive = _custom.build(custom_ops)
         if ops_array is not None:
             options.custom_ops = ops_array
@@ -318,6 +324,10 @@ class Interpreter:
         _lib.call(lib.sigrun_runner_input, runner, _lib.encode(name), ctypes.byref(tensor), exc_type=ValueError)
         array = _tensor.as_input_array(value)
         nbytes = _tensor.check_value(tensor.value, array, self._is_stale(runner, tensor.value))
+        if lib.sigrun_tensor_type(tensor.value) == _lib.TYPE_STRING:
+            packed = _tensor.pack_strings(array)
+            _lib.call(lib.sigrun_runner_set_input, runner, _lib.encode(name), packed, len(packed), exc_type=ValueError)
+            return
         _lib.call(lib.sigrun_runner_set_input, runner, _lib.encode(name), array.ctypes.data, nbytes,
                   exc_type=ValueError)
 
@@ -387,8 +397,14 @@ class Interpreter:
         self._invoke(self._primary_runner())
 
     def reset_all_variables(self):
-        """Accepted for compatibility; sigrun keeps no variable tensors yet, so there is nothing to reset."""
-        self._checked_handle()
+        """LiteRT's reset_all_variables: zeroes the stateful (is_variable) tensors of every runner. Resource
+        variables keep their values, as in LiteRT; reset_state() (sigrun's addition) restores those too."""
+        _lib.call(lib.sigrun_interpreter_reset_variables, self._checked_handle(), exc_type=RuntimeError)
+
+    def reset_state(self):
+        """sigrun's addition: back to a fresh interpreter's state — resource variables unassigned, hash tables
+        empty, the SavedModel initializer due to run again on the next invoke."""
+        _lib.call(lib.sigrun_interpreter_reset_state, self._checked_handle(), exc_type=RuntimeError)
 
     def num_subgraphs(self):
         self._checked_handle()

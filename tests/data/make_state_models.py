@@ -1,0 +1,54 @@
+"""Writes tests/data/state/*.tflite: small stateful models for the C tests of shared state (tests/unit/test_state.c),
+converted with the official converter so they carry what real models carry (CALL_ONCE initializer, VAR_HANDLE ids).
+Regenerate with:  .venv/bin/python tests/data/make_state_models.py
+"""
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import tensorflow as tf  # noqa: E402
+
+HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "state")
+
+
+class Counter(tf.Module):
+    """v starts at [1, 2, 3]; add(x) adds x and returns the new v; get() returns v; scale(k) multiplies it."""
+
+    def __init__(self):
+        self.v = tf.Variable([1.0, 2.0, 3.0])
+
+    @tf.function(input_signature=[tf.TensorSpec([3], tf.float32)])
+    def add(self, x):
+        self.v.assign_add(x)
+        return {"v": self.v.read_value()}
+
+    @tf.function(input_signature=[])
+    def get(self):
+        return {"v": self.v.read_value()}
+
+    @tf.function(input_signature=[tf.TensorSpec([], tf.float32)])
+    def scale(self, k):
+        self.v.assign(self.v * k)
+        return {"v": self.v.read_value()}
+
+
+def convert(module, signatures, name):
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tf.saved_model.save(module, tmp, signatures=signatures)
+        content = tf.lite.TFLiteConverter.from_saved_model(tmp).convert()
+    with open(os.path.join(HERE, name), "wb") as f:
+        f.write(content)
+
+
+def main():
+    os.makedirs(HERE, exist_ok=True)
+    m = Counter()
+    convert(m, {"add": m.add.get_concrete_function(), "get": m.get.get_concrete_function(),
+                "scale": m.scale.get_concrete_function()}, "counter.tflite")
+    print("wrote", HERE)
+
+
+if __name__ == "__main__":
+    main()
