@@ -61,7 +61,7 @@ static int sr_test_failed = 0;
 
 /* ---- one-node kernel runner ---- */
 
-#define SR_TEST_MAX_IO 8
+#define SR_TEST_MAX_IO 20
 
 typedef struct sr_test_node {
   sr_tensor inputs[SR_TEST_MAX_IO];

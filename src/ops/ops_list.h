@@ -132,6 +132,7 @@
   X(HASHTABLE_FIND, sr_op_hashtable_find, hashtable)                        \
   X(HASHTABLE_IMPORT, sr_op_hashtable_import, hashtable)                    \
   X(HASHTABLE_SIZE, sr_op_hashtable_size, hashtable)                        \
+  X(ADD_N, sr_op_add_n, add_n)                                              \
   /* helper kernels for issue 4 (training/streaming ops) go below this line */
 
 /* Custom operators sigrun ships, as LiteRT does: X("custom_code", symbol, family file). */
