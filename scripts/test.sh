@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test command: installs the pinned test dependencies into .venv, builds the C library, the CLI, the
-# examples and the C tests with -Werror, installs the Python package, and runs every C test and every
-# oracle test. With CI=true a skipped oracle test counts as a failure.
+# examples and the C tests with -Werror, installs the Python package, and runs every C test (the concurrency
+# tests also under ThreadSanitizer) and every oracle test. With CI=true a skipped oracle test counts as a failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,6 +16,13 @@ fi
 cmake -S . -B build -DSIGRUN_WERROR=ON -DCMAKE_BUILD_TYPE=Release > /dev/null
 cmake --build build -j2
 (cd build && ctest --output-on-failure)
+
+# The concurrency tests again under ThreadSanitizer: a data race fails the run.
+cmake -S . -B build-tsan -DSIGRUN_TSAN=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo > /dev/null
+cmake --build build-tsan -j2 --target test_threads test_state test_custom_ops
+for t in test_threads test_state test_custom_ops; do
+  TSAN_OPTIONS="halt_on_error=1 exitcode=66" "build-tsan/$t"
+done
 
 status=0
 SIGRUN_CLI="$PWD/build/sigrun" SIGRUN_OPS_COVERAGE="$PWD/build/ops_coverage.json" \

@@ -43,12 +43,24 @@ def _resolver_member(value):
 
 def _destroy(handles):
     """Frees the C objects in dependency order. handles is a mutable list so a second call finds nothing."""
-    interpreter, model = handles[0], handles[1]
-    handles[:] = [None, None, None, None]
+    interpreter, model, owned = handles[0], handles[1], handles[4]
+    handles[:] = [None, None, None, None, None]
+    for holder in list((owned or {}).values()):  # independent runners die before their interpreter
+        _destroy_runner(holder)
     if interpreter:
         lib.sigrun_interpreter_destroy(interpreter)
     if model:
         lib.sigrun_model_destroy(model)
+
+
+def _destroy_runner(holder):
+    """holder: [sigrun_runner*, owning set]; frees the runner once, from its finalizer or its interpreter's."""
+    runner, owners = holder[0], holder[1]
+    holder[0] = None
+    if owners is not None:
+        owners.pop(id(holder), None)
+    if runner:
+        lib.sigrun_runner_destroy(runner)
 
 
 class SignatureRunner:
@@ -59,7 +71,7 @@ class SignatureRunner:
     A runner may be used by one thread at a time.
     """
 
-    def __init__(self, interpreter=None, signature_key=None):
+    def __init__(self, interpreter=None, signature_key=None, _independent=False):
         if not interpreter:
             raise ValueError("None interpreter provided.")
         if not signature_key:
@@ -72,12 +84,25 @@ class SignatureRunner:
         self._signature_def = signature_defs[signature_key]
         self._inputs = self._signature_def["inputs"]
         self._outputs = self._signature_def["outputs"].items()
-        self._runner = interpreter._runner_for_key(signature_key)
+        self._holder = None
+        if _independent:
+            self._holder = interpreter._create_runner(signature_key)
+            self._finalizer = weakref.finalize(self, _destroy_runner, self._holder)
+            self._runner = self._holder[0]
+        else:
+            self._runner = interpreter._runner_for_key(signature_key)
         self._subgraph_index = int(lib.sigrun_runner_subgraph_index(self._runner))
 
     def _handle(self):
         self._interpreter._checked_handle()
+        if self._holder is not None and not self._holder[0]:
+            raise ValueError("SignatureRunner was closed.")
         return self._runner
+
+    def close(self):
+        """Frees an independent runner now (from Interpreter.create_signature_runner); no-op otherwise."""
+        if self._holder is not None:
+            self._finalizer()
 
     def __call__(self, **kwargs):
         """Runs the signature; kwargs are input name -> numpy value, every input required."""
@@ -159,8 +184,9 @@ class Interpreter:
         custom_ops=None,
         allow_unsupported_ops=False,
     ):
-        # interpreter, model, bytes the model borrows, custom-op callbacks the interpreter borrows
-        self._handles = [None, None, None, None]
+        # interpreter, model, bytes the model borrows, custom-op callbacks the interpreter borrows,
+        # {id: holder} of independent runners (destroyed before the interpreter)
+        self._handles = [None, None, None, None, {}]
         self._finalizer = weakref.finalize(self, _destroy, self._handles)
         self._experimental_compress_quantization_zero_points = experimental_compress_quantization_zero_points
         resolver = _resolver_member(experimental_op_resolver_type)
@@ -260,6 +286,15 @@ class Interpreter:
                       exc_type=ValueError)
             runner = self._runners[key] = handle.value
         return runner
+
+    def _create_runner(self, key):
+        interpreter = self._checked_handle()
+        handle = ctypes.c_void_p()
+        _lib.call(lib.sigrun_runner_create, interpreter, _lib.encode(key), ctypes.byref(handle), exc_type=ValueError)
+        owners = self._handles[4]
+        holder = [handle.value, owners]
+        owners[id(holder)] = holder
+        return holder
 
     def _primary_runner(self):
         interpreter = self._checked_handle()
@@ -387,6 +422,19 @@ class Interpreter:
                     "None is only allowed when the model has 1 SignatureDef".format(len(self._signature_defs)))
             signature_key = next(iter(self._signature_defs))
         return SignatureRunner(interpreter=self, signature_key=signature_key)
+
+    def create_signature_runner(self, signature_key=None):
+        """sigrun's addition for threads: a NEW SignatureRunner with its own activation memory and input/output
+        buffers, sharing the model's weights and this interpreter's state (variables, tables, initializer).
+        Runners made this way may run at the same time from different threads (one thread per runner); the C
+        call releases the GIL. get_signature_runner keeps LiteRT's semantics (one shared runner per key)."""
+        if signature_key is None:
+            if len(self._signature_defs) != 1:
+                raise ValueError(
+                    "SignatureDef signature_key is None and model has {0} Signatures. "
+                    "None is only allowed when the model has 1 SignatureDef".format(len(self._signature_defs)))
+            signature_key = next(iter(self._signature_defs))
+        return SignatureRunner(interpreter=self, signature_key=signature_key, _independent=True)
 
     # -- index-based API on the primary subgraph --------------------------------------------------------
 
