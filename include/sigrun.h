@@ -322,6 +322,23 @@ SIGRUN_API void* sigrun_tensor_data(sigrun_tensor* tensor);
 SIGRUN_API const void* sigrun_tensor_data_const(const sigrun_tensor* tensor);
 SIGRUN_API sigrun_quantization sigrun_tensor_quantization(const sigrun_tensor* tensor);
 
+/* String tensors (SIGRUN_TYPE_STRING) hold LiteRT's packed buffer: int32 count, int32 offsets[count + 1] from
+ * the buffer's start, then the bytes; sigrun_tensor_byte_size is the buffer's length. To set a string input,
+ * pack the strings with sigrun_strings_pack and pass the buffer to sigrun_runner_set_input (which checks it).
+ *
+ * sigrun_strings_pack writes `count` strings (strings[i] of lengths[i] bytes, not NUL-terminated) into
+ * buffer (capacity bytes) and stores the packed size in *size. With buffer NULL or too small it only computes
+ * *size and returns SIGRUN_STATUS_BAD_ARGUMENT (size the buffer and call again); fails if the total exceeds
+ * what int32 offsets address. */
+SIGRUN_API sigrun_status sigrun_strings_pack(const char* const* strings, const size_t* lengths, size_t count,
+                                             void* buffer, size_t capacity, size_t* size, sigrun_error* error);
+/* Number of strings in a string tensor (0 for other types or before it holds data). */
+SIGRUN_API size_t sigrun_tensor_string_count(const sigrun_tensor* tensor);
+/* String `index` of a string tensor: *data points into the tensor (valid until its runner next allocates,
+ * invokes or is destroyed; not NUL-terminated), *length is its size in bytes. */
+SIGRUN_API sigrun_status sigrun_tensor_string(const sigrun_tensor* tensor, size_t index, const char** data,
+                                              size_t* length, sigrun_error* error);
+
 /* ---------------------------------------------------------------------------------------------------------
  * Custom operators
  *

@@ -2,6 +2,7 @@
  * tensor.c — the public, read-mostly view of a runner's tensors.
  */
 #include "../ops/op.h"
+#include "strings.h"
 
 const char* sigrun_tensor_name(const sigrun_tensor* t) { return t ? t->def->name : ""; }
 int sigrun_tensor_index(const sigrun_tensor* t) { return t ? t->index : -1; }
@@ -24,4 +25,55 @@ sigrun_quantization sigrun_tensor_quantization(const sigrun_tensor* t) {
   q.zero_points = t->def->quant.zero_points;
   q.quantized_dimension = t->def->quant.quantized_dimension;
   return q;
+}
+
+/* ---- strings ---- */
+
+sigrun_status sigrun_strings_pack(const char* const* strings, const size_t* lengths, size_t count, void* buffer,
+                                  size_t capacity, size_t* size, sigrun_error* error) {
+  if (!size || (count && (!strings || !lengths)))
+    return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "sigrun_strings_pack: NULL argument");
+  size_t total;
+  if (!sr_add_size(count, 2, &total) || !sr_mul_size(total, 4, &total))
+    return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "sigrun_strings_pack: %zu strings are too many", count);
+  for (size_t i = 0; i < count; i++)
+    if ((!strings[i] && lengths[i]) || !sr_add_size(total, lengths[i], &total))
+      return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "sigrun_strings_pack: string %zu is NULL or too long", i);
+  if (total > (size_t)INT32_MAX)
+    return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT,
+                   "sigrun_strings_pack: %zu bytes exceed what a string tensor's int32 offsets address", total);
+  *size = total;
+  if (!buffer || capacity < total)
+    return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "sigrun_strings_pack: the buffer holds %zu bytes, %zu needed",
+                   buffer ? capacity : 0, total);
+  uint8_t* out = buffer;
+  int32_t word = (int32_t)count, offset = (int32_t)(4 * (count + 2));
+  memcpy(out, &word, 4);
+  for (size_t i = 0; i <= count; i++) {
+    memcpy(out + 4 * (i + 1), &offset, 4);
+    if (i < count) {
+      if (lengths[i]) memcpy(out + offset, strings[i], lengths[i]);
+      offset += (int32_t)lengths[i];
+    }
+  }
+  return sr_ok(error);
+}
+
+size_t sigrun_tensor_string_count(const sigrun_tensor* t) {
+  if (!t || t->type != SIGRUN_TYPE_STRING) return 0;
+  return sr_strings_count(t);
+}
+
+sigrun_status sigrun_tensor_string(const sigrun_tensor* t, size_t index, const char** data, size_t* length,
+                                   sigrun_error* error) {
+  if (!t || !data || !length) return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "sigrun_tensor_string: NULL argument");
+  if (t->type != SIGRUN_TYPE_STRING)
+    return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "tensor %d ('%s') is %s, not string", t->index, t->def->name,
+                   sigrun_type_name(t->type));
+  size_t count = sr_strings_count(t);
+  if (index >= count)
+    return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "tensor %d ('%s'): string %zu requested, it holds %zu",
+                   t->index, t->def->name, index, count);
+  sr_strings_get(t, index, data, length);
+  return sr_ok(error);
 }

@@ -1,4 +1,4 @@
-"""Writes tests/data/state/*.tflite: small stateful models for the C tests of shared state (tests/unit/test_state.c),
+"""Writes tests/data/state/*.tflite: small stateful and string models for the C tests of shared state (tests/unit/test_state.c),
 converted with the official converter so they carry what real models carry (CALL_ONCE initializer, VAR_HANDLE ids).
 Regenerate with:  .venv/bin/python tests/data/make_state_models.py
 """
@@ -32,6 +32,24 @@ class Counter(tf.Module):
         return {"v": self.v.read_value()}
 
 
+class Vocabulary(tf.Module):
+    """lookup(words) -> ids through a StaticHashTable filled by the initializer (-1 for unknown words);
+    pick(words, i) -> words[i] (string GATHER)."""
+
+    def __init__(self):
+        keys = tf.constant(["alpha", "beta", "gamma", "delta"])
+        init = tf.lookup.KeyValueTensorInitializer(keys, tf.constant([10, 20, 30, 40], tf.int64))
+        self.table = tf.lookup.StaticHashTable(init, default_value=-1)
+
+    @tf.function(input_signature=[tf.TensorSpec([None], tf.string)])
+    def lookup(self, words):
+        return {"ids": self.table.lookup(words)}
+
+    @tf.function(input_signature=[tf.TensorSpec([None], tf.string), tf.TensorSpec([None], tf.int32)])
+    def pick(self, words, i):
+        return {"picked": tf.gather(words, i)}
+
+
 def convert(module, signatures, name):
     import tempfile
 
@@ -47,6 +65,9 @@ def main():
     m = Counter()
     convert(m, {"add": m.add.get_concrete_function(), "get": m.get.get_concrete_function(),
                 "scale": m.scale.get_concrete_function()}, "counter.tflite")
+    v = Vocabulary()
+    convert(v, {"lookup": v.lookup.get_concrete_function(), "pick": v.pick.get_concrete_function()},
+            "vocabulary.tflite")
     print("wrote", HERE)
 
 

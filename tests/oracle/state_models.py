@@ -298,3 +298,27 @@ def training_batch(seed):
     x = rng.standard_normal((TRAIN_BATCH, 4)).astype(np.float32)
     labels = np.argmax(x[:, :3] + 0.5 * x[:, 3:], axis=1)
     return x, np.eye(3, dtype=np.float32)[labels]
+
+
+def with_state_outputs(content):
+    """The model with every value that subgraph 0 writes into a variable (ASSIGN_VARIABLE's second input)
+    and every FULLY_CONNECTED output added as extra outputs of subgraph 0 and of its signature ("state_<k>",
+    "fc_<k>"), so a test sees the streaming state itself and not only a saturating final output."""
+    model = schema.ModelT.InitFromObj(schema.Model.GetRootAsModel(content, 0))
+    graph = model.subgraphs[0]
+    extra = []
+    for op in graph.operators:
+        code = model.operatorCodes[op.opcodeIndex].builtinCode
+        if code == schema.BuiltinOperator.ASSIGN_VARIABLE:
+            extra.append((f"state_{len(extra)}", int(op.inputs[1])))
+        elif code == schema.BuiltinOperator.FULLY_CONNECTED:
+            extra.append((f"fc_{len(extra)}", int(op.outputs[0])))
+    graph.outputs = list(graph.outputs) + [index for _, index in extra]
+    signature = next(s for s in model.signatureDefs if s.subgraphIndex == 0)
+    for name, index in extra:
+        tensor_map = schema.TensorMapT()
+        tensor_map.name, tensor_map.tensorIndex = name, index
+        signature.outputs.append(tensor_map)
+    builder = flatbuffers.Builder(len(content) + 4096)
+    builder.Finish(model.Pack(builder), file_identifier=b"TFL3")
+    return bytes(builder.Output())

@@ -2,6 +2,7 @@
  * test_state.c — state shared by signatures, through the public API: resource variables seen by every
  * signature of one interpreter and by no other, the SavedModel initializer (CALL_ONCE) running once per
  * interpreter, the two resets, the Flex-tolerant load, and the state lock under concurrent runners.
+ * String tensors and hash tables through the C API (tests/data/state/vocabulary.tflite).
  * tests/data/state/counter.tflite (tests/data/make_state_models.py): v starts at [1,2,3]; add(x) adds x and
  * returns v; get() returns v; scale(k) multiplies v by k.
  */
@@ -209,7 +210,60 @@ static void test_string_inputs_are_checked(void) {
   sigrun_model_destroy(m);
 }
 
+/* vocabulary.tflite: a StaticHashTable (alpha..delta -> 10..40, default -1) filled by the initializer, and a
+ * string GATHER; string inputs packed with sigrun_strings_pack, outputs read with sigrun_tensor_string. */
+static void test_tables_and_strings_through_the_c_api(void) {
+  sigrun_model* m = load("tests/data/state/vocabulary.tflite");
+  if (!m) return;
+  sigrun_interpreter* in = interpreter(m);
+  const char* words[] = {"beta", "zeta", "alpha", ""};
+  const size_t lengths[] = {4, 4, 5, 0};
+  unsigned char packed[128];
+  size_t size = 0;
+  sigrun_error e;
+  CHECK(sigrun_strings_pack(words, lengths, 4, NULL, 0, &size, &e) == SIGRUN_STATUS_BAD_ARGUMENT);
+  CHECK(size == 4 * 6 + 13);
+  CHECK(sigrun_strings_pack(words, lengths, 4, packed, sizeof packed, &size, &e) == SIGRUN_STATUS_OK);
+  sigrun_runner* r = NULL;
+  int32_t four[1] = {4};
+  CHECK(sigrun_interpreter_get_runner(in, "lookup", &r, &e) == SIGRUN_STATUS_OK);
+  CHECK(sigrun_runner_resize_input(r, "words", four, 1, &e) == SIGRUN_STATUS_OK);
+  CHECK(sigrun_runner_allocate(r, &e) == SIGRUN_STATUS_OK);
+  CHECK(sigrun_runner_set_input(r, "words", packed, size, &e) == SIGRUN_STATUS_OK);
+  sigrun_status st = sigrun_runner_invoke(r, &e);
+  CHECK(st == SIGRUN_STATUS_OK);
+  if (st) fprintf(stderr, "%s\n", e.message);
+  int64_t ids[4] = {0};
+  CHECK(sigrun_runner_get_output(r, "ids", ids, sizeof ids, &e) == SIGRUN_STATUS_OK);
+  CHECK(ids[0] == 20 && ids[1] == -1 && ids[2] == 10 && ids[3] == -1);
+
+  CHECK(sigrun_interpreter_get_runner(in, "pick", &r, &e) == SIGRUN_STATUS_OK);
+  int32_t two[1] = {2}, picks[2] = {2, 0};
+  CHECK(sigrun_runner_resize_input(r, "words", four, 1, &e) == SIGRUN_STATUS_OK);
+  CHECK(sigrun_runner_resize_input(r, "i", two, 1, &e) == SIGRUN_STATUS_OK);
+  CHECK(sigrun_runner_allocate(r, &e) == SIGRUN_STATUS_OK);
+  CHECK(sigrun_runner_set_input(r, "words", packed, size, &e) == SIGRUN_STATUS_OK);
+  CHECK(sigrun_runner_set_input(r, "i", picks, sizeof picks, &e) == SIGRUN_STATUS_OK);
+  CHECK(sigrun_runner_invoke(r, &e) == SIGRUN_STATUS_OK);
+  const sigrun_tensor* out = NULL;
+  CHECK(sigrun_runner_output(r, "picked", &out, &e) == SIGRUN_STATUS_OK);
+  CHECK(sigrun_tensor_string_count(out) == 2);
+  const char* text = NULL;
+  size_t len = 0;
+  CHECK(sigrun_tensor_string(out, 0, &text, &len, &e) == SIGRUN_STATUS_OK && len == 5 && memcmp(text, "alpha", 5) == 0);
+  CHECK(sigrun_tensor_string(out, 1, &text, &len, &e) == SIGRUN_STATUS_OK && len == 4 && memcmp(text, "beta", 4) == 0);
+  CHECK(sigrun_tensor_string(out, 2, &text, &len, &e) == SIGRUN_STATUS_BAD_ARGUMENT);
+  CHECK_CONTAINS(e.message, "string 2 requested, it holds 2");
+  /* An index outside the words fails at invoke, not in memory. */
+  int32_t bad[2] = {4, 0};
+  CHECK(sigrun_runner_set_input(r, "i", bad, sizeof bad, &e) == SIGRUN_STATUS_OK);
+  CHECK(sigrun_runner_invoke(r, &e) == SIGRUN_STATUS_RUNTIME);
+  sigrun_interpreter_destroy(in);
+  sigrun_model_destroy(m);
+}
+
 int main(void) {
+  RUN(test_tables_and_strings_through_the_c_api);
   RUN(test_signatures_share_one_variable);
   RUN(test_resets);
   RUN(test_concurrent_runners_see_atomic_assignments);
