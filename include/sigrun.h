@@ -312,7 +312,8 @@ SIGRUN_API sigrun_type sigrun_tensor_type(const sigrun_tensor* tensor);
 /* Current shape (after resize/allocate). dims points at rank values, owned by the tensor. */
 SIGRUN_API int sigrun_tensor_rank(const sigrun_tensor* tensor);
 SIGRUN_API const int32_t* sigrun_tensor_dims(const sigrun_tensor* tensor);
-/* Shape signature from the file: -1 marks a dynamic dimension. Same rank as the declared shape. */
+/* Shape signature (LiteRT's TensorSizeSignature): the file's shape_signature, where -1 marks a dynamic dimension,
+ * or the current shape when the file gives none. */
 SIGRUN_API int sigrun_tensor_signature_rank(const sigrun_tensor* tensor);
 SIGRUN_API const int32_t* sigrun_tensor_signature_dims(const sigrun_tensor* tensor);
 SIGRUN_API size_t sigrun_tensor_element_count(const sigrun_tensor* tensor);

@@ -13,30 +13,54 @@ void sigrun_interpreter_options_init(sigrun_interpreter_options* options) {
   options->num_threads = 1;
 }
 
-/* Every operator must have a kernel; list all that do not, with what to do about each. */
+/* Every operator must have a kernel. The message names each distinct missing operator once (with where it
+ * first appears and how often), so a model with many Flex ops of one kind still shows every kind. */
+enum { SR_MAX_LISTED = 12 };
+
+static int listed_index(const char* const* names, int n, const char* name) {
+  for (int i = 0; i < n; i++)
+    if (strcmp(names[i], name) == 0) return i;
+  return -1;
+}
+
 static sigrun_status check_supported(const sigrun_model* m, const sigrun_interpreter_options* options,
                                      sigrun_error* error) {
-  char list[SIGRUN_ERROR_MESSAGE_SIZE];
-  size_t used = 0;
-  int missing = 0, flex = 0, custom = 0;
-  list[0] = '\0';
+  const char* names[SR_MAX_LISTED];
+  int first_sg[SR_MAX_LISTED], first_op[SR_MAX_LISTED], times[SR_MAX_LISTED], is_custom[SR_MAX_LISTED];
+  int kinds = 0, missing = 0, flex = 0, custom = 0, unlisted = 0;
   for (int s = 0; s < m->n_subgraphs; s++) {
     const sr_subgraph* sg = &m->subgraphs[s];
     for (int i = 0; i < sg->n_operators; i++) {
       const sr_operator* op = &sg->operators[i];
       if (op->kind || sr_custom_find(options, op->custom_code)) continue;
+      missing++;
       if (op->custom_code && strncmp(op->custom_code, "Flex", 4) == 0) flex++;
       else if (op->custom_code) custom++;
-      if (missing++ < 6 && used < sizeof list)
-        used += op->custom_code
-                    ? (size_t)snprintf(list + used, sizeof list - used, "%s%s (custom op) at subgraph %d operator %d",
-                                       missing > 1 ? "; " : "", op->name, s, i)
-                    : (size_t)snprintf(list + used, sizeof list - used,
-                                       "%s%s (builtin code %d) at subgraph %d operator %d", missing > 1 ? "; " : "",
-                                       op->name, op->builtin_code, s, i);
+      int k = listed_index(names, kinds, op->name);
+      if (k >= 0) {
+        times[k]++;
+      } else if (kinds < SR_MAX_LISTED) {
+        names[kinds] = op->name;
+        first_sg[kinds] = s;
+        first_op[kinds] = i;
+        times[kinds] = 1;
+        is_custom[kinds++] = op->custom_code != NULL;
+      } else {
+        unlisted++;
+      }
     }
   }
   if (!missing) return SIGRUN_STATUS_OK;
+  char list[SIGRUN_ERROR_MESSAGE_SIZE];
+  size_t used = 0;
+  list[0] = '\0';
+  for (int k = 0; k < kinds && used < sizeof list; k++) {
+    char kind[32];
+    if (is_custom[k]) snprintf(kind, sizeof kind, "custom op");
+    else snprintf(kind, sizeof kind, "builtin code %d", m->subgraphs[first_sg[k]].operators[first_op[k]].builtin_code);
+    used += (size_t)snprintf(list + used, sizeof list - used, "%s%s (%s) at subgraph %d operator %d%s", k ? "; " : "",
+                             names[k], kind, first_sg[k], first_op[k], times[k] > 1 ? " and more" : "");
+  }
   const char* advice = flex ? ". Flex ops are TensorFlow (Select TF ops) kernels, which sigrun does not embed: "
                               "convert with target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS], or set "
                               "allow_unsupported_ops to run the signatures that do not use them"
@@ -44,7 +68,7 @@ static sigrun_status check_supported(const sigrun_model* m, const sigrun_interpr
                                   "(sigrun_interpreter_options.custom_ops in C, custom_ops= in Python)"
                                 : ". sigrun has no kernel for these builtin operators yet";
   return sr_fail(error, SIGRUN_STATUS_UNSUPPORTED, "the model uses %d unsupported operator%s: %s%s%s", missing,
-                 missing == 1 ? "" : "s", list, missing > 6 ? "; ..." : "", advice);
+                 missing == 1 ? "" : "s", list, unlisted ? "; and other kinds" : "", advice);
 }
 
 sigrun_status sigrun_interpreter_create(const sigrun_model* model, const sigrun_interpreter_options* options,

@@ -46,6 +46,7 @@ typedef struct sr_tensor_def {
   int rank;
   int32_t dims[SR_MAX_RANK];
   int32_t signature[SR_MAX_RANK]; /* shape_signature; equals dims where the file has none */
+  int has_signature; /* the file gives a non-empty shape_signature */
   int has_rank;
   const void* data; /* constant data (aligned for the type) or NULL */
   size_t data_bytes;

@@ -9,8 +9,14 @@ int sigrun_tensor_index(const sigrun_tensor* t) { return t ? t->index : -1; }
 sigrun_type sigrun_tensor_type(const sigrun_tensor* t) { return t ? t->type : SIGRUN_TYPE_FLOAT32; }
 int sigrun_tensor_rank(const sigrun_tensor* t) { return t ? t->rank : 0; }
 const int32_t* sigrun_tensor_dims(const sigrun_tensor* t) { return t ? t->dims : NULL; }
-int sigrun_tensor_signature_rank(const sigrun_tensor* t) { return t ? t->def->rank : 0; }
-const int32_t* sigrun_tensor_signature_dims(const sigrun_tensor* t) { return t ? t->def->signature : NULL; }
+/* As LiteRT's TensorSizeSignature: the file's shape_signature when it has a non-empty one, else the current
+ * shape (which a resize or a dynamic output may have changed). */
+int sigrun_tensor_signature_rank(const sigrun_tensor* t) {
+  return t ? (t->def->has_signature ? t->def->rank : t->rank) : 0;
+}
+const int32_t* sigrun_tensor_signature_dims(const sigrun_tensor* t) {
+  return t ? (t->def->has_signature ? t->def->signature : t->dims) : NULL;
+}
 size_t sigrun_tensor_element_count(const sigrun_tensor* t) { return t ? sr_tensor_count(t) : 0; }
 size_t sigrun_tensor_byte_size(const sigrun_tensor* t) { return t ? t->bytes : 0; }
 /* Constant tensors are views of the read-only model: writers get NULL rather than a pointer into the mapping. */

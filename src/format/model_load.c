@@ -270,7 +270,8 @@ static sigrun_status load_tensor(loader* L, const sr_fb_table* t, sr_tensor_def*
   int sig_rank;
   st = read_shape(L, t, TENSOR_SHAPE_SIGNATURE, where, "shape_signature", d->signature, &sig_rank, &present);
   if (st) return st;
-  if (!present || sig_rank == 0) {
+  d->has_signature = present && sig_rank > 0;
+  if (!d->has_signature) {
     memcpy(d->signature, d->dims, sizeof d->dims);
   } else {
     if (sig_rank != d->rank)

@@ -79,17 +79,23 @@ def without_call_once(content, subgraph_names=None):
     return bytes(builder.Output())
 
 
-def interpreter_pair(content, **sigrun_options):
+def interpreter_pair(content, resolver=None, **sigrun_options):
+    """(LiteRT, sigrun) on one model; resolver picks another LiteRT op resolver than oracle.litert's
+    (OpResolverType.BUILTIN_REF: LiteRT's reference kernels)."""
     op_coverage.note_model(content)
-    return oracle.litert(content), sigrun.Interpreter(model_content=content, **sigrun_options)
+    if resolver is None:
+        ref = oracle.litert(content)
+    else:
+        ref = oracle.LiteRTInterpreter(model_content=content, experimental_op_resolver_type=resolver)
+    return ref, sigrun.Interpreter(model_content=content, **sigrun_options)
 
 
 class Pair:
     """A LiteRT and a sigrun interpreter on one model, driven through the same signature calls; call()
     compares every output and returns LiteRT's, expect_error() checks that both fail."""
 
-    def __init__(self, content, rtol=1e-5, atol=1e-6, **sigrun_options):
-        self.ref, self.got = interpreter_pair(content, **sigrun_options)
+    def __init__(self, content, rtol=1e-5, atol=1e-6, resolver=None, **sigrun_options):
+        self.ref, self.got = interpreter_pair(content, resolver, **sigrun_options)
         self.rtol, self.atol = rtol, atol
         self.calls = 0
 

@@ -123,13 +123,13 @@ def test_control_flow_matches_litert_over_a_sequence(name):
     assert len(distinct) > 1, "LiteRT premise: the inputs take different paths"
 
 
-def test_if_with_branch_dependent_shape_through_index_api():
-    """cond_dynamic through set_tensor/invoke/get_tensor: the output's value and get_output_details() after
-    each invoke, with the shape flipping between [6] and [2]."""
+def _index_api_runs(details_key):
+    """cond_dynamic through set_tensor/invoke/get_tensor, the shape flipping between [6] and [2]: per call,
+    (LiteRT, sigrun) pairs of (output value, get_output_details()[0][details_key])."""
     ref, got = sm.interpreter_pair(_model("cond_dynamic"))
-    shapes = []
     for interp in (ref, got):
         interp.allocate_tensors()
+    runs = []
     for p in (1, 0, 1, 0, 0, 7):
         results = []
         for interp in (ref, got):
@@ -139,13 +139,27 @@ def test_if_with_branch_dependent_shape_through_index_api():
                 interp.set_tensor(by_name[name], value)
             interp.invoke()
             detail = interp.get_output_details()[0]
-            results.append((interp.get_tensor(detail["index"]), detail["shape"].tolist(),
-                            detail["shape_signature"].tolist()))
-        (rv, rs, rsig), (gv, gs, gsig) = results
-        np.testing.assert_array_equal(gv, rv)
-        assert gv.shape == rv.shape and gs == rs and gsig == rsig, f"p={p}: {gs}/{gsig} != {rs}/{rsig}"
+            results.append((interp.get_tensor(detail["index"]), detail[details_key].tolist()))
+        runs.append((p, results))
+    return runs
+
+
+def test_if_with_branch_dependent_shape_through_index_api():
+    """get_tensor() returns the branch's real output and get_output_details() its current shape."""
+    shapes = []
+    for p, ((rv, rs), (gv, gs)) in _index_api_runs("shape"):
+        assert gv.dtype == rv.dtype and gv.shape == rv.shape, f"p={p}"
+        np.testing.assert_array_equal(gv, rv, err_msg=f"p={p}")
+        assert gs == rs, f"p={p}: shape {gs} != {rs}"
         shapes.append(rs)
     assert shapes[:2] == [[6], [2]]
+
+
+def test_if_output_shape_signature_follows_current_shape_like_litert():
+    """A tensor the file gives no shape_signature reports its current dims as shape_signature (LiteRT's
+    TensorSizeSignature), e.g. [6] or [2] out of an IF, not the file's []."""
+    for p, ((_, rsig), (_, gsig)) in _index_api_runs("shape_signature"):
+        assert gsig == rsig, f"p={p}: shape_signature {gsig} != {rsig}"
 
 
 @pytest.mark.parametrize("family", ["LSTM", "GRU", "BidirectionalLSTM"])

@@ -8,7 +8,10 @@ LiteRT facts these tests rely on (ai_edge_litert 2.3.0):
   (test_state_variables.py).
 - A stateful Keras 3 GRU converts to VAR_HANDLE/READ_VARIABLE/ASSIGN_VARIABLE + CALL_ONCE around a WHILE.
 - okay_nabu's uint8 output saturates to 0 after a few calls on random features, so its ring buffers (the
-  values written by ASSIGN_VARIABLE) and its logit are exposed as extra outputs and compared bit-exactly too.
+  values written by ASSIGN_VARIABLE) and its logit are also exposed as extra outputs and compared. LiteRT's
+  default (optimized) int8 DEPTHWISE_CONV_2D differs from LiteRT's reference kernel by one quantum on some
+  calls of that model; sigrun matches the reference kernels bit-exactly, so the ring buffers are compared
+  with an interpreter built with OpResolverType.BUILTIN_REF.
 """
 import numpy as np
 import pytest
@@ -90,25 +93,32 @@ def test_stateful_keras_gru_over_20_calls():
     assert not np.allclose(first, second), "LiteRT premise: the same input gives a new output (state)"
 
 
-@pytest.mark.parametrize("instrumented", [False, True], ids=["model", "with-state-outputs"])
-def test_okay_nabu_streaming_bit_exact(instrumented):
-    """20 int8 feature frames in; the uint8 output (and with-state-outputs: the int8 ring buffers and the
-    logit) bit-exact at every call."""
+def _nabu_frames(seed):
+    """20 int8 feature frames from four level bands, so the ring buffers fill with varied values."""
+    rng = np.random.default_rng(seed)
+    lows = (-128, -128, -100, -60)
+    return [rng.integers(lows[c % 4], lows[c % 4] + 100, (1, 3, 40)).astype(np.int8) for c in range(CALLS)]
+
+
+def test_okay_nabu_streaming_bit_exact():
+    """20 int8 feature frames in, the uint8 output bit-exact with LiteRT at every call."""
     content = sm.real_model("okay_nabu.tflite")
-    if instrumented:
-        content = sm.with_state_outputs(content)
     oracle.assert_same_signatures(content)
     pair = sm.Pair(content)
-    rng = np.random.default_rng(9)
-    lows = (-128, -128, -100, -60)
-    states = []
-    for call in range(CALLS):
-        low = lows[call % len(lows)]
-        frame = rng.integers(low, low + 100, (1, 3, 40)).astype(np.int8)
-        out = pair.call("serving_default", **{"input_audio": frame})
-        assert out["dense"].dtype == np.uint8
-        states.append(out.get("state_0", out["dense"]).tobytes())
-    assert len(set(states)) > 1
+    outputs = [pair.call("serving_default", input_audio=frame)["dense"] for frame in _nabu_frames(9)]
+    assert outputs[0].dtype == np.uint8 and len({int(o[0, 0]) for o in outputs}) > 1
+
+
+@pytest.mark.parametrize("seed", [9, 1])
+def test_okay_nabu_ring_buffers_bit_exact_with_litert_reference_kernels(seed):
+    """The model with its six ring buffers (the values ASSIGN_VARIABLE stores) and its logit as extra
+    outputs: all bit-exact at every one of 20 calls against LiteRT's reference kernels. (LiteRT's default
+    optimized int8 DEPTHWISE_CONV_2D is one quantum off its own reference on some calls, and the ring
+    buffers carry that forward: up to 4 quanta apart after 40 calls, while the final uint8 output agreed.)"""
+    content = sm.with_state_outputs(sm.real_model("okay_nabu.tflite"))
+    pair = sm.Pair(content, resolver=oracle.OpResolverType.BUILTIN_REF)
+    states = [pair.call("serving_default", input_audio=frame)["state_5"].tobytes() for frame in _nabu_frames(seed)]
+    assert len(set(states)) > 10, "LiteRT premise: the deepest ring buffer changes from call to call"
 
 
 # Models whose LSTM/SVDF state lives in is_variable tensors; read through the index-based API.
