@@ -57,7 +57,9 @@ extern "C" {
   X(BAD_STATE, 5, "the call is not valid in the object's current state")             \
   X(NO_MEMORY, 6, "an allocation failed or a memory limit was exceeded")             \
   X(IO, 7, "a file could not be read")                                               \
-  X(RUNTIME, 8, "an operator failed while running")
+  X(RUNTIME, 8, "an operator failed while running")                                  \
+  X(CANCELLED, 9, "the invoke was cancelled")                                        \
+  X(LIMIT, 10, "a limit set in the interpreter options was exceeded")
 
 typedef enum sigrun_status {
 #define SIGRUN_X_(name, value, desc) SIGRUN_STATUS_##name = value,
@@ -172,6 +174,12 @@ typedef struct sigrun_interpreter_options {
    * that does fails with SIGRUN_STATUS_UNSUPPORTED naming the operator. Default 0: creation fails and
    * lists them, as LiteRT's AllocateTensors does. */
   int allow_unsupported_ops;
+  /* Deepest nesting of subgraph calls (IF / WHILE / CALL_ONCE / composite) an invoke may reach; 0 = the
+   * default of 64. Deeper calls fail with SIGRUN_STATUS_LIMIT. (Recursion is refused at load.) */
+  int max_call_depth;
+  /* Iterations one WHILE operator may run per invoke before failing with SIGRUN_STATUS_LIMIT; 0 = no cap,
+   * as in LiteRT (a loop whose condition never turns false then runs until cancelled). */
+  int64_t max_while_iterations;
 } sigrun_interpreter_options;
 
 /* Fills *options with the defaults. */
@@ -199,6 +207,10 @@ SIGRUN_API const sigrun_model* sigrun_interpreter_model(const sigrun_interpreter
  * to zero (int8: its zero point). Resource variables are left as they are, as in LiteRT; to restore their
  * initial values use sigrun_interpreter_reset_state. Must not run concurrently with an invoke. */
 SIGRUN_API sigrun_status sigrun_interpreter_reset_variables(sigrun_interpreter* interpreter, sigrun_error* error);
+/* Cancels every invoke of this interpreter's runners that is running when it is called (LiteRT's Cancel):
+ * each returns SIGRUN_STATUS_CANCELLED at its next operator boundary (and at every WHILE iteration). Invokes
+ * that start afterwards run normally. Safe to call from any thread, including a signal-free watchdog. */
+SIGRUN_API sigrun_status sigrun_interpreter_cancel(sigrun_interpreter* interpreter, sigrun_error* error);
 /* Returns the interpreter to the state of a fresh one: resource variables unassigned, hash tables empty,
  * initializers not yet run (they run again on the next invoke), is_variable tensors zeroed. Waits for running
  * invokes that touch state. */

@@ -23,7 +23,7 @@ sr_tensor* sr_call_output(sr_runner* child, int i);
 sigrun_status sr_call_shape_input(sr_node* node, sr_runner* child, int i, const sr_tensor* like);
 /* Allocates the child if it needs it (prepare + plan); fails on recursion. */
 sigrun_status sr_call_allocate(sr_node* node, sr_runner* child);
-/* Runs an allocated child. */
+/* Runs an allocated child; fails with SIGRUN_STATUS_CANCELLED once the interpreter cancelled the invoke. */
 sigrun_status sr_call_invoke(sr_node* node, sr_runner* child);
 /* Frees the child's activation memory (kept: its variables); used after a one-time initializer. */
 void sr_call_release(sr_runner* child);
@@ -32,7 +32,9 @@ sigrun_status sr_call_copy(sr_node* node, sr_tensor* dst, const sr_tensor* src);
 /* 1 if the two tensors have the same shape. */
 int sr_call_same_shape(const sr_tensor* a, const sr_tensor* b);
 
-/* Deepest subgraph call nesting a runner allows (LiteRT has no limit; a hostile model could nest forever). */
+/* Default of the max_call_depth option (LiteRT has no limit). */
 #define SR_MAX_CALL_DEPTH 64
+/* The interpreter's WHILE iteration cap (0 = none). */
+int64_t sr_call_max_while_iterations(const sr_node* node);
 
 #endif

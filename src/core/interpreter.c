@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 
+#include "call.h"
 #include "runner.h"
 
 void sigrun_interpreter_options_init(sigrun_interpreter_options* options) {
@@ -91,6 +92,9 @@ sigrun_status sigrun_interpreter_create(const sigrun_model* model, const sigrun_
     sr_free(in);
     return sr_fail(error, SIGRUN_STATUS_NO_MEMORY, "out of memory");
   }
+  atomic_init(&in->cancel_epoch, 0u);
+  if (in->options.max_call_depth <= 0) in->options.max_call_depth = SR_MAX_CALL_DEPTH;
+  if (in->options.max_while_iterations < 0) in->options.max_while_iterations = 0;
   if (pthread_mutex_init(&in->custom_lock, NULL) != 0) {
     pthread_mutex_destroy(&in->lock);
     sr_free(in->cached);
@@ -230,3 +234,9 @@ sigrun_status sigrun_interpreter_reset_state(sigrun_interpreter* interpreter, si
 }
 
 sr_resources* sr_node_resources(sr_node* node) { return &node->runner->interpreter->resources; }
+
+sigrun_status sigrun_interpreter_cancel(sigrun_interpreter* interpreter, sigrun_error* error) {
+  if (!interpreter) return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "sigrun_interpreter_cancel: NULL interpreter");
+  atomic_fetch_add(&interpreter->cancel_epoch, 1u);
+  return sr_ok(error);
+}

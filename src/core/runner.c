@@ -426,6 +426,10 @@ static sigrun_status run_deferred_prepare(sr_runner* r, int i, sigrun_error* err
   return SIGRUN_STATUS_OK;
 }
 
+static int cancelled(const sr_runner* r) {
+  return atomic_load(&r->interpreter->cancel_epoch) != r->root->epoch;
+}
+
 static sigrun_status invoke(sr_runner* r, sigrun_error* error) {
   if (r->state != SR_RUNNER_READY)
     return sr_fail(error, SIGRUN_STATUS_BAD_STATE,
@@ -433,6 +437,8 @@ static sigrun_status invoke(sr_runner* r, sigrun_error* error) {
                    r->key);
   for (int i = 0; i < r->n_nodes; i++) {
     sr_node* n = &r->nodes[i];
+    if (cancelled(r))
+      return sr_fail(error, SIGRUN_STATUS_CANCELLED, "%s: cancelled before operator %d (%s)", r->key, i, n->op->name);
     n->error = error;
     sigrun_status st;
     if (n->deferred) {
@@ -646,6 +652,7 @@ sigrun_status sigrun_runner_invoke(sigrun_runner* runner, sigrun_error* error) {
   if (access == SR_STATE_WRITE) pthread_rwlock_wrlock(lock);
   else if (access == SR_STATE_READ) pthread_rwlock_rdlock(lock);
   r->active = 1;
+  r->epoch = atomic_load(&r->interpreter->cancel_epoch);
   sigrun_status st = invoke(r, error);
   r->active = 0;
   if (access != SR_STATE_NONE) pthread_rwlock_unlock(lock);
@@ -661,8 +668,9 @@ sigrun_status sr_call_child(sr_node* node, int subgraph, sr_runner** out) {
   if (subgraph < 0 || subgraph >= m->n_subgraphs)
     return sr_node_fail(node, SIGRUN_STATUS_BAD_MODEL, "calls subgraph %d, but the model has %d subgraphs", subgraph,
                         m->n_subgraphs);
-  if (caller->depth + 1 > SR_MAX_CALL_DEPTH)
-    return sr_node_fail(node, SIGRUN_STATUS_BAD_MODEL, "subgraph calls nest deeper than %d", SR_MAX_CALL_DEPTH);
+  int limit = root->interpreter->options.max_call_depth;
+  if (caller->depth + 1 > limit)
+    return sr_node_fail(node, SIGRUN_STATUS_LIMIT, "subgraph calls nest deeper than max_call_depth (%d)", limit);
   if (!root->children) {
     root->children = sr_pool_array(&root->pool, (size_t)m->n_subgraphs + 1, sizeof(sr_runner*));
     if (!root->children) return sr_node_fail(node, SIGRUN_STATUS_NO_MEMORY, "out of memory");
@@ -728,7 +736,13 @@ sigrun_status sr_call_allocate(sr_node* node, sr_runner* child) {
   return st;
 }
 
+int64_t sr_call_max_while_iterations(const sr_node* node) {
+  return node->runner->interpreter->options.max_while_iterations;
+}
+
 sigrun_status sr_call_invoke(sr_node* node, sr_runner* child) {
+  if (cancelled(child))
+    return sr_node_fail(node, SIGRUN_STATUS_CANCELLED, "cancelled before running subgraph %d", child->subgraph_index);
   sigrun_status st = enter(node, child);
   if (st) return st;
   st = invoke(child, node->error);

@@ -66,6 +66,7 @@ struct sr_runner {
   int depth;             /* call depth below the root */
   sr_state_access access; /* root only: how its invoke locks the interpreter's shared state */
   const uint8_t* initializers; /* root only: per subgraph, 1 if its tree may run it through CALL_ONCE */
+  unsigned epoch;        /* root only: the interpreter's cancel_epoch when the running invoke started */
 };
 
 struct sigrun_runner {
@@ -75,6 +76,7 @@ struct sigrun_runner {
 struct sigrun_interpreter {
   const sigrun_model* model;
   sr_resources resources;   /* variables, tables, initializer flags: shared by every runner */
+  atomic_uint cancel_epoch; /* bumped by sigrun_interpreter_cancel; invokes started before it stop */
   sigrun_interpreter_options options;
   pthread_mutex_t lock;     /* guards the runner cache */
   pthread_mutex_t custom_lock; /* serializes custom ops that are not thread-safe */

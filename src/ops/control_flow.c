@@ -273,10 +273,14 @@ static sigrun_status while_eval(sr_node* node) {
   sr_runner *cond, *body;
   sigrun_status st = while_children(node, &cond, &body);
   if (st || (st = shape_child(node, cond, 0)) || (st = feed(node, cond, 0))) return st;
-  for (;;) {
+  const int64_t cap = sr_call_max_while_iterations(node);
+  for (int64_t iteration = 0;; iteration++) {
     int go_on = 0;
     if ((st = loop_condition(node, cond, &go_on))) return st;
     if (!go_on) break;
+    if (cap > 0 && iteration >= cap)
+      return sr_node_fail(node, SIGRUN_STATUS_LIMIT, "the loop did not end within max_while_iterations (%lld)",
+                          (long long)cap);
     if ((st = carry(node, body, cond, 0)) || (st = sr_call_invoke(node, body)) || (st = carry(node, cond, body, 1)))
       return st;
   }

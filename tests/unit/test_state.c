@@ -7,6 +7,8 @@
  * returns v; get() returns v; scale(k) multiplies v by k.
  */
 #include <pthread.h>
+#include <stdatomic.h>
+#include <time.h>
 
 #include "../harness.h"
 #include "../../include/sigrun.h"
@@ -262,7 +264,83 @@ static void test_tables_and_strings_through_the_c_api(void) {
   sigrun_model_destroy(m);
 }
 
+/* ---- limits and cancellation on nested_while.bin (a WHILE whose body is a WHILE; input 0 never ends) ---- */
+
+static sigrun_runner* nested_runner(sigrun_interpreter* in, float x, sigrun_status* alloc) {
+  sigrun_runner* r = NULL;
+  sigrun_error e;
+  CHECK(sigrun_interpreter_get_runner(in, NULL, &r, &e) == SIGRUN_STATUS_OK);
+  *alloc = sigrun_runner_allocate(r, &e);
+  if (*alloc == SIGRUN_STATUS_OK) CHECK(sigrun_runner_set_input(r, "arg0", &x, sizeof x, &e) == SIGRUN_STATUS_OK);
+  return r;
+}
+
+typedef struct invoke_job {
+  sigrun_runner* runner;
+  sigrun_status status;
+  sigrun_error error;
+  atomic_int done;
+} invoke_job;
+
+static void* invoke_job_run(void* arg) {
+  invoke_job* job = arg;
+  job->status = sigrun_runner_invoke(job->runner, &job->error);
+  atomic_store(&job->done, 1);
+  return NULL;
+}
+
+static void test_limits_and_cancel(void) {
+  sigrun_model* m = load("tests/data/models/nested_while.bin");
+  if (!m) return;
+  sigrun_interpreter_options options;
+  sigrun_interpreter_options_init(&options);
+  sigrun_interpreter* in = NULL;
+  sigrun_status st;
+  sigrun_error e;
+  /* Depth: main -> outer loop -> inner loop is two calls deep. */
+  options.max_call_depth = 1;
+  CHECK(sigrun_interpreter_create(m, &options, &in, NULL) == SIGRUN_STATUS_OK);
+  sigrun_runner* r = NULL;
+  CHECK(sigrun_interpreter_get_runner(in, NULL, &r, NULL) == SIGRUN_STATUS_OK);
+  CHECK(sigrun_runner_allocate(r, &e) == SIGRUN_STATUS_LIMIT);
+  CHECK_CONTAINS(e.message, "subgraph calls nest deeper than max_call_depth (1)");
+  sigrun_interpreter_destroy(in);
+  /* Iterations: input 0 never satisfies the condition; a cap turns the endless loop into an error. */
+  options.max_call_depth = 0;
+  options.max_while_iterations = 1000;
+  CHECK(sigrun_interpreter_create(m, &options, &in, NULL) == SIGRUN_STATUS_OK);
+  r = nested_runner(in, 0.0f, &st);
+  CHECK(st == SIGRUN_STATUS_OK);
+  CHECK(sigrun_runner_invoke(r, &e) == SIGRUN_STATUS_LIMIT);
+  CHECK_CONTAINS(e.message, "the loop did not end within max_while_iterations (1000)");
+  sigrun_interpreter_destroy(in);
+  /* Cancel: without a cap the loop runs until another thread cancels it; the runner stays usable. */
+  CHECK(sigrun_interpreter_create(m, NULL, &in, NULL) == SIGRUN_STATUS_OK);
+  r = nested_runner(in, 0.0f, &st);
+  static invoke_job job;
+  job.runner = r;
+  atomic_init(&job.done, 0);
+  pthread_t t;
+  pthread_create(&t, NULL, invoke_job_run, &job);
+  /* A cancel only stops invokes already running, so repeat it until the endless one has seen one. */
+  struct timespec pause = {0, 20 * 1000 * 1000};
+  while (!atomic_load(&job.done)) {
+    nanosleep(&pause, NULL);
+    CHECK(sigrun_interpreter_cancel(in, NULL) == SIGRUN_STATUS_OK);
+  }
+  pthread_join(t, NULL);
+  CHECK(job.status == SIGRUN_STATUS_CANCELLED);
+  CHECK_CONTAINS(job.error.message, "cancelled");
+  float x = 1.0f;
+  CHECK(sigrun_runner_set_input(r, "arg0", &x, sizeof x, &e) == SIGRUN_STATUS_OK);
+  CHECK(sigrun_runner_invoke(r, &e) == SIGRUN_STATUS_OK); /* a later invoke is not cancelled */
+  CHECK(sigrun_interpreter_cancel(NULL, NULL) == SIGRUN_STATUS_BAD_ARGUMENT);
+  sigrun_interpreter_destroy(in);
+  sigrun_model_destroy(m);
+}
+
 int main(void) {
+  RUN(test_limits_and_cancel);
   RUN(test_tables_and_strings_through_the_c_api);
   RUN(test_signatures_share_one_variable);
   RUN(test_resets);

@@ -19,6 +19,8 @@ STATUS_BAD_STATE = 5
 STATUS_NO_MEMORY = 6
 STATUS_IO = 7
 STATUS_RUNTIME = 8
+STATUS_CANCELLED = 9
+STATUS_LIMIT = 10
 
 TYPE_FLOAT32 = 0
 TYPE_FLOAT16 = 1
@@ -79,6 +81,8 @@ class InterpreterOptions(ctypes.Structure):
         ("custom_ops", ctypes.POINTER(CustomOp)),
         ("custom_op_count", ctypes.c_int),
         ("allow_unsupported_ops", ctypes.c_int),
+        ("max_call_depth", ctypes.c_int),
+        ("max_while_iterations", ctypes.c_int64),
     ]
 
 
@@ -142,6 +146,7 @@ _SIGNATURES = {
     "sigrun_interpreter_get_runner": (_S, [_P, _STR, _PP, _ERR]),
     "sigrun_interpreter_reset_variables": (_S, [_P, _ERR]),
     "sigrun_interpreter_reset_state": (_S, [_P, _ERR]),
+    "sigrun_interpreter_cancel": (_S, [_P, _ERR]),
     "sigrun_interpreter_get_primary_runner": (_S, [_P, _PP, _ERR]),
     "sigrun_runner_create": (_S, [_P, _STR, _PP, _ERR]),
     "sigrun_runner_destroy": (None, [_P]),

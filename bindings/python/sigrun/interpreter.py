@@ -449,6 +449,11 @@ class Interpreter:
         variables keep their values, as in LiteRT; reset_state() (sigrun's addition) restores those too."""
         _lib.call(lib.sigrun_interpreter_reset_variables, self._checked_handle(), exc_type=RuntimeError)
 
+    def cancel(self):
+        """sigrun's addition (LiteRT's C++ Cancel): invokes of this interpreter running now raise RuntimeError
+        ("cancelled") at their next operator; safe to call from another thread."""
+        _lib.call(lib.sigrun_interpreter_cancel, self._checked_handle(), exc_type=RuntimeError)
+
     def reset_state(self):
         """sigrun's addition: back to a fresh interpreter's state — resource variables unassigned, hash tables
         empty, the SavedModel initializer due to run again on the next invoke."""
