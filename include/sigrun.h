@@ -203,8 +203,9 @@ SIGRUN_API const sigrun_model* sigrun_interpreter_model(const sigrun_interpreter
  * runs lazily, once per interpreter, on the first invoke of any signature that reaches it.
  *
  * sigrun_interpreter_reset_variables is LiteRT's ResetVariableTensors / Python reset_all_variables: every
- * stateful tensor of the old kind (is_variable, e.g. LSTM state) of every runner of this interpreter goes back
- * to zero (int8: its zero point). Resource variables are left as they are, as in LiteRT; to restore their
+ * stateful tensor of the old kind (is_variable, e.g. LSTM state) of the interpreter's own runners (those from
+ * sigrun_interpreter_get_runner / get_primary_runner) goes back to zero (int8: its zero point). A runner from
+ * sigrun_runner_create keeps such state per runner (it is its own stream); destroy and recreate it to reset. Resource variables are left as they are, as in LiteRT; to restore their
  * initial values use sigrun_interpreter_reset_state. Must not run concurrently with an invoke. */
 SIGRUN_API sigrun_status sigrun_interpreter_reset_variables(sigrun_interpreter* interpreter, sigrun_error* error);
 /* Cancels every invoke of this interpreter's runners that is running when it is called (LiteRT's Cancel):
@@ -247,6 +248,10 @@ SIGRUN_API void sigrun_runner_destroy(sigrun_runner* runner);
  * LiteRT. Owned by the interpreter. */
 SIGRUN_API sigrun_status sigrun_interpreter_get_primary_runner(sigrun_interpreter* interpreter,
                                                                sigrun_runner** out_runner, sigrun_error* error);
+
+/* Bytes of activation memory the runner's last allocate planned: its arena plus those of the subgraphs it calls
+ * (IF/WHILE bodies, initializers). Weights are not counted: they stay in the model. 0 before allocation. */
+SIGRUN_API size_t sigrun_runner_arena_size(const sigrun_runner* runner);
 
 /* The runner's signature key (owned by the runner). */
 SIGRUN_API const char* sigrun_runner_signature_key(const sigrun_runner* runner);

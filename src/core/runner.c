@@ -483,6 +483,16 @@ static sigrun_status lookup(sr_runner* r, int output, const char* name, sr_tenso
   return SIGRUN_STATUS_OK;
 }
 
+size_t sigrun_runner_arena_size(const sigrun_runner* runner) {
+  if (!runner) return 0;
+  const sr_runner* r = &runner->impl;
+  size_t total = r->arena_size;
+  if (r->children)
+    for (int s = 0; s < r->model->n_subgraphs; s++)
+      if (r->children[s]) total += r->children[s]->arena_size;
+  return total;
+}
+
 const char* sigrun_runner_signature_key(const sigrun_runner* runner) { return runner ? runner->impl.key : NULL; }
 int sigrun_runner_subgraph_index(const sigrun_runner* runner) { return runner ? runner->impl.subgraph_index : -1; }
 int sigrun_runner_input_count(const sigrun_runner* runner) { return runner ? runner->impl.n_inputs : 0; }

@@ -11,25 +11,35 @@ import tensorflow as tf  # noqa: E402
 HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "state")
 
 
-class Counter(tf.Module):
-    """v starts at [1, 2, 3]; add(x) adds x and returns the new v; get() returns v; scale(k) multiplies it."""
+def make_counter(values=(1.0, 2.0, 3.0)):
+    """v starts at `values`; add(x) adds x and returns the new v; get() returns v; scale(k) multiplies it.
+    (tests/oracle/test_threads.py builds a wide one to make data races observable.)"""
+    n = len(values)
 
-    def __init__(self):
-        self.v = tf.Variable([1.0, 2.0, 3.0])
+    class Counter(tf.Module):
+        def __init__(self):
+            self.v = tf.Variable(list(values), dtype=tf.float32)
 
-    @tf.function(input_signature=[tf.TensorSpec([3], tf.float32)])
-    def add(self, x):
-        self.v.assign_add(x)
-        return {"v": self.v.read_value()}
+        @tf.function(input_signature=[tf.TensorSpec([n], tf.float32)])
+        def add(self, x):
+            self.v.assign_add(x)
+            return {"v": self.v.read_value()}
 
-    @tf.function(input_signature=[])
-    def get(self):
-        return {"v": self.v.read_value()}
+        @tf.function(input_signature=[])
+        def get(self):
+            return {"v": self.v.read_value()}
 
-    @tf.function(input_signature=[tf.TensorSpec([], tf.float32)])
-    def scale(self, k):
-        self.v.assign(self.v * k)
-        return {"v": self.v.read_value()}
+        @tf.function(input_signature=[tf.TensorSpec([], tf.float32)])
+        def scale(self, k):
+            self.v.assign(self.v * k)
+            return {"v": self.v.read_value()}
+
+    return Counter()
+
+
+def counter_signatures(m):
+    return {"add": m.add.get_concrete_function(), "get": m.get.get_concrete_function(),
+            "scale": m.scale.get_concrete_function()}
 
 
 class Vocabulary(tf.Module):
@@ -62,9 +72,8 @@ def convert(module, signatures, name):
 
 def main():
     os.makedirs(HERE, exist_ok=True)
-    m = Counter()
-    convert(m, {"add": m.add.get_concrete_function(), "get": m.get.get_concrete_function(),
-                "scale": m.scale.get_concrete_function()}, "counter.tflite")
+    m = make_counter()
+    convert(m, counter_signatures(m), "counter.tflite")
     v = Vocabulary()
     convert(v, {"lookup": v.lookup.get_concrete_function(), "pick": v.pick.get_concrete_function()},
             "vocabulary.tflite")

@@ -6,9 +6,11 @@ close(), __del__, garbage collection of a cycle or interpreter exit. Runners are
 a SignatureRunner only holds its Interpreter, so it keeps the C objects alive and never frees anything.
 Calls after close() raise ValueError instead of touching freed memory.
 """
+import contextlib
 import ctypes
 import enum
 import os
+import threading
 import weakref
 
 import numpy as np
@@ -85,6 +87,7 @@ class SignatureRunner:
         self._inputs = self._signature_def["inputs"]
         self._outputs = self._signature_def["outputs"].items()
         self._holder = None
+        self._lock = threading.Lock()  # close() waits for a call in progress instead of freeing under it
         if _independent:
             self._holder = interpreter._create_runner(signature_key)
             self._finalizer = weakref.finalize(self, _destroy_runner, self._holder)
@@ -100,12 +103,19 @@ class SignatureRunner:
         return self._runner
 
     def close(self):
-        """Frees an independent runner now (from Interpreter.create_signature_runner); no-op otherwise."""
+        """Frees an independent runner now (from Interpreter.create_signature_runner), after any call in progress
+        on another thread; no-op for runners from get_signature_runner."""
         if self._holder is not None:
-            self._finalizer()
+            with self._lock:
+                self._interpreter._forget_runner(self._runner)
+                self._finalizer()
 
     def __call__(self, **kwargs):
         """Runs the signature; kwargs are input name -> numpy value, every input required."""
+        with self._lock, self._interpreter._calling():
+            return self._run(kwargs)
+
+    def _run(self, kwargs):
         runner = self._handle()
         if len(kwargs) != len(self._inputs):
             raise ValueError(
@@ -227,6 +237,11 @@ class Interpreter:
         # _ALL_TENSORS after a failed allocate. Their memory may be smaller than their shape says until the
         # next successful allocate, so reads and writes are refused as LiteRT refuses them.
         self._stale = {}
+        # Calls in progress per thread: close() waits for other threads' calls to finish (it would free memory
+        # under them) and refuses to run inside a call of its own thread (from a custom op, say).
+        self._calls = threading.Condition()
+        self._in_flight = {}
+        self._closing = False
         model = self._handles[1]
         self._signature_keys = [_lib.decode(lib.sigrun_model_signature_key(model, i))
                                 for i in range(lib.sigrun_model_signature_count(model))]
@@ -255,8 +270,37 @@ class Interpreter:
         self._handles[1] = model.value
 
     def close(self):
-        """Frees the C interpreter and model now. Later calls on this object or its runners raise ValueError."""
-        self._finalizer()
+        """Frees the C interpreter and model now, after the calls other threads have in progress. Later calls on
+        this object or its runners raise ValueError."""
+        me = threading.get_ident()
+        with self._calls:
+            if self._in_flight.get(me):
+                raise RuntimeError("Interpreter.close() called from inside one of its own calls")
+            self._closing = True  # new calls are refused, so a busy thread cannot hold close() off forever
+            self._calls.wait_for(lambda: not self._in_flight)
+            self._finalizer()
+
+    @contextlib.contextmanager
+    def _calling(self):
+        me = threading.get_ident()
+        with self._calls:
+            self._checked_handle()
+            if self._closing and not self._in_flight.get(me):
+                raise ValueError("Interpreter is closing.")
+            self._in_flight[me] = self._in_flight.get(me, 0) + 1
+        try:
+            yield
+        finally:
+            with self._calls:
+                left = self._in_flight[me] - 1
+                if left:
+                    self._in_flight[me] = left
+                else:
+                    del self._in_flight[me]
+                self._calls.notify_all()
+
+    def _forget_runner(self, runner):
+        self._stale.pop(runner, None)
 
     def __del__(self):
         finalizer = getattr(self, "_finalizer", None)
@@ -343,6 +387,10 @@ class Interpreter:
         return stale is not None and tensor in stale
 
     def _allocate(self, runner):
+        with self._calling():
+            self._allocate_now(runner)
+
+    def _allocate_now(self, runner):
         try:
             _lib.call(lib.sigrun_runner_allocate, runner, exc_type=RuntimeError)
         except RuntimeError:
@@ -352,7 +400,8 @@ class Interpreter:
         self._stale.pop(runner, None)
 
     def _invoke(self, runner):
-        _lib.call(lib.sigrun_runner_invoke, runner, exc_type=RuntimeError)
+        with self._calling():
+            _lib.call(lib.sigrun_runner_invoke, runner, exc_type=RuntimeError)
 
     def _set_input(self, runner, name, value):
         tensor = ctypes.c_void_p()
