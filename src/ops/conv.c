@@ -230,7 +230,8 @@ static sigrun_status conv_io(sr_node* node, sr_tensor** input, sr_tensor** filte
 }
 
 static conv_node* conv_alloc(sr_node* node, conv_kind kind, int depthwise, int32_t out_c) {
-  const size_t extra = out_c > 0 ? (size_t)out_c * sizeof(sr_qmul) : 0;
+  /* Per-channel requantization or hybrid scales only for quantized kinds: float nodes of every runner stay small. */
+  const size_t extra = kind != SR_WK_F32 && out_c > 0 ? (size_t)out_c * sizeof(sr_qmul) : 0;
   conv_node* d = sr_node_alloc_data(node, sizeof(conv_node) + extra);
   if (d) {
     d->kind = kind;

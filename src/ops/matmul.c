@@ -249,7 +249,9 @@ static sigrun_status fc_prepare(sr_node* node) {
   if (bias && sr_tensor_count(bias) != (size_t)weights->dims[0])
     return sr_node_fail(node, SIGRUN_STATUS_BAD_MODEL, "bias (tensor %d) has shape %s, expected %d elements (units)",
                         bias->index, sr_shape_str(bias->dims, bias->rank, shape, sizeof shape), weights->dims[0]);
-  fc_node* d = sr_node_alloc_data(node, sizeof *d + (size_t)weights->dims[0] * sizeof(sr_qmul));
+  /* Per-unit requantization or hybrid scales only for quantized kinds: float nodes of every runner stay small. */
+  const size_t tail = kind == MM_F32 ? 0 : (size_t)weights->dims[0] * sizeof(sr_qmul);
+  fc_node* d = sr_node_alloc_data(node, sizeof *d + tail);
   if (!d) return SIGRUN_STATUS_NO_MEMORY;
   d->kind = kind;
   int rank = 0;
@@ -382,7 +384,7 @@ static sigrun_status bmm_prepare(sr_node* node) {
   const int32_t l0 = lhs->dims[lhs->rank - 2], l1 = lhs->dims[lhs->rank - 1];
   const int32_t r0 = rhs->dims[rhs->rank - 2], r1 = rhs->dims[rhs->rank - 1];
   const int32_t cols = p->adj_y ? r0 : r1;
-  bmm_node* d = sr_node_alloc_data(node, sizeof *d + (size_t)cols * sizeof(float));
+  bmm_node* d = sr_node_alloc_data(node, sizeof *d + (kind == MM_F32 ? 0 : (size_t)cols * sizeof(float)));
   if (!d) return SIGRUN_STATUS_NO_MEMORY;
   d->kind = kind;
   sr_bmm_geom* g = &d->geom;
