@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test command: installs the pinned test dependencies into .venv, builds the C library, the CLI, the
-# examples and the C tests with -Werror, installs the Python package, and runs every C test (the concurrency
-# tests also under ThreadSanitizer) and every oracle test. With CI=true a skipped oracle test counts as a failure.
+# examples and the C tests with -Werror, installs the Python package, and runs every C test (all of them also
+# under ASan + UBSan, the concurrency tests also under TSan) and every oracle test. With CI=true a skipped oracle test counts as a failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,6 +16,11 @@ fi
 cmake -S . -B build -DSIGRUN_WERROR=ON -DCMAKE_BUILD_TYPE=Release > /dev/null
 cmake --build build -j2
 (cd build && ctest --output-on-failure)
+
+# Every C test again under AddressSanitizer + UndefinedBehaviorSanitizer (leaks included): any report fails.
+cmake -S . -B build-asan -DSIGRUN_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo > /dev/null
+cmake --build build-asan -j2
+(cd build-asan && ctest --output-on-failure)
 
 # The concurrency tests again under ThreadSanitizer: a data race fails the run.
 cmake -S . -B build-tsan -DSIGRUN_TSAN=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo > /dev/null
