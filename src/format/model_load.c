@@ -389,6 +389,28 @@ static sigrun_status check_writable(loader* L, const sr_subgraph* sg, int subgra
   return SIGRUN_STATUS_OK;
 }
 
+/* Each tensor has at most one producer: a second writer would make the result depend on operator order and,
+ * for planned memory, on which lifetime the planner saw. */
+static sigrun_status check_single_producer(loader* L, const sr_subgraph* sg, int subgraph) {
+  int32_t* producer = sr_malloc(((size_t)sg->n_tensors + 1) * sizeof(int32_t));
+  if (!producer) return oom(L);
+  for (int t = 0; t < sg->n_tensors; t++) producer[t] = -1;
+  sigrun_status st = SIGRUN_STATUS_OK;
+  for (int i = 0; i < sg->n_operators && !st; i++) {
+    const sr_operator* op = &sg->operators[i];
+    for (int k = 0; k < op->n_outputs && !st; k++) {
+      int32_t t = op->outputs[k];
+      if (producer[t] >= 0)
+        st = sr_fail(L->error, SIGRUN_STATUS_BAD_MODEL,
+                     "subgraph %d, operator %d (%s): output %d is tensor %d, which operator %d already produces",
+                     subgraph, i, op->name, k, t, producer[t]);
+      producer[t] = i;
+    }
+  }
+  sr_free(producer);
+  return st;
+}
+
 /* A sparse tensor's buffer holds only its stored values, so any kernel but DENSIFY would read past it. */
 static sigrun_status check_sparse_consumers(loader* L, const sr_subgraph* sg, int subgraph) {
   for (int i = 0; i < sg->n_operators; i++) {
@@ -451,7 +473,7 @@ static sigrun_status load_subgraph(loader* L, const sr_fb_table* t, sr_subgraph*
     sg->operators[i].index = i;
     if ((st = load_operator(L, &ot, &sg->operators[i], index, sg->n_tensors, ow))) return st;
   }
-  if ((st = check_writable(L, sg, index))) return st;
+  if ((st = check_writable(L, sg, index)) || (st = check_single_producer(L, sg, index))) return st;
   return check_sparse_consumers(L, sg, index);
 }
 

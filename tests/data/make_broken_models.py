@@ -259,6 +259,10 @@ def main():
     add_call_once(m, sg, 0)
     add("call_once_calls_itself", m, "subgraph 0, operator 0 (CALL_ONCE): the initializer subgraph 0 is the calling subgraph")
 
+    m, sg = case("two_producers")
+    second = copy.deepcopy(sg.operators[0])
+    sg.operators.append(second)
+    add("tensor_produced_twice", m, "subgraph 0, operator 1 (ADD): output 0 is tensor 2, which operator 0 already produces")
     m, sg = case("string_const")
     bad = s.BufferT()
     bad.data = list((1).to_bytes(4, "little") + (12).to_bytes(4, "little") + (12).to_bytes(4, "little"))
