@@ -120,20 +120,23 @@ static void svdf_int(const svdf_node* n, int rank, const int8_t* in, const int8_
   shift_state(state, nb * nf * mem, sizeof(int16_t));
   for (size_t b = 0; b < nb; b++)
     for (size_t f = 0; f < nf; f++) {
-      int32_t dot = 0;
-      for (size_t c = 0; c < ni; c++) dot += (int32_t)wf[f * ni + c] * ((int32_t)in[b * ni + c] - n->input_zp);
-      state[(b * nf + f) * mem + mem - 1] = (int16_t)sr_clamp_i32(sr_quant_mul(dot, n->scale1), INT16_MIN, INT16_MAX);
+      uint32_t dot = 0;
+      for (size_t c = 0; c < ni; c++) dot += (uint32_t)((int32_t)wf[f * ni + c] * ((int32_t)in[b * ni + c] - n->input_zp));
+      state[(b * nf + f) * mem + mem - 1] =
+          (int16_t)sr_clamp_i32(sr_quant_mul((int32_t)dot, n->scale1), INT16_MIN, INT16_MAX);
     }
+  /* int32 accumulators wrap on overflow as LiteRT's do in practice (int16 x int16 products summed over the
+   * memory reach 2^31 with real weights); unsigned arithmetic makes that defined. */
   for (size_t i = 0; i < nb * nf; i++) {
-    int32_t dot = 0;
-    for (size_t m = 0; m < mem; m++) dot += (int32_t)wt[(i % nf) * mem + m] * (int32_t)state[i * mem + m];
-    scratch[i] = dot;
+    uint32_t dot = 0;
+    for (size_t m = 0; m < mem; m++) dot += (uint32_t)((int32_t)wt[(i % nf) * mem + m] * (int32_t)state[i * mem + m]);
+    scratch[i] = (int32_t)dot;
   }
   for (size_t i = 0; i < nb * (size_t)n->units; i++) {
-    int32_t sum = 0;
-    for (int r = 0; r < rank; r++) sum += scratch[i * (size_t)rank + (size_t)r];
-    if (bias) sum += bias[i % (size_t)n->units];
-    out[i] = (int8_t)sr_clamp_i32(sr_quant_mul(sum, n->scale2) + n->output_zp, -128, 127);
+    uint32_t sum = 0;
+    for (int r = 0; r < rank; r++) sum += (uint32_t)scratch[i * (size_t)rank + (size_t)r];
+    if (bias) sum += (uint32_t)bias[i % (size_t)n->units];
+    out[i] = (int8_t)sr_clamp_i32(sr_quant_mul((int32_t)sum, n->scale2) + n->output_zp, -128, 127);
   }
 }
 

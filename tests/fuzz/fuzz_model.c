@@ -22,6 +22,15 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size);
 
+/* The error contract: a failing call fills the record with its own status and a terminated, non-empty
+ * message. A breach traps so the fuzzer records it like a crash. */
+static sigrun_status fuzz_checked(sigrun_status status, const sigrun_error* e) {
+  if (status != SIGRUN_STATUS_OK &&
+      (e->status != status || !memchr(e->message, '\0', sizeof e->message) || e->message[0] == '\0'))
+    __builtin_trap();
+  return status;
+}
+
 /* A packed string buffer of `count` empty strings: int32 count, count + 1 offsets all pointing at the end. */
 static void* fuzz_empty_strings(size_t count, size_t* out_size) {
   if (count > (FUZZ_MAX_INPUT_BYTES / 4) - 2) return NULL;
@@ -51,7 +60,7 @@ static void fuzz_set_inputs(sigrun_runner* runner) {
       buf = calloc(1, size);
     }
     if (!buf) continue;
-    (void)sigrun_runner_set_input(runner, name, buf, size, &e);
+    (void)fuzz_checked(sigrun_runner_set_input(runner, name, buf, size, &e), &e);
     free(buf);
   }
 }
@@ -59,11 +68,11 @@ static void fuzz_set_inputs(sigrun_runner* runner) {
 static void fuzz_run(sigrun_interpreter* interpreter, const char* key) {
   sigrun_error e;
   sigrun_runner* runner = NULL;
-  if (sigrun_interpreter_get_runner(interpreter, key, &runner, &e) != SIGRUN_STATUS_OK) return;
-  if (sigrun_runner_allocate(runner, &e) != SIGRUN_STATUS_OK) return;
+  if (fuzz_checked(sigrun_interpreter_get_runner(interpreter, key, &runner, &e), &e)) return;
+  if (fuzz_checked(sigrun_runner_allocate(runner, &e), &e)) return;
   fuzz_set_inputs(runner);
   /* Twice: the second invoke sees state the first one left (variables, initializers, grown outputs). */
-  if (sigrun_runner_invoke(runner, &e) == SIGRUN_STATUS_OK) (void)sigrun_runner_invoke(runner, &e);
+  if (!fuzz_checked(sigrun_runner_invoke(runner, &e), &e)) (void)fuzz_checked(sigrun_runner_invoke(runner, &e), &e);
   /* Outputs are read back so a kernel that left one unset or mis-sized shows up under the sanitizers. */
   int outputs = sigrun_runner_output_count(runner);
   for (int i = 0; i < outputs; i++) {
@@ -77,7 +86,7 @@ static void fuzz_run(sigrun_interpreter* interpreter, const char* key) {
 int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   sigrun_error e;
   sigrun_model* model = NULL;
-  if (sigrun_model_load_buffer(data, size, 1, &model, &e) != SIGRUN_STATUS_OK) return 0;
+  if (fuzz_checked(sigrun_model_load_buffer(data, size, 1, &model, &e), &e)) return 0;
   sigrun_interpreter_options options;
   sigrun_interpreter_options_init(&options);
   options.max_arena_bytes = FUZZ_MAX_ARENA_BYTES;
@@ -85,7 +94,7 @@ int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   options.max_call_depth = FUZZ_MAX_CALL_DEPTH;
   options.allow_unsupported_ops = 1;
   sigrun_interpreter* interpreter = NULL;
-  if (sigrun_interpreter_create(model, &options, &interpreter, &e) == SIGRUN_STATUS_OK) {
+  if (!fuzz_checked(sigrun_interpreter_create(model, &options, &interpreter, &e), &e)) {
     int count = sigrun_model_signature_count(model);
     if (count == 0) fuzz_run(interpreter, NULL);
     for (int i = 0; i < count && i < FUZZ_MAX_SIGNATURES; i++) {
