@@ -30,6 +30,13 @@ for t in test_threads test_state test_custom_ops; do
 done
 
 status=0
+# The Java binding with its JNI code and libsigrun under ASan + UBSan (runtimes preloaded into the JVM only).
+SIGRUN_JNI_CFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=undefined" \
+  bindings/java/build.sh build-asan build-asan/java > /dev/null
+SIGRUN_JAVA_DIR="$PWD/build-asan/java" \
+SIGRUN_JAVA_LD_PRELOAD="$(cc -print-file-name=libasan.so):$(cc -print-file-name=libubsan.so)" \
+  .venv/bin/python -m pytest tests/oracle/test_java.py -q -p no:cacheprovider || status=$?
+
 SIGRUN_CLI="$PWD/build/sigrun" SIGRUN_OPS_COVERAGE="$PWD/build/ops_coverage.json" \
   .venv/bin/python -m pytest tests/oracle -q -p no:cacheprovider -n 2 "$@" || status=$?
 
