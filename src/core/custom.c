@@ -138,7 +138,8 @@ sigrun_status sigrun_op_context_fail(sigrun_op_context* context, sigrun_status s
   char msg[SIGRUN_ERROR_MESSAGE_SIZE];
   va_list args;
   va_start(args, format);
-  vsnprintf(msg, sizeof msg, format ? format : "", args);
+  if (format) vsnprintf(msg, sizeof msg, format, args);
+  else msg[0] = '\0';
   va_end(args);
   return sr_node_fail(NODE(context), status == SIGRUN_STATUS_OK ? SIGRUN_STATUS_RUNTIME : status, "%s", msg);
 }

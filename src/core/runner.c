@@ -650,6 +650,10 @@ sigrun_status sigrun_runner_set_input(sigrun_runner* runner, const char* name, c
     return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "input '%s': got %zu bytes, shape %s %s needs %zu", name, size,
                    sr_shape_str(t->dims, t->rank, shape, sizeof shape), sigrun_type_name(t->type), t->bytes);
   }
+  /* Load-time checks make every signature input planned; refuse rather than trust that if it ever is not. */
+  if (size && !t->data)
+    return sr_fail(error, SIGRUN_STATUS_BAD_STATE, "input '%s' has no memory (tensor %d is not planned)", name,
+                   t->index);
   if (size) memcpy(t->data, data, size);
   return sr_ok(error);
 }
