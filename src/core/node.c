@@ -50,13 +50,8 @@ sigrun_status sr_parse_expect_options(sr_parse_ctx* ctx, int expected_type, int 
 }
 
 static sigrun_status grow(sr_node* node, sr_tensor* t, size_t bytes) {
-  if (t->capacity >= bytes && t->data) return SIGRUN_STATUS_OK;
-  void* fresh = sr_aligned_alloc(bytes);
-  if (!fresh) return sr_node_fail(node, SIGRUN_STATUS_NO_MEMORY, "out of memory for %zu bytes", bytes);
-  sr_aligned_free(t->data);
-  t->data = fresh;
-  t->capacity = bytes;
-  return SIGRUN_STATUS_OK;
+  if (sr_tensor_reserve(t, bytes)) return SIGRUN_STATUS_OK;
+  return sr_node_fail(node, SIGRUN_STATUS_NO_MEMORY, "out of memory for %zu bytes", bytes);
 }
 
 sigrun_status sr_node_resize_output(sr_node* node, int i, int rank, const int32_t* dims) {

@@ -621,13 +621,7 @@ static sigrun_status set_string_input(sr_tensor* t, const char* name, const void
   if (!sr_strings_check(data, size, count, why, sizeof why))
     return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "input '%s' (string, shape %s): %s", name,
                    sr_shape_str(t->dims, t->rank, shape, sizeof shape), why);
-  if (t->capacity < size || !t->data) {
-    void* fresh = sr_aligned_alloc(size);
-    if (!fresh) return oom(error);
-    sr_aligned_free(t->data);
-    t->data = fresh;
-    t->capacity = size;
-  }
+  if (!sr_tensor_reserve(t, size)) return oom(error);
   memcpy(t->data, data, size);
   t->bytes = size;
   return sr_ok(error);
@@ -790,13 +784,8 @@ sigrun_status sr_call_copy(sr_node* node, sr_tensor* dst, const sr_tensor* src) 
                         sigrun_type_name(src->type), sigrun_type_name(dst->type), dst->index);
   if (src->type == SIGRUN_TYPE_STRING) return sr_strings_copy(node, dst, src);
   if (dst->alloc == SR_ALLOC_DYNAMIC) {
-    if (dst->capacity < src->bytes || !dst->data) {
-      void* fresh = sr_aligned_alloc(src->bytes);
-      if (!fresh) return sr_node_fail(node, SIGRUN_STATUS_NO_MEMORY, "out of memory for %zu bytes", src->bytes);
-      sr_aligned_free(dst->data);
-      dst->data = fresh;
-      dst->capacity = src->bytes;
-    }
+    if (!sr_tensor_reserve(dst, src->bytes))
+      return sr_node_fail(node, SIGRUN_STATUS_NO_MEMORY, "out of memory for %zu bytes", src->bytes);
     dst->rank = src->rank;
     memcpy(dst->dims, src->dims, sizeof dst->dims);
     dst->bytes = src->bytes;

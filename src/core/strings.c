@@ -93,15 +93,9 @@ void sr_strings_get(const sr_tensor* t, size_t i, const char** data, size_t* len
 
 /* Makes t hold exactly `bytes` bytes of heap memory, keeping its buffer when it is large enough. */
 static sigrun_status reserve(sr_node* node, sr_tensor* t, size_t bytes) {
-  if (!t->data || t->capacity < bytes) {
-    void* fresh = sr_aligned_alloc(bytes);
-    if (!fresh)
-      return sr_node_fail(node, SIGRUN_STATUS_NO_MEMORY, "out of memory for a %zu-byte string tensor (tensor %d)",
-                          bytes, t->index);
-    sr_aligned_free(t->data);
-    t->data = fresh;
-    t->capacity = bytes;
-  }
+  if (!sr_tensor_reserve(t, bytes))
+    return sr_node_fail(node, SIGRUN_STATUS_NO_MEMORY, "out of memory for a %zu-byte string tensor (tensor %d)",
+                        bytes, t->index);
   t->bytes = bytes;
   return SIGRUN_STATUS_OK;
 }

@@ -4,6 +4,16 @@
 #include "../ops/op.h"
 #include "strings.h"
 
+int sr_tensor_reserve(sr_tensor* t, size_t bytes) {
+  if (t->data && t->capacity >= bytes) return 1;
+  void* fresh = sr_aligned_alloc(bytes ? bytes : 1);
+  if (!fresh) return 0;
+  sr_aligned_free(t->data);
+  t->data = fresh;
+  t->capacity = bytes;
+  return 1;
+}
+
 const char* sigrun_tensor_name(const sigrun_tensor* t) { return t ? t->def->name : ""; }
 int sigrun_tensor_index(const sigrun_tensor* t) { return t ? t->index : -1; }
 sigrun_type sigrun_tensor_type(const sigrun_tensor* t) { return t ? t->type : SIGRUN_TYPE_FLOAT32; }

@@ -187,16 +187,9 @@ static sigrun_status prepare_bin(sr_node* node, bin_fn fn) {
                         sigrun_type_name(a->type), a->index, supported[fn]);
   if ((st = sr_node_check_type(node, y, "output 0", a->type))) return st;
   int32_t dims[SR_MAX_RANK];
-  int rank = 0, bad = 0;
-  if (!sr_broadcast_shape(a->dims, a->rank, b->dims, b->rank, dims, &rank, &bad)) {
-    char sa[128], sb[128];
-    return sr_node_fail(node, SIGRUN_STATUS_BAD_MODEL,
-                        "input shapes %s (tensor %d) and %s (tensor %d) do not broadcast: at output axis %d the dims "
-                        "differ and neither is 1",
-                        sr_shape_str(a->dims, a->rank, sa, sizeof sa), a->index,
-                        sr_shape_str(b->dims, b->rank, sb, sizeof sb), b->index, bad);
-  }
-  if ((st = sr_node_resize_output(node, 0, rank, dims))) return st;
+  int rank = 0;
+  if ((st = sr_broadcast_output_shape(node, a, b, dims, &rank)) || (st = sr_node_resize_output(node, 0, rank, dims)))
+    return st;
   bin_data* d = sr_node_alloc_data(node, sizeof *d);
   if (!d) return SIGRUN_STATUS_NO_MEMORY;
   const int32_t* in_dims[2] = {a->dims, b->dims};

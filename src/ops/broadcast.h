@@ -10,6 +10,7 @@
 #define SR_BROADCAST_H
 
 #include "../core/common.h"
+#include "op.h"
 
 #define SR_BROADCAST_MAX_INPUTS 4
 
@@ -32,6 +33,20 @@ static inline int sr_broadcast_shape(const int32_t* a, int ra, const int32_t* b,
   }
   *out_rank = r;
   return 1;
+}
+
+/* The output shape of a two-input elementwise node (a against b), or the node's failure naming both shapes
+ * and the axis where they clash. */
+static inline sigrun_status sr_broadcast_output_shape(sr_node* node, const sr_tensor* a, const sr_tensor* b,
+                                                      int32_t* dims, int* rank) {
+  int bad = 0;
+  if (sr_broadcast_shape(a->dims, a->rank, b->dims, b->rank, dims, rank, &bad)) return SIGRUN_STATUS_OK;
+  char sa[128], sb[128];
+  return sr_node_fail(node, SIGRUN_STATUS_BAD_MODEL,
+                      "input shapes %s (tensor %d) and %s (tensor %d) do not broadcast: at output axis %d the dims "
+                      "differ and neither is 1",
+                      sr_shape_str(a->dims, a->rank, sa, sizeof sa), a->index,
+                      sr_shape_str(b->dims, b->rank, sb, sizeof sb), b->index, bad);
 }
 
 /* How to walk the inputs. dims/strides are in elements; strides[k][axis] is 0 where input k broadcasts. */

@@ -131,18 +131,6 @@ static sigrun_status prepare_scaling(sr_node* node, const sr_tensor* a, const sr
   return SIGRUN_STATUS_OK;
 }
 
-/* Output shape of two broadcast inputs, with the shared failure message. */
-static sigrun_status broadcast_out(sr_node* node, const sr_tensor* a, const sr_tensor* b, int32_t* dims, int* rank) {
-  int bad = 0;
-  if (sr_broadcast_shape(a->dims, a->rank, b->dims, b->rank, dims, rank, &bad)) return SIGRUN_STATUS_OK;
-  char sa[128], sb[128];
-  return sr_node_fail(node, SIGRUN_STATUS_BAD_MODEL,
-                      "input shapes %s (tensor %d) and %s (tensor %d) do not broadcast: at output axis %d the dims "
-                      "differ and neither is 1",
-                      sr_shape_str(a->dims, a->rank, sa, sizeof sa), a->index,
-                      sr_shape_str(b->dims, b->rank, sb, sizeof sb), b->index, bad);
-}
-
 static sigrun_status prepare_compare(sr_node* node, cmp_op op) {
   sr_tensor *a, *b;
   sigrun_status st = sr_node_check_io(node, 2, 2, 1);
@@ -159,7 +147,8 @@ static sigrun_status prepare_compare(sr_node* node, cmp_op op) {
   if ((st = sr_node_check_type(node, node->outputs[0], "output 0", SIGRUN_TYPE_BOOL))) return st;
   int32_t dims[SR_MAX_RANK];
   int rank = 0;
-  if ((st = broadcast_out(node, a, b, dims, &rank)) || (st = sr_node_resize_output(node, 0, rank, dims))) return st;
+  if ((st = sr_broadcast_output_shape(node, a, b, dims, &rank)) || (st = sr_node_resize_output(node, 0, rank, dims)))
+    return st;
   cmp_data* d = sr_node_alloc_data(node, sizeof *d);
   if (!d) return SIGRUN_STATUS_NO_MEMORY;
   const int32_t* in_dims[2] = {a->dims, b->dims};

@@ -40,6 +40,10 @@ typedef struct sigrun_tensor sr_tensor;
 
 /* Element count of the tensor's current shape (shapes were checked not to overflow). */
 size_t sr_tensor_count(const sr_tensor* t);
+/* Makes a heap-backed (dynamic, persistent or string) tensor's buffer hold at least `bytes`, keeping it when it
+ * is already large enough, so steady-state invokes allocate nothing. Returns 0 when out of memory (the tensor
+ * keeps its old buffer). Does not change t->bytes. */
+int sr_tensor_reserve(sr_tensor* t, size_t bytes);
 /* 1 if the tensor holds model constant data. */
 static inline int sr_tensor_is_const(const sr_tensor* t) { return t->alloc == SR_ALLOC_CONST; }
 

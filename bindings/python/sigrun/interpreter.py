@@ -464,26 +464,24 @@ class Interpreter:
 
     def get_signature_runner(self, signature_key=None):
         """The SignatureRunner for a key; None only when the model has exactly one SignatureDef."""
-        if signature_key is None:
-            if len(self._signature_defs) != 1:
-                raise ValueError(
-                    "SignatureDef signature_key is None and model has {0} Signatures. "
-                    "None is only allowed when the model has 1 SignatureDef".format(len(self._signature_defs)))
-            signature_key = next(iter(self._signature_defs))
-        return SignatureRunner(interpreter=self, signature_key=signature_key)
+        return SignatureRunner(interpreter=self, signature_key=self._key_or_only(signature_key))
+
+    def _key_or_only(self, signature_key):
+        """LiteRT's Python rule for a None key: allowed only when the model has exactly one SignatureDef."""
+        if signature_key is not None:
+            return signature_key
+        if len(self._signature_defs) != 1:
+            raise ValueError(
+                "SignatureDef signature_key is None and model has {0} Signatures. "
+                "None is only allowed when the model has 1 SignatureDef".format(len(self._signature_defs)))
+        return next(iter(self._signature_defs))
 
     def create_signature_runner(self, signature_key=None):
         """sigrun's addition for threads: a NEW SignatureRunner with its own activation memory and input/output
         buffers, sharing the model's weights and this interpreter's state (variables, tables, initializer).
         Runners made this way may run at the same time from different threads (one thread per runner); the C
         call releases the GIL. get_signature_runner keeps LiteRT's semantics (one shared runner per key)."""
-        if signature_key is None:
-            if len(self._signature_defs) != 1:
-                raise ValueError(
-                    "SignatureDef signature_key is None and model has {0} Signatures. "
-                    "None is only allowed when the model has 1 SignatureDef".format(len(self._signature_defs)))
-            signature_key = next(iter(self._signature_defs))
-        return SignatureRunner(interpreter=self, signature_key=signature_key, _independent=True)
+        return SignatureRunner(interpreter=self, signature_key=self._key_or_only(signature_key), _independent=True)
 
     # -- index-based API on the primary subgraph --------------------------------------------------------
 
