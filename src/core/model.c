@@ -3,6 +3,7 @@
  * caller buffer, then hands the bytes to the verifier (format/model_load.c). Read-only after load.
  */
 #include "model.h"
+#include "packed.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -23,7 +24,12 @@ static sigrun_status finish_load(sigrun_model* m, sigrun_model** out, sigrun_err
 
 static sigrun_model* new_model(void) {
   sigrun_model* m = sr_calloc(1, sizeof *m);
-  if (m) sr_pool_init(&m->pool);
+  if (!m) return NULL;
+  sr_pool_init(&m->pool);
+  if (!(m->packs = sr_pack_cache_create())) {
+    sr_free(m);
+    return NULL;
+  }
   return m;
 }
 
@@ -83,6 +89,7 @@ sigrun_status sigrun_model_load_buffer(const void* data, size_t size, int copy, 
 
 void sigrun_model_destroy(sigrun_model* model) {
   if (!model) return;
+  sr_pack_cache_destroy(model->packs);
   sr_pool_destroy(&model->pool);
   if (model->mapping) munmap(model->mapping, model->mapping_size);
   sr_aligned_free(model->owned);

@@ -112,6 +112,9 @@ struct sigrun_model {
   sr_subgraph* subgraphs;
   int n_signatures;
   sr_signature* signatures;
+  /* Weights packed for fast kernels, built lazily at allocation and shared by every interpreter (packed.h).
+   * The one part of a model that changes after load; it has its own lock. */
+  struct sr_pack_cache* packs;
 };
 
 /* Parses and verifies bytes into *model (whose bytes/size are set). On failure the model's pool may hold

@@ -9,6 +9,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "../format/call_graph.h"
 #include "../format/schema_enums.h"
@@ -79,6 +80,7 @@ static sigrun_status build_nodes(sr_runner* r) {
     n->runner = r;
     n->subgraph = r->subgraph_index;
     n->reference_only = r->interpreter->options.reference_kernels_only;
+    n->isa = r->interpreter->isa;
     n->n_inputs = op->n_inputs;
     n->inputs = slot;
     for (int k = 0; k < op->n_inputs; k++) *slot++ = op->inputs[k] < 0 ? NULL : &r->tensors[op->inputs[k]];
@@ -244,7 +246,7 @@ void sr_runner_free(sigrun_runner* runner) {
   if (r->children && r->root == r)
     for (int s = 0; s < r->model->n_subgraphs; s++)
       if (r->children[s]) sr_runner_free((sigrun_runner*)r->children[s]);
-  if (r->tensors && r->nodes) release_memory(r);
+  if (r->tensors && r->nodes && r->deferred_scratch) release_memory(r); /* else construction failed early */
   sr_pool_destroy(&r->pool);
   sr_free(runner);
 }
@@ -430,6 +432,28 @@ static int cancelled(const sr_runner* r) {
   return atomic_load(&r->interpreter->cancel_epoch) != r->root->epoch;
 }
 
+static sigrun_status run_node(sr_runner* r, int i, sigrun_error* error) {
+  sr_node* n = &r->nodes[i];
+  if (n->deferred) {
+    sigrun_status st = run_deferred_prepare(r, i, error);
+    if (st) return st;
+  } else {
+    n->scratch = n->scratch_bytes ? r->arena + r->plan[r->n_tensors + i].offset : NULL;
+  }
+  return n->kind->eval(n);
+}
+
+/* Only reached with a profiler set, so an unprofiled invoke never reads the clock. */
+static sigrun_status run_node_profiled(sr_runner* r, int i, sigrun_error* error) {
+  struct timespec t0, t1;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  sigrun_status st = run_node(r, i, error);
+  clock_gettime(CLOCK_MONOTONIC, &t1);
+  int64_t ns = (int64_t)(t1.tv_sec - t0.tv_sec) * 1000000000 + (t1.tv_nsec - t0.tv_nsec);
+  r->root->profiler(r->root->profiler_user, r->subgraph_index, i, r->nodes[i].op->name, (uint64_t)(ns > 0 ? ns : 0));
+  return st;
+}
+
 static sigrun_status invoke(sr_runner* r, sigrun_error* error) {
   if (r->state != SR_RUNNER_READY)
     return sr_fail(error, SIGRUN_STATUS_BAD_STATE,
@@ -440,13 +464,8 @@ static sigrun_status invoke(sr_runner* r, sigrun_error* error) {
     if (cancelled(r))
       return sr_fail(error, SIGRUN_STATUS_CANCELLED, "%s: cancelled before operator %d (%s)", r->key, i, n->op->name);
     n->error = error;
-    sigrun_status st;
-    if (n->deferred) {
-      if ((st = run_deferred_prepare(r, i, error))) return st;
-    } else {
-      n->scratch = n->scratch_bytes ? r->arena + r->plan[r->n_tensors + i].offset : NULL;
-    }
-    if ((st = n->kind->eval(n))) return st;
+    sigrun_status st = r->root->profiler ? run_node_profiled(r, i, error) : run_node(r, i, error);
+    if (st) return st;
   }
   return sr_ok(error);
 }
@@ -650,6 +669,12 @@ sigrun_status sigrun_runner_set_input(sigrun_runner* runner, const char* name, c
                    t->index);
   if (size) memcpy(t->data, data, size);
   return sr_ok(error);
+}
+
+void sigrun_runner_set_profiler(sigrun_runner* runner, sigrun_op_profiler fn, void* user) {
+  if (!runner) return;
+  runner->impl.profiler = fn;
+  runner->impl.profiler_user = fn ? user : NULL;
 }
 
 sigrun_status sigrun_runner_invoke(sigrun_runner* runner, sigrun_error* error) {

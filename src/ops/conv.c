@@ -6,6 +6,7 @@
  * filter types (float, int8, uint8, int16x8, hybrid); the integer and hybrid kernels live in conv_quant.c.
  */
 #include "conv.h"
+#include "fast.h"
 
 #include <float.h>
 
@@ -208,6 +209,7 @@ typedef struct conv_node {
   int depthwise;
   sr_conv_requant rq;
   sr_conv_hybrid hybrid;
+  sr_fast_path fast; /* optimized kernel chosen in prepare, or run == NULL */
   /* followed by out_c multipliers (integer kinds) or filter scales (hybrid) */
 } conv_node;
 
@@ -242,7 +244,7 @@ static conv_node* conv_alloc(sr_node* node, conv_kind kind, int depthwise, int32
 
 /* Requantization or hybrid scales, once the geometry (and so the output shape) is known. The filter's
  * channel axis is 0 for CONV_2D and 3 for DEPTHWISE_CONV_2D. */
-static sigrun_status conv_quant_setup(sr_node* node, conv_node* d, int activation) {
+static sigrun_status conv_quant_params(sr_node* node, conv_node* d, int activation) {
   const sr_tensor* input = node->inputs[0];
   const sr_tensor* filter = node->inputs[1];
   const sr_tensor* bias = node->n_inputs == 3 ? node->inputs[2] : NULL;
@@ -270,6 +272,17 @@ static sigrun_status conv_quant_setup(sr_node* node, conv_node* d, int activatio
   d->rq.gemm_rounding = d->depthwise ? d->kind == SR_WK_I8 && d->geom.in_c == 1
                                      : d->kind == SR_WK_I8 || d->kind == SR_WK_U8;
   return st;
+}
+
+/* Requantization or hybrid scales, once the geometry (and so the output shape) is known; then the fast path. */
+static sigrun_status conv_quant_setup(sr_node* node, conv_node* d, int activation) {
+  sigrun_status st = conv_quant_params(node, d, activation);
+  if (st) return st;
+  d->fast.geom = &d->geom;
+  d->fast.rq = &d->rq;
+  d->fast.hybrid = &d->hybrid;
+  if (d->kind == SR_WK_F32) return sr_conv_fast_select_f32(node, &d->geom, d->depthwise, &d->fast);
+  return sr_conv_fast_select_q(node, &d->geom, &d->rq, d->kind, d->depthwise, &d->fast);
 }
 
 /* Spatial geometry and activation range, then the output shape. */
@@ -396,6 +409,10 @@ static sigrun_status conv_eval(sr_node* node) {
   const conv_node* d = node->data;
   sr_tensor* output = node->outputs[0];
   if (sr_tensor_count(output) == 0) return SIGRUN_STATUS_OK;
+  if (d->fast.run) {
+    d->fast.run(&d->fast, node);
+    return SIGRUN_STATUS_OK;
+  }
   const sr_tensor* bias = node->n_inputs == 3 ? node->inputs[2] : NULL;
   const void* in = node->inputs[0]->data;
   const void* f = node->inputs[1]->data;

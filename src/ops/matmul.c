@@ -12,6 +12,7 @@
 
 #include "../format/schema_enums.h"
 #include "conv.h"
+#include "fast.h"
 
 /* ---- options ---- */
 
@@ -135,6 +136,7 @@ typedef struct fc_node {
   mm_kind kind;
   sr_conv_requant rq;
   sr_conv_hybrid hybrid;
+  sr_fast_path fast; /* optimized kernel chosen in prepare, or run == NULL */
   /* followed by `units` multipliers (integer kinds) or weight scales (hybrid) */
 } fc_node;
 
@@ -259,7 +261,11 @@ static sigrun_status fc_prepare(sr_node* node) {
   if ((st = fc_shape(node, p, input, weights, &d->geom, &rank, dims))) return st;
   (void)sr_activation_range_f32(p->activation, &d->geom.act_min, &d->geom.act_max);
   if ((st = sr_node_resize_output(node, 0, rank, dims))) return st;
-  return kind == MM_F32 ? SIGRUN_STATUS_OK : fc_quant_setup(node, d, p);
+  if (kind != MM_F32 && (st = fc_quant_setup(node, d, p))) return st;
+  d->fast = (sr_fast_path){NULL, &d->geom, &d->rq, &d->hybrid, NULL, 0};
+  if (kind == MM_F32) return sr_fc_fast_select_f32(node, &d->geom, &d->fast);
+  if (kind == MM_I16I8) return SIGRUN_STATUS_OK;
+  return sr_fc_fast_select_q(node, &d->geom, &d->rq, (sr_weights_kind)kind, &d->fast);
 }
 
 static sigrun_status fc_eval(sr_node* node) {
@@ -272,6 +278,10 @@ static sigrun_status fc_eval(sr_node* node) {
   const void* in = node->inputs[0]->data;
   const void* w = node->inputs[1]->data;
   const sr_fc_geom* g = &d->geom;
+  if (d->fast.run) {
+    d->fast.run(&d->fast, node);
+    return SIGRUN_STATUS_OK;
+  }
   switch (d->kind) {
     case MM_F32: sr_f32_fully_connected__ref(g, in, w, b, output->data); break;
     case MM_I8: sr_i8_fully_connected__ref(g, &d->rq, in, w, b, output->data); break;
@@ -291,6 +301,7 @@ typedef struct bmm_node {
   sr_conv_requant rq;
   sr_conv_hybrid hybrid;
   sr_qmul mult;
+  sr_fast_path fast; /* optimized kernel chosen in prepare, or run == NULL */
   /* followed by `cols` rhs scales (hybrid) */
 } bmm_node;
 
@@ -408,7 +419,9 @@ static sigrun_status bmm_prepare(sr_node* node) {
   dims[g->batch_rank] = g->rows;
   dims[g->batch_rank + 1] = g->cols;
   if ((st = sr_node_resize_output(node, 0, g->batch_rank + 2, dims))) return st;
-  return kind == MM_F32 ? SIGRUN_STATUS_OK : bmm_quant_setup(node, d, p);
+  if (kind != MM_F32) return bmm_quant_setup(node, d, p);
+  d->fast = (sr_fast_path){NULL, &d->geom, NULL, NULL, NULL, 0};
+  return sr_bmm_fast_select_f32(node, &d->geom, &d->fast);
 }
 
 static sigrun_status bmm_eval(sr_node* node) {
@@ -427,6 +440,10 @@ static sigrun_status bmm_eval(sr_node* node) {
     }
     static const int64_t none = 0;
     lhs = rhs = &none; /* never read */
+  }
+  if (d->fast.run) {
+    d->fast.run(&d->fast, node);
+    return SIGRUN_STATUS_OK;
   }
   switch (d->kind) {
     case MM_F32: sr_f32_batch_matmul__ref(g, lhs, rhs, output->data); break;

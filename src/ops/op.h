@@ -67,6 +67,7 @@ typedef struct sr_node {
   size_t scratch_bytes; /* requested in prepare */
   void* scratch;        /* valid during eval */
   int reference_only;   /* options forced reference kernels */
+  unsigned isa;         /* SR_ISA_* bits (core/cpu.h) fast kernels may use; 0 when reference_only */
   int deferred;         /* prepare runs at invoke because input shapes depend on data */
   sigrun_error* error;
 } sr_node;
