@@ -20,9 +20,12 @@ typedef struct smooth_data {
   sigrun_type type;
   int approximate;         /* GELU */
   int32_t in_mult, in_shift; /* int16 LOGISTIC/TANH input rescale */
-  uint8_t lut8[256];
-  int16_t lut16[513];
+  /* Quantized nodes only, in trailing memory, so float nodes of every runner stay small. */
+  int16_t* lut16; /* 513 entries */
+  uint8_t* lut8;  /* 256 entries */
 } smooth_data;
+
+enum { SMOOTH_LUT_BYTES = 513 * sizeof(int16_t) + 256 };
 
 /* sigmoid(i / 24) in Q0.16 for i = 0..255: LiteRT's table (tanh(x) = 2 sigmoid(2x) - 1 shares it). The
  * entries are LiteRT's data, not a rounding of the formula (they differ by 1 in places), so they are listed. */
@@ -219,13 +222,17 @@ static sigrun_status prepare_smooth(sr_node* node, smooth_op op) {
   sr_tensor* y = node->outputs[0];
   if ((st = sr_node_check_type(node, y, "output 0", x->type))) return st;
   if ((st = sr_node_resize_output(node, 0, x->rank, x->dims))) return st;
-  smooth_data* d = sr_node_alloc_data(node, sizeof *d);
+  const int quantized = x->type != SIGRUN_TYPE_FLOAT32;
+  smooth_data* d = sr_node_alloc_data(node, sizeof *d + (quantized ? SMOOTH_LUT_BYTES : 0));
   if (!d) return SIGRUN_STATUS_NO_MEMORY;
   d->op = op;
   d->type = x->type;
   const sr_gelu_params* gp = op == S_GELU ? node->params : NULL;
   d->approximate = gp ? gp->approximate : 0;
-  return x->type == SIGRUN_TYPE_FLOAT32 ? SIGRUN_STATUS_OK : prepare_quantized(node, d, x, y);
+  if (!quantized) return SIGRUN_STATUS_OK;
+  d->lut16 = (int16_t*)(d + 1);
+  d->lut8 = (uint8_t*)(d->lut16 + 513);
+  return prepare_quantized(node, d, x, y);
 }
 
 static sigrun_status prepare_logistic(sr_node* node) { return prepare_smooth(node, S_LOGISTIC); }

@@ -22,10 +22,14 @@ typedef struct softmax_data {
   float beta;
   float in_scale, out_scale;
   int32_t out_zp, qmin, qmax;
-  float table[256];        /* 8-bit: table[255 - k] = exp(-in_scale * beta * k) */
   sr_qmul in_mult;         /* int16: input difference to the exp table's domain */
-  int16_t exp_lut[513], recip_lut[513];
+  /* Quantized nodes only, in trailing memory, so float nodes of every runner stay small. */
+  float* table;            /* 8-bit: table[255 - k] = exp(-in_scale * beta * k); 256 entries */
+  int16_t* exp_lut;        /* int16: 513 entries each */
+  int16_t* recip_lut;
 } softmax_data;
+
+enum { SOFTMAX_TABLE_BYTES = 256 * sizeof(float) + 2 * 513 * sizeof(int16_t) };
 
 /* ---- float kernels ---- */
 
@@ -227,8 +231,14 @@ static sigrun_status prepare_any(sr_node* node, int log) {
   if (x->rank < 1)
     return sr_node_fail(node, SIGRUN_STATUS_BAD_MODEL, "input 0 (tensor %d) has rank 0; expected rank >= 1", x->index);
   if ((st = sr_node_resize_output(node, 0, x->rank, x->dims))) return st;
-  softmax_data* d = sr_node_alloc_data(node, sizeof *d);
+  const int quantized = x->type != SIGRUN_TYPE_FLOAT32;
+  softmax_data* d = sr_node_alloc_data(node, sizeof *d + (quantized ? SOFTMAX_TABLE_BYTES : 0));
   if (!d) return SIGRUN_STATUS_NO_MEMORY;
+  if (quantized) {
+    d->table = (float*)(d + 1);
+    d->exp_lut = (int16_t*)(d->table + 256);
+    d->recip_lut = d->exp_lut + 513;
+  }
   d->in_type = x->type;
   d->out_type = y->type;
   d->log = log;

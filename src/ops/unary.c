@@ -47,9 +47,12 @@ typedef struct unary_data {
   int32_t in_zp, out_zp, qmin, qmax;
   int rescale;   /* ABS: scales differ */
   sr_qmul mul;   /* ABS: in/out; RSQRT int8: 1/(sqrt(in) * out) */
-  uint8_t lut8[256];
-  int16_t lut16[513];
+  /* Quantized nodes only, in trailing memory, so float nodes of every runner stay small. */
+  int16_t* lut16; /* 513 entries */
+  uint8_t* lut8;  /* 256 entries */
 } unary_data;
+
+enum { UNARY_LUT_BYTES = 513 * sizeof(int16_t) + 256 };
 
 /* ---- float kernels ---- */
 
@@ -261,14 +264,18 @@ static sigrun_status prepare_unary(sr_node* node, unary_op op) {
   sr_tensor* y = node->outputs[0];
   if ((st = sr_node_check_type(node, y, "output 0", x->type))) return st;
   if ((st = sr_node_resize_output(node, 0, x->rank, x->dims))) return st;
-  unary_data* d = sr_node_alloc_data(node, sizeof *d);
+  /* int16 ABS without quantization is a plain integer ABS in LiteRT; NEG never rescales */
+  const int quantized = op != U_NEG && (x->type == SIGRUN_TYPE_INT8 || (x->type == SIGRUN_TYPE_INT16 &&
+                                                                          (op != U_ABS || x->def->quant.count > 0)));
+  unary_data* d = sr_node_alloc_data(node, sizeof *d + (quantized ? UNARY_LUT_BYTES : 0));
   if (!d) return SIGRUN_STATUS_NO_MEMORY;
   d->op = op;
   d->type = x->type;
-  /* int16 ABS without quantization is a plain integer ABS in LiteRT; NEG never rescales */
-  d->quantized = op != U_NEG && (x->type == SIGRUN_TYPE_INT8 || (x->type == SIGRUN_TYPE_INT16 &&
-                                                                   (op != U_ABS || x->def->quant.count > 0)));
-  return d->quantized ? prepare_quantized(node, d, x, y) : SIGRUN_STATUS_OK;
+  d->quantized = quantized;
+  if (!quantized) return SIGRUN_STATUS_OK;
+  d->lut16 = (int16_t*)(d + 1);
+  d->lut8 = (uint8_t*)(d->lut16 + 513);
+  return prepare_quantized(node, d, x, y);
 }
 
 /* ---- eval ---- */
