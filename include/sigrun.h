@@ -304,6 +304,18 @@ SIGRUN_API sigrun_status sigrun_runner_set_input(sigrun_runner* runner, const ch
  * memory unless an operator's output shape depends on data (then such outputs grow to their largest size). */
 SIGRUN_API sigrun_status sigrun_runner_invoke(sigrun_runner* runner, sigrun_error* error);
 
+/* Per-operator profiling (LiteRT's op profiler; `sigrun bench --profile` uses it). While a profiler is set,
+ * every invoke of the runner calls it once per operator that ran, right after the operator, on the invoking
+ * thread: `subgraph` and `op_index` locate the operator in the file, `op_name` is its op ("CONV_2D", or a
+ * custom op's custom_code; owned by the model) and `nanoseconds` its wall time (CLOCK_MONOTONIC), a deferred
+ * prepare included. Operators of subgraphs the runner calls (IF/WHILE bodies, CALL_ONCE initializers) report
+ * with their own subgraph index, and the calling operator's time includes theirs. The callback must not call
+ * this runner. fn NULL disables profiling; without a profiler an invoke reads no clock. Set it only while
+ * the runner is not invoking. NULL runner: no-op. */
+typedef void (*sigrun_op_profiler)(void* user, int subgraph, int op_index, const char* op_name,
+                                   uint64_t nanoseconds);
+SIGRUN_API void sigrun_runner_set_profiler(sigrun_runner* runner, sigrun_op_profiler fn, void* user);
+
 /* Copies an output out; size must be at least the tensor's byte size. */
 SIGRUN_API sigrun_status sigrun_runner_get_output(sigrun_runner* runner, const char* name, void* data, size_t size,
                                                   sigrun_error* error);
