@@ -256,7 +256,7 @@ static void test_vocabulary(void) { sweep("tests/data/state/vocabulary.tflite");
 static void test_while(void) { sweep("tests/data/models/multi_subgraphs_while.bin"); }
 static void test_call_once(void) { sweep("tests/data/models/call_once_mul.bin"); }
 static void test_dynamic(void) { sweep("tests/data/models/dynamic_shapes.bin"); }
-static void test_conv(void) { sweep("/work/shared/models/tflm/seanet_int16/conv0.tflite"); }
+static void test_conv(void) { sweep("tests/data/models/seanet_int16/conv0.tflite"); }
 static void test_strings(void) { sweep("tests/data/models/gather_string.tflite"); }
 static void test_lstm(void) { sweep("tests/data/models/keras_lstm_mnist_ptq.tflite"); }
 static void test_micro_speech(void) { sweep("tests/data/models/micro_speech_quantized.tflite"); }
