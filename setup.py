@@ -14,7 +14,7 @@ from setuptools import Extension, setup
 ROOT = os.path.dirname(os.path.abspath(__file__))
 os.chdir(ROOT)  # setuptools wants source paths relative to the project root
 
-LIBRARY_DIRS = ("src/core", "src/format", "src/ops")
+LIBRARY_DIRS = ("src/core", "src/format", "src/ops", "src/convert")
 
 
 def library_sources():

@@ -1,0 +1,270 @@
+/*
+ * tf_types.h — plain C views of the TensorFlow protos the converter reads (DataType, TensorShapeProto,
+ * TensorProto, AttrValue, OpDef, NodeDef, FunctionDef). Every pointer is owned by the pool of the object
+ * that decoded it (a sr_saved_model or a bundle) and lives exactly as long as that object.
+ * Conventions: absent strings are "" (never NULL); arrays come with an n_ count; maps are arrays of
+ * key/value entries in which a key appears once (the last occurrence on the wire wins, as protobuf says).
+ */
+#ifndef SR_CONVERT_TF_TYPES_H
+#define SR_CONVERT_TF_TYPES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/common.h"
+
+/* types.proto DataType values the converter handles; other values are kept as numbers. */
+enum {
+  SR_TF_INVALID = 0,
+  SR_TF_FLOAT = 1,
+  SR_TF_DOUBLE = 2,
+  SR_TF_INT32 = 3,
+  SR_TF_UINT8 = 4,
+  SR_TF_INT16 = 5,
+  SR_TF_INT8 = 6,
+  SR_TF_STRING = 7,
+  SR_TF_COMPLEX64 = 8,
+  SR_TF_INT64 = 9,
+  SR_TF_BOOL = 10,
+  SR_TF_QINT8 = 11,
+  SR_TF_QUINT8 = 12,
+  SR_TF_QINT32 = 13,
+  SR_TF_BFLOAT16 = 14,
+  SR_TF_QINT16 = 15,
+  SR_TF_QUINT16 = 16,
+  SR_TF_UINT16 = 17,
+  SR_TF_COMPLEX128 = 18,
+  SR_TF_HALF = 19,
+  SR_TF_RESOURCE = 20,
+  SR_TF_VARIANT = 21,
+  SR_TF_UINT32 = 22,
+  SR_TF_UINT64 = 23
+};
+
+/* Bytes per element of a fixed-size dtype; 0 for strings, resources, variants, refs and unknown values. */
+size_t sr_tf_dtype_size(int32_t dtype);
+/* TensorFlow's Python name ("float32", "int64", "string", "resource"...), or "invalid" for unknown values. */
+const char* sr_tf_dtype_name(int32_t dtype);
+
+/* Bytes that may hold anything; data is NUL-terminated for convenience (size excludes the NUL). */
+typedef struct sr_tf_bytes {
+  const char* data;
+  size_t size;
+} sr_tf_bytes;
+
+typedef struct sr_tf_str_pair {
+  const char* key;
+  const char* value;
+} sr_tf_str_pair;
+
+typedef struct sr_tf_shape {
+  int unknown_rank;
+  size_t rank;   /* dims present (0 with unknown_rank means "any rank") */
+  int64_t* dims; /* -1 = unknown size */
+} sr_tf_shape;
+
+/* A TensorProto as stored. Values are either tensor_content (raw little-endian elements, pointing into the
+ * file buffer) or one of the typed lists; sr_tf_tensor_read picks the one matching dtype and applies TF's
+ * rule that a shorter list repeats its last value. Sizes were checked at decode. */
+typedef struct sr_tf_tensor {
+  int32_t dtype;
+  sr_tf_shape shape;
+  size_t num_elements; /* product of the dims, computed at decode */
+  const uint8_t* content;
+  size_t content_size;
+  float* float_val;
+  size_t n_float_val;
+  double* double_val;
+  size_t n_double_val;
+  int32_t* int_val; /* int32, int16, int8, uint8, uint16, qint* */
+  size_t n_int_val;
+  int64_t* int64_val;
+  size_t n_int64_val;
+  uint8_t* bool_val;
+  size_t n_bool_val;
+  int32_t* half_val; /* fp16 / bf16 bit patterns */
+  size_t n_half_val;
+  uint32_t* uint32_val;
+  size_t n_uint32_val;
+  uint64_t* uint64_val;
+  size_t n_uint64_val;
+  float* scomplex_val; /* (re, im) pairs */
+  size_t n_scomplex_val;
+  double* dcomplex_val;
+  size_t n_dcomplex_val;
+  sr_tf_bytes* string_val;
+  size_t n_string_val;
+} sr_tf_tensor;
+
+/* Bytes of the dense little-endian form: num_elements * dtype size (fails for strings and unknown dtypes). */
+sigrun_status sr_tf_tensor_nbytes(const sr_tf_tensor* t, size_t* nbytes, sigrun_error* error);
+/* Writes the dense little-endian elements into dst (dst_size must equal sr_tf_tensor_nbytes). */
+sigrun_status sr_tf_tensor_read(const sr_tf_tensor* t, void* dst, size_t dst_size, sigrun_error* error);
+
+typedef struct sr_tf_attr sr_tf_attr;
+
+typedef struct sr_tf_attr_entry sr_tf_attr_entry;
+typedef struct sr_tf_attr_map {
+  sr_tf_attr_entry* items;
+  size_t count;
+} sr_tf_attr_map;
+
+/* NameAttrList: a function reference with its attrs. */
+typedef struct sr_tf_func {
+  const char* name;
+  sr_tf_attr_map attr;
+} sr_tf_func;
+
+typedef struct sr_tf_attr_list {
+  sr_tf_bytes* s;
+  size_t n_s;
+  int64_t* i;
+  size_t n_i;
+  float* f;
+  size_t n_f;
+  uint8_t* b;
+  size_t n_b;
+  int32_t* type;
+  size_t n_type;
+  sr_tf_shape* shape;
+  size_t n_shape;
+  sr_tf_tensor* tensor;
+  size_t n_tensor;
+  sr_tf_func* func;
+  size_t n_func;
+} sr_tf_attr_list;
+
+/* AttrValue's oneof; the numbers are the proto field numbers. */
+typedef enum sr_tf_attr_kind {
+  SR_TF_ATTR_NONE = 0,
+  SR_TF_ATTR_LIST = 1,
+  SR_TF_ATTR_S = 2,
+  SR_TF_ATTR_I = 3,
+  SR_TF_ATTR_F = 4,
+  SR_TF_ATTR_B = 5,
+  SR_TF_ATTR_TYPE = 6,
+  SR_TF_ATTR_SHAPE = 7,
+  SR_TF_ATTR_TENSOR = 8,
+  SR_TF_ATTR_PLACEHOLDER = 9,
+  SR_TF_ATTR_FUNC = 10
+} sr_tf_attr_kind;
+
+struct sr_tf_attr {
+  sr_tf_attr_kind kind; /* only the member named by kind is meaningful */
+  sr_tf_bytes s;
+  int64_t i;
+  float f;
+  int b;
+  int32_t type;
+  const char* placeholder;
+  sr_tf_shape* shape;   /* SHAPE */
+  sr_tf_tensor* tensor; /* TENSOR */
+  sr_tf_func* func;     /* FUNC */
+  sr_tf_attr_list* list; /* LIST */
+};
+
+struct sr_tf_attr_entry {
+  const char* key;
+  sr_tf_attr value;
+};
+
+/* The attr named key, or NULL. */
+const sr_tf_attr* sr_tf_attr_find(const sr_tf_attr_map* map, const char* key);
+
+typedef struct sr_tf_arg_def {
+  const char* name;
+  int32_t type;
+  const char* type_attr;
+  const char* number_attr;
+  const char* type_list_attr;
+  int is_ref;
+} sr_tf_arg_def;
+
+typedef struct sr_tf_attr_def {
+  const char* name;
+  const char* type; /* "int", "list(type)", ... */
+  int has_default;
+  sr_tf_attr default_value;
+  int has_minimum;
+  int64_t minimum;
+} sr_tf_attr_def;
+
+typedef struct sr_tf_op_def {
+  const char* name;
+  sr_tf_arg_def* input_arg;
+  size_t n_input_arg;
+  sr_tf_arg_def* output_arg;
+  size_t n_output_arg;
+  sr_tf_attr_def* attr;
+  size_t n_attr;
+  const char** control_output;
+  size_t n_control_output;
+  int is_stateful;
+  int is_commutative;
+  int is_aggregate;
+  int allows_uninitialized_input;
+} sr_tf_op_def;
+
+/* The AttrDef named name, or NULL. */
+const sr_tf_attr_def* sr_tf_op_def_attr(const sr_tf_op_def* op, const char* name);
+
+typedef struct sr_tf_node {
+  const char* name;
+  const char* op;
+  const char** input; /* "node", "node:K", "node:out_arg:K" in functions, "^node" for control edges */
+  size_t n_input;
+  const char* device;
+  sr_tf_attr_map attr;
+  /* Resolved after decoding: the op's definition from MetaInfoDef.stripped_op_list, or NULL (a call of a
+   * library function by name, or an op missing from the list). */
+  const sr_tf_op_def* op_def;
+} sr_tf_node;
+
+/* An attr of a node, or the op's default when the attr was stripped (§3.9); NULL when neither exists. */
+const sr_tf_attr* sr_tf_node_attr(const sr_tf_node* node, const char* name);
+
+/* Node lists keep their wire order; by_name holds their indices sorted by name for lookups. */
+typedef struct sr_tf_node_list {
+  sr_tf_node* items;
+  size_t count;
+  size_t* by_name;
+} sr_tf_node_list;
+
+/* The node named name (or the len bytes at name), or NULL. */
+const sr_tf_node* sr_tf_nodes_find(const sr_tf_node_list* nodes, const char* name);
+const sr_tf_node* sr_tf_nodes_find_n(const sr_tf_node_list* nodes, const char* name, size_t len);
+
+typedef struct sr_tf_arg_attrs {
+  uint32_t index;
+  sr_tf_attr_map attr;
+} sr_tf_arg_attrs;
+
+typedef struct sr_tf_function {
+  sr_tf_op_def signature;
+  sr_tf_attr_map attr;
+  sr_tf_node_list node_def;
+  sr_tf_str_pair* ret; /* output_arg name -> "node:out_arg:K" or a parameter name */
+  size_t n_ret;
+  sr_tf_str_pair* control_ret;
+  size_t n_control_ret;
+  sr_tf_arg_attrs* arg_attr; /* sorted by index */
+  size_t n_arg_attr;
+} sr_tf_function;
+
+/* The value of key in a string map, or NULL. */
+const char* sr_tf_str_map_find(const sr_tf_str_pair* items, size_t count, const char* key);
+
+/* A tensor reference split into spans of the text: "a" -> (a, 0), "a:3" -> (a, 3), "a:out:2" -> (a, arg "out",
+ * 2), "^a" -> control edge on a. */
+typedef struct sr_tf_tensor_ref {
+  const char* name;
+  size_t name_len;
+  const char* arg; /* output-arg name in function bodies; arg_len 0 when absent */
+  size_t arg_len;
+  int64_t index;
+  int is_control;
+} sr_tf_tensor_ref;
+/* Returns 0 when the text is malformed (empty name, bad index). */
+int sr_tf_parse_tensor_ref(const char* text, sr_tf_tensor_ref* out);
+
+#endif /* SR_CONVERT_TF_TYPES_H */
