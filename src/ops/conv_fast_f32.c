@@ -5,7 +5,8 @@
 #include "fast.h"
 
 sigrun_status sr_conv_fast_select_f32(sr_node* node, const sr_conv_geom* g, int depthwise, sr_fast_path* fast) {
-  (void)node, (void)g, (void)depthwise;
+  if (depthwise) return sr_dwconv_fast_select_f32(node, g, fast);
+  (void)node, (void)g;
   fast->run = NULL;
   return SIGRUN_STATUS_OK;
 }

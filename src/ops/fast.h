@@ -27,6 +27,8 @@ struct sr_fast_path {
 /* Each returns OK with fast->run NULL when it declines, or an error (out of memory while packing). geom/rq
  * point into node data and stay valid until the node is prepared again. */
 sigrun_status sr_conv_fast_select_f32(sr_node* node, const sr_conv_geom* g, int depthwise, sr_fast_path* fast);
+/* Float depthwise nodes, from sr_conv_fast_select_f32 (dwconv_fast_f32.c). */
+sigrun_status sr_dwconv_fast_select_f32(sr_node* node, const sr_conv_geom* g, sr_fast_path* fast);
 sigrun_status sr_conv_fast_select_q(sr_node* node, const sr_conv_geom* g, const sr_conv_requant* rq,
                                     sr_weights_kind kind, int depthwise, sr_fast_path* fast);
 sigrun_status sr_fc_fast_select_f32(sr_node* node, const sr_fc_geom* g, sr_fast_path* fast);
