@@ -13,6 +13,7 @@
 #include "lut.h"
 #include "op.h"
 #include "quant.h"
+#include "vec_f32.h"
 #include "../format/schema_enums.h"
 
 typedef enum act_op { A_RELU, A_RELU6, A_RELU_N1_TO_1, A_RELU_0_TO_1, A_LEAKY, A_PRELU, A_HARD_SWISH } act_op;
@@ -29,6 +30,8 @@ typedef struct act_data {
   int32_t in_zp, out_zp, alpha_zp, qmin, qmax;
   sr_qmul mul, mul_alpha;      /* identity branch; negative branch */
   hard_swish_params hs;
+  sr_vec_unary_fn vec; /* float clamps, LEAKY_RELU, HARD_SWISH: vector kernel for this CPU, or NULL */
+  sr_vec_unary vec_op;
   /* PRELU: alpha's element stride along each output axis (0 where alpha broadcasts) */
   int rank;
   int32_t dims[SR_MAX_RANK];
@@ -224,6 +227,17 @@ static sigrun_status prepare_common(sr_node* node, act_op op, int n_inputs, floa
   return SIGRUN_STATUS_OK;
 }
 
+/* The vector kernel of a float node (none for PRELU, whose alpha broadcasts). */
+static void pick_vector(sr_node* node, act_data* d) {
+  static const sr_vec_unary_op ops[] = {[A_RELU] = SR_VU_CLAMP, [A_RELU6] = SR_VU_CLAMP, [A_RELU_N1_TO_1] = SR_VU_CLAMP,
+                                        [A_RELU_0_TO_1] = SR_VU_CLAMP, [A_LEAKY] = SR_VU_LEAKY,
+                                        [A_HARD_SWISH] = SR_VU_HARD_SWISH};
+  if (d->type != SIGRUN_TYPE_FLOAT32 || d->op == A_PRELU) return;
+  d->vec = sr_vec_unary_kernel(node->isa);
+  d->vec_op.op = ops[d->op];
+  d->vec_op.lo = d->lo, d->vec_op.hi = d->hi, d->vec_op.alpha = d->alpha;
+}
+
 /* LiteRT's QuantizedReluX range: the float bounds rounded (roundf) into the output's domain. */
 static void relux_range(act_data* d, float lo, float hi, float out_scale) {
   int32_t qlo = d->out_zp + (int32_t)roundf(lo / out_scale);
@@ -245,6 +259,7 @@ static sigrun_status prepare_clamp(sr_node* node, act_op op, float lo, float hi)
     d->mul = sr_quant_multiplier((double)(in_scale / out_scale)); /* a float ratio, as in LiteRT */
     relux_range(d, lo, hi, out_scale);
   }
+  pick_vector(node, d);
   const sr_tensor* x = node->inputs[0];
   return sr_node_resize_output(node, 0, x->rank, x->dims);
 }
@@ -265,6 +280,7 @@ static sigrun_status prepare_leaky_relu(sr_node* node) {
     d->mul_alpha = sr_quant_multiplier((double)(in_scale * d->alpha / out_scale));
     d->mul = sr_quant_multiplier((double)(in_scale / out_scale));
   }
+  pick_vector(node, d);
   const sr_tensor* x = node->inputs[0];
   return sr_node_resize_output(node, 0, x->rank, x->dims);
 }
@@ -335,6 +351,7 @@ static sigrun_status prepare_hard_swish(sr_node* node) {
     d->hs.reluish_mult = downscale_multiplier(rel_m.mult);
     d->hs.reluish_exp = rel_m.shift;
   }
+  pick_vector(node, d);
   const sr_tensor* x = node->inputs[0];
   return sr_node_resize_output(node, 0, x->rank, x->dims);
 }
@@ -348,6 +365,10 @@ static sigrun_status eval_act(sr_node* node) {
   size_t n = sr_tensor_count(node->outputs[0]);
   if (n == 0) return SIGRUN_STATUS_OK;
   const int f32 = d->type == SIGRUN_TYPE_FLOAT32;
+  if (d->vec) {
+    sr_vec_unary_run(node, d->vec, &d->vec_op, x, y, n);
+    return SIGRUN_STATUS_OK;
+  }
   switch (d->op) {
     case A_RELU:
       if (f32) sr_f32_relu__ref(x, y, n);

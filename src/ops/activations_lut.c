@@ -11,6 +11,7 @@
 #include "lut.h"
 #include "op.h"
 #include "quant.h"
+#include "vec_f32.h"
 #include "../format/schema_enums.h"
 
 typedef enum smooth_op { S_LOGISTIC, S_TANH, S_ELU, S_GELU } smooth_op;
@@ -20,6 +21,8 @@ typedef struct smooth_data {
   sigrun_type type;
   int approximate;         /* GELU */
   int32_t in_mult, in_shift; /* int16 LOGISTIC/TANH input rescale */
+  sr_vec_unary_fn vec;       /* float LOGISTIC/TANH: vector kernel for this CPU, or NULL */
+  sr_vec_unary vec_op;
   /* Quantized nodes only, in trailing memory, so float nodes of every runner stay small. */
   int16_t* lut16; /* 513 entries */
   uint8_t* lut8;  /* 256 entries */
@@ -229,7 +232,11 @@ static sigrun_status prepare_smooth(sr_node* node, smooth_op op) {
   d->type = x->type;
   const sr_gelu_params* gp = op == S_GELU ? node->params : NULL;
   d->approximate = gp ? gp->approximate : 0;
-  if (!quantized) return SIGRUN_STATUS_OK;
+  if (!quantized) {
+    if (op == S_LOGISTIC || op == S_TANH) d->vec = sr_vec_unary_kernel(node->isa);
+    d->vec_op.op = op == S_LOGISTIC ? SR_VU_LOGISTIC : SR_VU_TANH;
+    return SIGRUN_STATUS_OK;
+  }
   d->lut16 = (int16_t*)(d + 1);
   d->lut8 = (uint8_t*)(d->lut16 + 513);
   return prepare_quantized(node, d, x, y);
@@ -266,7 +273,9 @@ static sigrun_status eval_smooth(sr_node* node) {
   if (n == 0) return SIGRUN_STATUS_OK;
   switch (d->type) {
     case SIGRUN_TYPE_FLOAT32:
-      if (d->op == S_LOGISTIC)
+      if (d->vec)
+        sr_vec_unary_run(node, d->vec, &d->vec_op, x, y, n);
+      else if (d->op == S_LOGISTIC)
         sr_f32_logistic__ref(x, y, n);
       else
         sr_f32_map__ref(table_fn(d), x, y, n);

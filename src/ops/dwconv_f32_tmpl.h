@@ -1,13 +1,13 @@
 /*
  * dwconv_f32_tmpl.h — body of the vector row kernels of float DEPTHWISE_CONV_2D, included once per ISA by
- * dwconv_f32_x86.c after defining the vector macros (V, VL, V_LOAD/V_LOADM, V_STOREM, V_FMA...). Channels are
+ * dwconv_f32_x86.c after simd_avx2.h or simd_avx512.h. Channels are
  * the vector axis: for one block of VL channels the kh*kw filter vectors stay in registers while the row is swept,
  * NB output columns at a time so NB independent multiply-add chains hide the FMA latency. Taps in the padding are
  * skipped, never multiplied by zero, so infinite weights behave as in the reference.
  */
 
 /* Border column ox of one channel block: some taps fall outside the row and are skipped. */
-static inline __attribute__((always_inline)) SR_DW_TARGET void SR_DW_NAME(border)(
+static inline __attribute__((always_inline)) SR_V_TARGET void SR_V_NAME(border)(
     const sr_conv_geom* g, const float* const* rows, const V* w, V b, V lo, V hi, float* out, size_t c, VM m,
     const int full, const int kh, const int kw, int32_t ox) {
   const size_t C = (size_t)g->in_c;
@@ -27,7 +27,7 @@ static inline __attribute__((always_inline)) SR_DW_TARGET void SR_DW_NAME(border
 
 /* Interior columns [ox, ox + nb) of one channel block (nb is SR_DW_NB or 1, a constant after inlining): every
  * column tap lies inside the row, so nb independent accumulation chains run side by side. */
-static inline __attribute__((always_inline)) SR_DW_TARGET void SR_DW_NAME(interior)(
+static inline __attribute__((always_inline)) SR_V_TARGET void SR_V_NAME(interior)(
     const sr_conv_geom* g, const float* const* rows, const V* w, V b, V lo, V hi, float* out, size_t c, VM m,
     const int full, const int kh, const int kw, int32_t ox, const int nb) {
   const size_t C = (size_t)g->in_c, step = (size_t)g->stride_w * C, dil = (size_t)g->dilation_w * C;
@@ -49,7 +49,7 @@ static inline __attribute__((always_inline)) SR_DW_TARGET void SR_DW_NAME(interi
 
 /* One block of channels [c, c + VL) (masked by m when `full` is 0) of an output row, for a kh x kw filter given
  * at compile time, any stride and dilation. */
-static inline __attribute__((always_inline)) SR_DW_TARGET void SR_DW_NAME(block)(
+static inline __attribute__((always_inline)) SR_V_TARGET void SR_V_NAME(block)(
     const sr_conv_geom* g, const float* const* rows, const float* filter, const float* bias, float* out, size_t c,
     VM m, const int full, const int kh, const int kw) {
   const size_t C = (size_t)g->in_c;
@@ -60,15 +60,15 @@ static inline __attribute__((always_inline)) SR_DW_TARGET void SR_DW_NAME(block)
   const V lo = V_SET1(g->act_min), hi = V_SET1(g->act_max);
   int32_t ox_lo, ox_hi, ox = 0;
   sr_dw_interior(g, &ox_lo, &ox_hi);
-  for (; ox < ox_lo; ox++) SR_DW_NAME(border)(g, rows, w, b, lo, hi, out, c, m, full, kh, kw, ox);
+  for (; ox < ox_lo; ox++) SR_V_NAME(border)(g, rows, w, b, lo, hi, out, c, m, full, kh, kw, ox);
   for (; ox + SR_DW_NB <= ox_hi; ox += SR_DW_NB)
-    SR_DW_NAME(interior)(g, rows, w, b, lo, hi, out, c, m, full, kh, kw, ox, SR_DW_NB);
-  for (; ox < ox_hi; ox++) SR_DW_NAME(interior)(g, rows, w, b, lo, hi, out, c, m, full, kh, kw, ox, 1);
-  for (; ox < g->out_w; ox++) SR_DW_NAME(border)(g, rows, w, b, lo, hi, out, c, m, full, kh, kw, ox);
+    SR_V_NAME(interior)(g, rows, w, b, lo, hi, out, c, m, full, kh, kw, ox, SR_DW_NB);
+  for (; ox < ox_hi; ox++) SR_V_NAME(interior)(g, rows, w, b, lo, hi, out, c, m, full, kh, kw, ox, 1);
+  for (; ox < g->out_w; ox++) SR_V_NAME(border)(g, rows, w, b, lo, hi, out, c, m, full, kh, kw, ox);
 }
 
 /* The input row of each filter row (NULL when it lies in the padding). */
-static inline __attribute__((always_inline)) void SR_DW_NAME(rows)(const sr_conv_geom* g, const float* in,
+static inline __attribute__((always_inline)) void SR_V_NAME(rows)(const sr_conv_geom* g, const float* in,
                                                                  int32_t oy, const float** rows, int kh) {
   const size_t row_len = (size_t)g->in_w * (size_t)g->in_c;
   for (int ky = 0; ky < kh; ky++) {
@@ -78,30 +78,30 @@ static inline __attribute__((always_inline)) void SR_DW_NAME(rows)(const sr_conv
 }
 
 /* A whole output row for a filter size known at compile time. */
-static inline __attribute__((always_inline)) SR_DW_TARGET void SR_DW_NAME(row_fixed)(
+static inline __attribute__((always_inline)) SR_V_TARGET void SR_V_NAME(row_fixed)(
     const sr_conv_geom* g, const float* in, const float* filter, const float* bias, float* out, int32_t oy,
     const int kh, const int kw) {
   const float* rows[SR_DW_MAX_KH];
-  SR_DW_NAME(rows)(g, in, oy, rows, kh);
+  SR_V_NAME(rows)(g, in, oy, rows, kh);
   const size_t C = (size_t)g->in_c;
   size_t c = 0;
-  if (SR_DW_SPLIT_TAIL)
-    for (; c + VL <= C; c += VL) SR_DW_NAME(block)(g, rows, filter, bias, out, c, V_MASK(VL), 1, kh, kw);
-  for (; c < C; c += VL) SR_DW_NAME(block)(g, rows, filter, bias, out, c, V_MASK(C - c < VL ? C - c : VL), 0, kh, kw);
+  if (SR_V_SPLIT_TAIL)
+    for (; c + VL <= C; c += VL) SR_V_NAME(block)(g, rows, filter, bias, out, c, V_MASK(VL), 1, kh, kw);
+  for (; c < C; c += VL) SR_V_NAME(block)(g, rows, filter, bias, out, c, V_MASK(C - c < VL ? C - c : VL), 0, kh, kw);
 }
 
-SR_DW_TARGET void SR_DW_NAME(sr_f32_dwconv3x3_row)(const sr_conv_geom* g, const float* in, const float* filter,
+SR_V_TARGET void SR_V_NAME(sr_f32_dwconv3x3_row)(const sr_conv_geom* g, const float* in, const float* filter,
                                                    const float* bias, float* out, int32_t oy) {
-  SR_DW_NAME(row_fixed)(g, in, filter, bias, out, oy, 3, 3);
+  SR_V_NAME(row_fixed)(g, in, filter, bias, out, oy, 3, 3);
 }
 
-SR_DW_TARGET void SR_DW_NAME(sr_f32_dwconv5x5_row)(const sr_conv_geom* g, const float* in, const float* filter,
+SR_V_TARGET void SR_V_NAME(sr_f32_dwconv5x5_row)(const sr_conv_geom* g, const float* in, const float* filter,
                                                    const float* bias, float* out, int32_t oy) {
-  SR_DW_NAME(row_fixed)(g, in, filter, bias, out, oy, 5, 5);
+  SR_V_NAME(row_fixed)(g, in, filter, bias, out, oy, 5, 5);
 }
 
 /* Any filter size: filter vectors are reloaded per tap (from L1), one output column at a time. */
-SR_DW_TARGET void SR_DW_NAME(sr_f32_dwconv_row)(const sr_conv_geom* g, const float* in, const float* filter,
+SR_V_TARGET void SR_V_NAME(sr_f32_dwconv_row)(const sr_conv_geom* g, const float* in, const float* filter,
                                                 const float* bias, float* out, int32_t oy) {
   const size_t C = (size_t)g->in_c, kh = (size_t)g->filter_h, kw = (size_t)g->filter_w;
   const int64_t sw = g->stride_w, dil = g->dilation_w, pad = g->pad_left, in_w = g->in_w;

@@ -24,6 +24,7 @@
 #include "broadcast.h"
 #include "elementwise.h"
 #include "quant.h"
+#include "vec_f32.h"
 #include "../format/schema_enums.h"
 
 typedef enum binary_op { BIN_ADD, BIN_SUB, BIN_MUL, BIN_DIV, BIN_MAX, BIN_MIN, BIN_COUNT } binary_op;
@@ -47,6 +48,8 @@ struct binary_data {
   sr_broadcast_plan plan;
   binary_kernel kernel;
   elem_params e;
+  sr_vec_binary_fn vec; /* float: vector kernel for this CPU, or NULL */
+  sr_vec_binary_op vec_op;
 };
 
 /* ---- element operations ---- */
@@ -458,6 +461,13 @@ static sigrun_status prepare_binary(sr_node* node, binary_op op) {
     return SIGRUN_STATUS_OK;
   }
   d->kernel = kernel;
+  if (slot == TYPE_F32) {
+    static const sr_vec_binary_op vec_ops[BIN_COUNT] = {
+        [BIN_ADD] = SR_VB_ADD, [BIN_SUB] = SR_VB_SUB, [BIN_MUL] = SR_VB_MUL,
+        [BIN_DIV] = SR_VB_DIV, [BIN_MAX] = SR_VB_MAX, [BIN_MIN] = SR_VB_MIN};
+    d->vec = sr_vec_binary_kernel(node->isa);
+    d->vec_op = vec_ops[op];
+  }
   int64_t lo = slot == TYPE_S64 ? INT64_MIN : slot == TYPE_S16 ? INT16_MIN : INT32_MIN;
   int64_t hi = slot == TYPE_S64 ? INT64_MAX : slot == TYPE_S16 ? INT16_MAX : INT32_MAX;
   activation_range(activation, lo, hi, &d->e);
@@ -489,7 +499,10 @@ static sigrun_status eval_binary(sr_node* node) {
     if (st) return st;
   }
   if (sr_tensor_count(y) == 0) return SIGRUN_STATUS_OK;
-  d->kernel(d, a->data, b->data, y->data);
+  if (d->vec)
+    sr_vec_binary_run(node, d->vec, d->vec_op, &d->plan, a->data, b->data, y->data, d->e.f_lo, d->e.f_hi);
+  else
+    d->kernel(d, a->data, b->data, y->data);
   return SIGRUN_STATUS_OK;
 }
 

@@ -1,0 +1,42 @@
+/*
+ * simd_avx512.h — the vector vocabulary of the kernel templates for AVX-512 (F, BW, DQ, VL): 16 floats per
+ * vector, k-register masks (masked loads cost the same as plain ones, so templates mask every block).
+ * Include simd_undef.h before switching to another ISA.
+ */
+#include <immintrin.h>
+
+#define SR_V_TARGET SR_TARGET_AVX512
+#define SR_V_NAME(x) x##__avx512
+#define SR_V_SPLIT_TAIL 0
+#define V __m512
+#define VI __m512i
+#define VM __mmask16
+#define VB __mmask16
+#define VL ((size_t)16)
+#define V_MASK(n) ((__mmask16)((1u << (n)) - 1u))
+#define V_LOAD(p) _mm512_loadu_ps(p)
+#define V_LOADM(p, m) _mm512_maskz_loadu_ps((m), (p))
+#define V_STORE(p, v) _mm512_storeu_ps((p), (v))
+#define V_STOREM(p, m, full, v) _mm512_mask_storeu_ps((p), (m), (v))
+#define V_ZERO() _mm512_setzero_ps()
+#define V_SET1(x) _mm512_set1_ps(x)
+#define V_FMA(a, b, c) _mm512_fmadd_ps((a), (b), (c))
+#define V_FNMA(a, b, c) _mm512_fnmadd_ps((a), (b), (c))
+#define V_ADD(a, b) _mm512_add_ps((a), (b))
+#define V_SUB(a, b) _mm512_sub_ps((a), (b))
+#define V_MUL(a, b) _mm512_mul_ps((a), (b))
+#define V_DIV(a, b) _mm512_div_ps((a), (b))
+#define V_MIN(a, b) _mm512_min_ps((a), (b))
+#define V_MAX(a, b) _mm512_max_ps((a), (b))
+#define V_AND(a, b) _mm512_and_ps((a), (b))
+#define V_OR(a, b) _mm512_or_ps((a), (b))
+#define V_ANDNOT(a, b) _mm512_andnot_ps((a), (b))
+#define V_LT(a, b) _mm512_cmp_ps_mask((a), (b), _CMP_LT_OQ)
+#define V_GT(a, b) _mm512_cmp_ps_mask((a), (b), _CMP_GT_OQ)
+#define V_SEL(m, if_false, if_true) _mm512_mask_blend_ps((m), (if_false), (if_true))
+#define V_ROUND(x) _mm512_roundscale_ps((x), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)
+#define V_CVT_I(x) _mm512_cvtps_epi32(x)
+#define VI_ADD(a, b) _mm512_add_epi32((a), (b))
+#define VI_SET1(x) _mm512_set1_epi32(x)
+#define VI_SLLI(a, n) _mm512_slli_epi32((a), (n))
+#define V_FROM_BITS(a) _mm512_castsi512_ps(a)

@@ -1,0 +1,171 @@
+/*
+ * vec_f32_tmpl.h — body of the vector elementwise kernels (vec_f32.h), included once per ISA by vec_f32_x86.c
+ * after simd_avx2.h or simd_avx512.h. Each loop runs whole vectors, then one masked vector for the tail.
+ */
+#define SR_V_INLINE static inline __attribute__((always_inline)) SR_V_TARGET
+
+/* e^z = s * (1 + rq) for z <= -0 (NaN passes through rq): z = n ln2 + r with |r| <= ln2 / 2 (ln2 split in two so
+ * n ln2_hi is exact), s = 2^n built in the exponent field, rq = e^r - 1 by a degree-7 Taylor polynomial (error
+ * below 2^-27 on that interval). z is clamped at -87 so 2^n stays normal; callers patch z < -87 themselves. */
+SR_V_INLINE void SR_V_NAME(exp_parts)(V z, V* s, V* rq) {
+  const V zc = V_MAX(V_SET1(-87.0f), z);
+  const V n = V_ROUND(V_MUL(zc, V_SET1(1.44269504088896341f)));
+  V r = V_FNMA(n, V_SET1(0.693145751953125f), zc);
+  r = V_FNMA(n, V_SET1(1.42860682030941723212e-6f), r);
+  V q = V_SET1(1.0f / 5040.0f);
+  q = V_FMA(q, r, V_SET1(1.0f / 720.0f));
+  q = V_FMA(q, r, V_SET1(1.0f / 120.0f));
+  q = V_FMA(q, r, V_SET1(1.0f / 24.0f));
+  q = V_FMA(q, r, V_SET1(1.0f / 6.0f));
+  q = V_FMA(q, r, V_SET1(0.5f));
+  q = V_FMA(q, r, V_SET1(1.0f));
+  *rq = V_MUL(r, q);
+  *s = V_FROM_BITS(VI_SLLI(VI_ADD(V_CVT_I(n), VI_SET1(127)), 23));
+}
+
+/* 1 / d for d in [1, 2] (or NaN). */
+SR_V_INLINE V SR_V_NAME(recip)(V d) {
+#ifdef V_RCP
+  V r = V_RCP(d);
+  for (int i = 0; i < V_RCP_STEPS; i++) r = V_FMA(r, V_FNMA(d, r, V_SET1(1.0f)), r); /* Newton: r += r (1 - d r) */
+  return r;
+#else
+  return V_DIV(V_SET1(1.0f), d);
+#endif
+}
+
+/* LOGISTIC: with e = exp(-|x|), 1 / (1 + e) for x >= 0 and e / (1 + e) for x < 0, so nothing overflows and
+ * the negative tail keeps its relative precision down to e^-87 (below that the result is 0, not a subnormal). */
+SR_V_INLINE V SR_V_NAME(logistic)(V x) {
+  const V sign = V_SET1(-0.0f);
+  const V z = V_OR(x, sign);
+  V s, rq;
+  SR_V_NAME(exp_parts)(z, &s, &rq);
+  V e = V_FMA(s, rq, s);
+  e = V_SEL(V_LT(z, V_SET1(-87.0f)), e, V_ZERO());
+  const V r = SR_V_NAME(recip)(V_ADD(V_SET1(1.0f), e));
+  return V_SEL(V_LT(x, V_ZERO()), r, V_MUL(e, r));
+}
+
+/* TANH: with m = expm1(-2|x|) (computed as s rq + (s - 1), exact cancellation-free near 0), tanh|x| = -m / (2 + m),
+ * then x's sign. */
+SR_V_INLINE V SR_V_NAME(tanh)(V x) {
+  const V sign = V_SET1(-0.0f);
+  const V z = V_OR(V_ADD(x, x), sign);
+  V s, rq;
+  SR_V_NAME(exp_parts)(z, &s, &rq);
+  V m = V_FMA(s, rq, V_SUB(s, V_SET1(1.0f)));
+  m = V_SEL(V_LT(z, V_SET1(-87.0f)), m, V_SET1(-1.0f));
+  const V t = V_MUL(V_SUB(V_ZERO(), m), SR_V_NAME(recip)(V_ADD(V_SET1(2.0f), m)));
+  return V_OR(V_ANDNOT(sign, t), V_AND(sign, x));
+}
+
+SR_V_INLINE V SR_V_NAME(unary1)(const sr_vec_unary* u, V x, const sr_vec_unary_op op) {
+  switch (op) {
+    case SR_VU_CLAMP: return V_MIN(V_SET1(u->hi), V_MAX(V_SET1(u->lo), x)); /* NaN and -0 pass, as in the reference */
+    case SR_VU_LEAKY: return V_SEL(V_GT(x, V_ZERO()), V_MUL(x, V_SET1(u->alpha)), x);
+    case SR_VU_HARD_SWISH: {
+      const V r = V_MIN(V_SET1(6.0f), V_MAX(V_ZERO(), V_ADD(x, V_SET1(3.0f))));
+      return V_DIV(V_MUL(x, r), V_SET1(6.0f));
+    }
+    case SR_VU_LOGISTIC: return SR_V_NAME(logistic)(x);
+    default: return SR_V_NAME(tanh)(x);
+  }
+}
+
+SR_V_INLINE void SR_V_NAME(unary_loop)(const sr_vec_unary* u, const float* x, float* y, size_t n,
+                                      const sr_vec_unary_op op) {
+  size_t i = 0;
+  for (; i + VL <= n; i += VL) V_STORE(y + i, SR_V_NAME(unary1)(u, V_LOAD(x + i), op));
+  if (i < n) {
+    const VM m = V_MASK(n - i);
+    V_STOREM(y + i, m, 0, SR_V_NAME(unary1)(u, V_LOADM(x + i, m), op));
+  }
+}
+
+SR_V_TARGET void SR_V_NAME(sr_f32_vunary)(const sr_vec_unary* u, const float* x, float* y, size_t n) {
+  switch (u->op) {
+    case SR_VU_CLAMP: SR_V_NAME(unary_loop)(u, x, y, n, SR_VU_CLAMP); break;
+    case SR_VU_LEAKY: SR_V_NAME(unary_loop)(u, x, y, n, SR_VU_LEAKY); break;
+    case SR_VU_HARD_SWISH: SR_V_NAME(unary_loop)(u, x, y, n, SR_VU_HARD_SWISH); break;
+    case SR_VU_LOGISTIC: SR_V_NAME(unary_loop)(u, x, y, n, SR_VU_LOGISTIC); break;
+    case SR_VU_TANH: SR_V_NAME(unary_loop)(u, x, y, n, SR_VU_TANH); break;
+  }
+}
+
+/* ---- binary ---- */
+
+SR_V_INLINE V SR_V_NAME(binary1)(V a, V b, V lo, V hi, const sr_vec_binary_op op) {
+  switch (op) {
+    case SR_VB_MAX: return V_SEL(V_GT(a, b), b, a);
+    case SR_VB_MIN: return V_SEL(V_LT(a, b), b, a);
+    case SR_VB_ADD: return V_MIN(hi, V_MAX(lo, V_ADD(a, b)));
+    case SR_VB_SUB: return V_MIN(hi, V_MAX(lo, V_SUB(a, b)));
+    case SR_VB_MUL: return V_MIN(hi, V_MAX(lo, V_MUL(a, b)));
+    default: return V_MIN(hi, V_MAX(lo, V_DIV(a, b)));
+  }
+}
+
+/* va / vb: operand a / b walks the row (else it is the scalar *a / *b). */
+SR_V_INLINE void SR_V_NAME(binary_loop)(const float* a, const float* b, float* y, size_t n, float lo, float hi,
+                                       const sr_vec_binary_op op, const int va, const int vb) {
+  const V vlo = V_SET1(lo), vhi = V_SET1(hi), ca = V_SET1(a[0]), cb = V_SET1(b[0]);
+  size_t i = 0;
+  for (; i + VL <= n; i += VL)
+    V_STORE(y + i, SR_V_NAME(binary1)(va ? V_LOAD(a + i) : ca, vb ? V_LOAD(b + i) : cb, vlo, vhi, op));
+  if (i < n) {
+    const VM m = V_MASK(n - i);
+    V_STOREM(y + i, m, 0, SR_V_NAME(binary1)(va ? V_LOADM(a + i, m) : ca, vb ? V_LOADM(b + i, m) : cb, vlo, vhi, op));
+  }
+}
+
+SR_V_INLINE void SR_V_NAME(binary_op)(const float* a, size_t sa, const float* b, size_t sb, float* y, size_t n,
+                                     float lo, float hi, const sr_vec_binary_op op) {
+  if (sa && sb) SR_V_NAME(binary_loop)(a, b, y, n, lo, hi, op, 1, 1);
+  else if (sa) SR_V_NAME(binary_loop)(a, b, y, n, lo, hi, op, 1, 0);
+  else if (sb) SR_V_NAME(binary_loop)(a, b, y, n, lo, hi, op, 0, 1);
+  else SR_V_NAME(binary_loop)(a, b, y, n, lo, hi, op, 0, 0);
+}
+
+SR_V_TARGET void SR_V_NAME(sr_f32_vbinary)(sr_vec_binary_op op, const float* a, size_t sa, const float* b, size_t sb,
+                                           float* y, size_t n, float lo, float hi) {
+  switch (op) {
+    case SR_VB_ADD: SR_V_NAME(binary_op)(a, sa, b, sb, y, n, lo, hi, SR_VB_ADD); break;
+    case SR_VB_SUB: SR_V_NAME(binary_op)(a, sa, b, sb, y, n, lo, hi, SR_VB_SUB); break;
+    case SR_VB_MUL: SR_V_NAME(binary_op)(a, sa, b, sb, y, n, lo, hi, SR_VB_MUL); break;
+    case SR_VB_DIV: SR_V_NAME(binary_op)(a, sa, b, sb, y, n, lo, hi, SR_VB_DIV); break;
+    case SR_VB_MAX: SR_V_NAME(binary_op)(a, sa, b, sb, y, n, lo, hi, SR_VB_MAX); break;
+    case SR_VB_MIN: SR_V_NAME(binary_op)(a, sa, b, sb, y, n, lo, hi, SR_VB_MIN); break;
+  }
+}
+
+/* ---- reductions ---- */
+
+/* y[i] = (x[i] + x[inner + i] + ... + x[(red - 1) inner + i]) / divisor for i < inner, summing in that order (the
+ * reference's), four vectors of channels at a time. red == 0 gives 0 / divisor. */
+SR_V_TARGET void SR_V_NAME(sr_f32_vsum_outer)(const float* x, size_t red, size_t inner, float* y, float divisor) {
+  const V div = V_SET1(divisor);
+  size_t i = 0;
+  for (; i + 4 * VL <= inner; i += 4 * VL) {
+    V a0 = V_ZERO(), a1 = V_ZERO(), a2 = V_ZERO(), a3 = V_ZERO();
+    if (red) {
+      const float* p = x + i;
+      a0 = V_LOAD(p), a1 = V_LOAD(p + VL), a2 = V_LOAD(p + 2 * VL), a3 = V_LOAD(p + 3 * VL);
+    }
+    for (size_t r = 1; r < red; r++) {
+      const float* p = x + r * inner + i;
+      a0 = V_ADD(a0, V_LOAD(p)), a1 = V_ADD(a1, V_LOAD(p + VL));
+      a2 = V_ADD(a2, V_LOAD(p + 2 * VL)), a3 = V_ADD(a3, V_LOAD(p + 3 * VL));
+    }
+    V_STORE(y + i, V_DIV(a0, div)), V_STORE(y + i + VL, V_DIV(a1, div));
+    V_STORE(y + i + 2 * VL, V_DIV(a2, div)), V_STORE(y + i + 3 * VL, V_DIV(a3, div));
+  }
+  for (; i < inner; i += VL) {
+    const VM m = V_MASK(inner - i < VL ? inner - i : VL);
+    V a = red ? V_LOADM(x + i, m) : V_ZERO();
+    for (size_t r = 1; r < red; r++) a = V_ADD(a, V_LOADM(x + r * inner + i, m));
+    V_STOREM(y + i, m, 0, V_DIV(a, div));
+  }
+}
+
+#undef SR_V_INLINE

@@ -1,0 +1,257 @@
+/*
+ * test_fast_elementwise.c — the vector float kernels (vec_f32.c) and the fast reductions (reduce_fast.c) against
+ * the reference kernels, node by node at every ISA level of this CPU: the RELU family, LEAKY_RELU and HARD_SWISH
+ * (bit-exact), LOGISTIC and TANH (within 3e-7 absolute), ADD/SUB/MUL/DIV/MAXIMUM/MINIMUM with every clamping
+ * activation on random broadcast shapes (bit-exact), float MEAN/SUM over random axes and int8/uint8 MEAN over H, W
+ * (bit-exact). Lengths cover the vector widths, the threading chunk and zero-sized dims; inputs include NaN,
+ * infinities, signed zeros, huge and subnormal values.
+ */
+#include <float.h>
+
+#include "fast_diff.h"
+#include "ops/activations.h"
+#include "ops/elementwise.h"
+#include "ops/reduce.h"
+
+extern const sr_op_kind sr_op_relu, sr_op_relu6, sr_op_relu_n1_to_1, sr_op_relu_0_to_1, sr_op_leaky_relu,
+    sr_op_hard_swish, sr_op_logistic, sr_op_tanh, sr_op_add, sr_op_sub, sr_op_mul, sr_op_div, sr_op_maximum,
+    sr_op_minimum, sr_op_mean, sr_op_sum;
+
+static const size_t kLengths[] = {0, 1, 3, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 100, 8191, 8192, 8193, 20011};
+
+/* Random values in [-scale, scale] with a sprinkling of special ones. */
+static void fill_special(float* x, size_t n, float scale) {
+  static const float special[] = {0.0f, -0.0f, 1.0f, -1.0f, 3.0f, -3.0f, 6.0f, 1e-30f, -1e-40f, 88.0f, -88.0f,
+                                  -104.0f, 1e30f, -1e30f, FLT_MAX, -FLT_MAX, 0.5f, -9.5f};
+  for (size_t i = 0; i < n; i++) {
+    const int k = fd_rndi(0, 29);
+    if (k < 18) x[i] = special[k];
+    else if (k == 18) x[i] = NAN;
+    else if (k == 19) x[i] = k & 1 ? INFINITY : -INFINITY;
+    else x[i] = fd_rndf(-scale, scale);
+  }
+  for (size_t i = 0; i < n; i += 2) x[i] = fd_rndf(-scale, scale); /* mostly ordinary values */
+}
+
+typedef struct unary_case {
+  int32_t dims[1];
+  const float* x;
+} unary_case;
+
+static void build_unary(sr_test_node* tn, const void* ctx) {
+  const unary_case* c = ctx;
+  sr_test_input(tn, SIGRUN_TYPE_FLOAT32, 1, c->dims, c->x);
+  sr_test_output(tn, SIGRUN_TYPE_FLOAT32);
+}
+
+static void test_unary(void) {
+  unsigned isas[4];
+  const int levels = fd_isa_levels(isas);
+  const struct {
+    const sr_op_kind* kind;
+    fd_tol tol;
+    float scale;
+  } ops[] = {{&sr_op_relu, {0, 0}, 10},          {&sr_op_relu6, {0, 0}, 10},    {&sr_op_relu_n1_to_1, {0, 0}, 3},
+             {&sr_op_relu_0_to_1, {0, 0}, 3},    {&sr_op_leaky_relu, {0, 0}, 10}, {&sr_op_hard_swish, {0, 0}, 8},
+             {&sr_op_logistic, {3e-7, 0}, 20},   {&sr_op_tanh, {3e-7, 0}, 10}};
+  for (size_t o = 0; o < sizeof ops / sizeof ops[0]; o++)
+    for (size_t l = 0; l < sizeof kLengths / sizeof kLengths[0]; l++) {
+      const size_t n = kLengths[l];
+      float* x = malloc((n + 1) * sizeof(float));
+      fill_special(x, n, ops[o].scale);
+      unary_case c = {{(int32_t)n}, x};
+      sr_leaky_relu_params leaky = {fd_rndi(0, 1) ? fd_rndf(-2, 2) : 0.2f};
+      const void* params = ops[o].kind == &sr_op_leaky_relu ? &leaky : NULL;
+      char what[96];
+      snprintf(what, sizeof what, "%s n=%zu", ops[o].kind->name, n);
+      for (int i = 0; i < levels; i++) CHECK(fd_compare(ops[o].kind, params, build_unary, &c, isas[i], ops[o].tol, what));
+      free(x);
+    }
+}
+
+/* LOGISTIC and TANH on a dense sweep: the largest error stays far below the 1e-5 allowed. */
+static void test_smooth_accuracy(void) {
+  unsigned isas[4];
+  const int levels = fd_isa_levels(isas);
+  const size_t n = 200001;
+  float* x = malloc(n * sizeof(float));
+  for (size_t i = 0; i < n; i++) x[i] = -100.0f + 200.0f * (float)i / (float)(n - 1);
+  unary_case c = {{(int32_t)n}, x};
+  const fd_tol tight = {2e-7, 4e-7}; /* about 2-3 ulp of results near 1, and relative near 0 */
+  for (int i = 0; i < levels; i++) {
+    CHECK(fd_compare(&sr_op_logistic, NULL, build_unary, &c, isas[i], tight, "LOGISTIC sweep"));
+    CHECK(fd_compare(&sr_op_tanh, NULL, build_unary, &c, isas[i], tight, "TANH sweep"));
+  }
+  for (size_t i = 0; i < n; i++) x[i] = -1e-3f + 2e-3f * (float)i / (float)(n - 1); /* tanh near 0: relative */
+  const fd_tol relative = {1e-12, 4e-7};
+  for (int i = 0; i < levels; i++) CHECK(fd_compare(&sr_op_tanh, NULL, build_unary, &c, isas[i], relative, "TANH near 0"));
+  free(x);
+}
+
+typedef struct binary_case {
+  int ra, rb;
+  int32_t da[6], db[6];
+  const float *a, *b;
+} binary_case;
+
+static void build_binary(sr_test_node* tn, const void* ctx) {
+  const binary_case* c = ctx;
+  sr_test_input(tn, SIGRUN_TYPE_FLOAT32, c->ra, c->da, c->a);
+  sr_test_input(tn, SIGRUN_TYPE_FLOAT32, c->rb, c->db, c->b);
+  sr_test_output(tn, SIGRUN_TYPE_FLOAT32);
+}
+
+/* Shapes that broadcast: an output shape, then each input drops leading dims and sets some dims to 1. */
+static void random_broadcast(binary_case* c) {
+  int32_t out[6];
+  const int rank = fd_rndi(0, 5);
+  const int long_row = fd_rndi(0, 15) == 0;
+  for (int i = 0; i < rank; i++) out[i] = fd_rndi(1, i == rank - 1 ? 40 : 6);
+  if (rank && long_row) out[rank - 1] = fd_rndi(16380, 17000);
+  if (rank && fd_rndi(0, 11) == 0) out[fd_rndi(0, rank - 1)] = 0;
+  c->ra = rank - fd_rndi(0, rank);
+  c->rb = fd_rndi(0, 1) ? rank : rank - fd_rndi(0, rank);
+  if (fd_rndi(0, 1)) c->ra = rank;
+  for (int i = 0; i < c->ra; i++) c->da[i] = fd_rndi(0, 3) == 0 ? 1 : out[rank - c->ra + i];
+  for (int i = 0; i < c->rb; i++) c->db[i] = fd_rndi(0, 3) == 0 ? 1 : out[rank - c->rb + i];
+}
+
+static void test_binary(void) {
+  unsigned isas[4];
+  const int levels = fd_isa_levels(isas);
+  const sr_op_kind* kinds[] = {&sr_op_add, &sr_op_sub, &sr_op_mul, &sr_op_div, &sr_op_maximum, &sr_op_minimum};
+  for (int iter = 0; iter < 600; iter++) {
+    binary_case c;
+    random_broadcast(&c);
+    const size_t na = fd_count(c.ra, c.da), nb = fd_count(c.rb, c.db);
+    float* a = malloc((na + 1) * sizeof(float));
+    float* b = malloc((nb + 1) * sizeof(float));
+    fill_special(a, na, 10);
+    fill_special(b, nb, 10);
+    c.a = a, c.b = b;
+    const sr_op_kind* kind = kinds[iter % 6];
+    sr_binary_params p = {iter % 6 < 4 ? fd_rndi(0, 3) : 0, 1};
+    char what[128];
+    snprintf(what, sizeof what, "%s act %d ranks %d/%d (%zu, %zu elements)", kind->name, p.activation, c.ra, c.rb, na,
+             nb);
+    for (int i = 0; i < levels; i++) CHECK(fd_compare(kind, &p, build_binary, &c, isas[i], (fd_tol){0, 0}, what));
+    free(a), free(b);
+  }
+}
+
+/* In place: output buffer == input 0 (the planner may share them); same values as the reference. */
+static void test_binary_in_place(void) {
+  unsigned isas[4];
+  const int levels = fd_isa_levels(isas);
+  for (int l = 0; l < levels; l++) {
+    const size_t n = 1001;
+    float* a = malloc(n * sizeof(float));
+    float b[1] = {2.5f};
+    fill_special(a, n, 10);
+    float* expect = malloc(n * sizeof(float));
+    for (size_t i = 0; i < n; i++) expect[i] = a[i] * b[0];
+    sr_test_node tn;
+    sr_test_node_init(&tn, "MUL");
+    const int32_t da[1] = {(int32_t)n}, db[1] = {1};
+    sr_test_input(&tn, SIGRUN_TYPE_FLOAT32, 1, da, a);
+    sr_test_input(&tn, SIGRUN_TYPE_FLOAT32, 1, db, b);
+    sr_test_output(&tn, SIGRUN_TYPE_FLOAT32);
+    tn.node.isa = isas[l];
+    sr_binary_params p = {SR_ACT_NONE, 1};
+    CHECK(sr_test_run(&tn, &sr_op_mul, &p) == SIGRUN_STATUS_OK); /* prepares the node */
+    void* own = tn.outputs[0].data;
+    tn.outputs[0].data = a; /* alias */
+    CHECK(sr_op_mul.eval(&tn.node) == SIGRUN_STATUS_OK);
+    tn.outputs[0].data = own;
+    for (size_t i = 0; i < n; i++) {
+      const float e = fminf(fmaxf(expect[i], -FLT_MAX), FLT_MAX);
+      CHECK(fd_float_close(isnan(expect[i]) ? expect[i] : e, a[i], (fd_tol){0, 0}));
+    }
+    sr_test_node_free(&tn);
+    free(a), free(expect);
+  }
+}
+
+typedef struct reduce_case {
+  int rank;
+  int32_t dims[6];
+  int32_t axes[6];
+  int32_t n_axes[1];
+  sigrun_type type;
+  const void* x;
+  const float* scale;
+  const int64_t* zp;
+} reduce_case;
+
+static void build_reduce(sr_test_node* tn, const void* ctx) {
+  const reduce_case* c = ctx;
+  sr_tensor* in = sr_test_input(tn, c->type, c->rank, c->dims, c->x);
+  sr_test_input(tn, SIGRUN_TYPE_INT32, 1, c->n_axes, c->axes);
+  sr_tensor* out = sr_test_output(tn, c->type);
+  if (c->type != SIGRUN_TYPE_FLOAT32) {
+    sr_test_set_quant(in, 1, &c->scale[0], &c->zp[0], 0);
+    sr_test_set_quant(out, 1, &c->scale[1], &c->zp[1], 0);
+  }
+}
+
+static void test_float_reductions(void) {
+  unsigned isas[4];
+  const int levels = fd_isa_levels(isas);
+  for (int iter = 0; iter < 400; iter++) {
+    reduce_case c = {0};
+    c.type = SIGRUN_TYPE_FLOAT32;
+    c.rank = fd_rndi(1, 5);
+    for (int i = 0; i < c.rank; i++) c.dims[i] = fd_rndi(1, i == c.rank - 1 ? 70 : 9);
+    if (fd_rndi(0, 9) == 0) c.dims[fd_rndi(0, c.rank - 1)] = 0;
+    if (iter % 4 == 0 && c.rank == 4) c.axes[0] = 1, c.axes[1] = 2, c.n_axes[0] = 2; /* global pooling */
+    else {
+      const int first = fd_rndi(0, c.rank - 1), count = fd_rndi(1, c.rank - first);
+      for (int i = 0; i < count; i++) c.axes[c.n_axes[0]++] = first + i - (fd_rndi(0, 3) == 0 ? c.rank : 0);
+      if (fd_rndi(0, 4) == 0) c.axes[c.n_axes[0]++] = fd_rndi(0, c.rank - 1); /* maybe a gap or a repeat */
+    }
+    const size_t n = fd_count(c.rank, c.dims);
+    float* x = malloc((n + 1) * sizeof(float));
+    fill_special(x, n, 100);
+    if (iter % 2) /* finite values mostly */
+      for (size_t i = 0; i < n; i++) x[i] = fd_rndf(-100, 100);
+    c.x = x;
+    sr_reducer_params p = {fd_rndi(0, 1)};
+    for (int k = 0; k < 2; k++)
+      for (int i = 0; i < levels; i++)
+        CHECK(fd_compare(k ? &sr_op_sum : &sr_op_mean, &p, build_reduce, &c, isas[i], (fd_tol){0, 0}, "float reduce"));
+    free(x);
+  }
+}
+
+static void test_quantized_mean_hw(void) {
+  unsigned isas[4];
+  const int levels = fd_isa_levels(isas);
+  for (int iter = 0; iter < 120; iter++) {
+    reduce_case c = {0};
+    c.type = iter % 2 ? SIGRUN_TYPE_INT8 : SIGRUN_TYPE_UINT8;
+    c.rank = 4;
+    c.dims[0] = fd_rndi(1, 2), c.dims[1] = fd_rndi(0, 15), c.dims[2] = fd_rndi(1, 15), c.dims[3] = fd_rndi(1, 600);
+    c.axes[0] = 1, c.axes[1] = 2, c.n_axes[0] = 2;
+    const size_t n = fd_count(4, c.dims);
+    uint8_t* x = malloc(n + 1);
+    for (size_t i = 0; i < n; i++) x[i] = (uint8_t)fd_rnd();
+    const float scale[2] = {fd_rndf(0.001f, 0.2f), fd_rndf(0.001f, 0.2f)};
+    const int64_t zp[2] = {fd_rndi(-20, 20) + (c.type == SIGRUN_TYPE_UINT8 ? 128 : 0),
+                           fd_rndi(-20, 20) + (c.type == SIGRUN_TYPE_UINT8 ? 128 : 0)};
+    c.x = x, c.scale = scale, c.zp = zp;
+    sr_reducer_params p = {1};
+    for (int i = 0; i < levels; i++)
+      CHECK(fd_compare(&sr_op_mean, &p, build_reduce, &c, isas[i], (fd_tol){0, 0}, "quantized MEAN over H, W"));
+    free(x);
+  }
+}
+
+int main(void) {
+  RUN(test_unary);
+  RUN(test_smooth_accuracy);
+  RUN(test_binary);
+  RUN(test_binary_in_place);
+  RUN(test_float_reductions);
+  RUN(test_quantized_mean_hw);
+  return TEST_SUMMARY();
+}
