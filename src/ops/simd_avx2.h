@@ -41,3 +41,29 @@
 #define VI_SET1(x) _mm256_set1_epi32(x)
 #define VI_SLLI(a, n) _mm256_slli_epi32((a), (n))
 #define V_FROM_BITS(a) _mm256_castsi256_ps(a)
+/* int32 lanes (quantized kernels) */
+#define VI_LOAD_S8(p) _mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i*)(const void*)(p)))
+#define VI_LOAD_U8(p) _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i*)(const void*)(p)))
+/* the low byte of each lane (values already inside the 8-bit range) */
+#define VI_STORE_8(p, v)                                                                                    \
+  _mm_storel_epi64((__m128i*)(void*)(p),                                                                   \
+                   _mm256_castsi256_si128(_mm256_permutevar8x32_epi32(                                     \
+                       _mm256_shuffle_epi8((v), _mm256_setr_epi8(0, 4, 8, 12, -1, -1, -1, -1, -1, -1, -1, -1, \
+                                                                 -1, -1, -1, -1, 0, 4, 8, 12, -1, -1, -1, -1, \
+                                                                 -1, -1, -1, -1, -1, -1, -1, -1)),          \
+                       _mm256_setr_epi32(0, 4, 0, 0, 0, 0, 0, 0))))
+#define VI_SUB(a, b) _mm256_sub_epi32((a), (b))
+#define VI_MULLO(a, b) _mm256_mullo_epi32((a), (b))
+#define VI_MIN(a, b) _mm256_min_epi32((a), (b))
+#define VI_MAX(a, b) _mm256_max_epi32((a), (b))
+#define VI_AND(a, b) _mm256_and_si256((a), (b))
+#define VI_SLL(a, n) _mm256_sll_epi32((a), _mm_cvtsi32_si128(n))
+#define VI_SRA(a, n) _mm256_sra_epi32((a), _mm_cvtsi32_si128(n))
+#define VI_SRLI(a, n) _mm256_srli_epi32((a), (n))
+#define VI_GT_ONE(a, b) _mm256_srli_epi32(_mm256_cmpgt_epi32((a), (b)), 31) /* 1 where a > b, else 0 */
+#define VI_MUL_EVEN(a, b) _mm256_mul_epi32((a), (b)) /* signed 32 x 32 -> 64 of the even lanes */
+#define VI_ADD64(a, b) _mm256_add_epi64((a), (b))
+#define VI_SET1_64(x) _mm256_set1_epi64x(x)
+#define VI_SRLI64(a, n) _mm256_srli_epi64((a), (n))
+#define VI_SLLI64(a, n) _mm256_slli_epi64((a), (n))
+#define VI_BLEND_ODD(even, odd) _mm256_blend_epi32((even), (odd), 0xAA)

@@ -49,13 +49,18 @@ void sr_vec_unary_run(const sr_node* node, sr_vec_unary_fn fn, const sr_vec_unar
 
 enum { BINARY_CHUNK = 8192 }; /* rows at least twice this long are split into chunks of it */
 
+void sr_vec_f32_row(const void* ctx, const void* a, size_t sa, const void* b, size_t sb, void* y, size_t n) {
+  const sr_vec_f32_binary* f = ctx;
+  f->fn(f->op, a, sa, b, sb, y, n, f->lo, f->hi);
+}
+
 typedef struct binary_job {
-  sr_vec_binary_fn fn;
-  sr_vec_binary_op op;
+  sr_vec_row_fn row;
+  const void* ctx;
+  size_t size; /* bytes per element */
   const sr_broadcast_plan* p;
-  const float *a, *b;
-  float* y;
-  float lo, hi;
+  const char *a, *b;
+  char* y;
   size_t chunks_per_row;
 } binary_job;
 
@@ -74,27 +79,29 @@ static void binary_items(void* ctx, size_t begin, size_t end) {
   const binary_job* j = ctx;
   const sr_broadcast_plan* p = j->p;
   const size_t n = sr_broadcast_inner(p), sa = sr_broadcast_inner_stride(p, 0), sb = sr_broadcast_inner_stride(p, 1);
+  const size_t z = j->size;
   size_t idx[SR_MAX_RANK] = {0}, off[SR_BROADCAST_MAX_INPUTS] = {0};
   if (j->chunks_per_row > 1) { /* items are chunks of long rows */
     for (size_t i = begin; i < end; i++) {
       const size_t row = i / j->chunks_per_row, lo = (i % j->chunks_per_row) * BINARY_CHUNK;
       const size_t len = n - lo < BINARY_CHUNK ? n - lo : BINARY_CHUNK;
       row_position(p, row, idx, off);
-      j->fn(j->op, j->a + off[0] + lo * sa, sa, j->b + off[1] + lo * sb, sb, j->y + row * n + lo, len, j->lo, j->hi);
+      j->row(j->ctx, j->a + (off[0] + lo * sa) * z, sa, j->b + (off[1] + lo * sb) * z, sb, j->y + (row * n + lo) * z,
+             len);
     }
     return;
   }
   row_position(p, begin, idx, off);
   for (size_t row = begin; row < end; row++) {
-    j->fn(j->op, j->a + off[0], sa, j->b + off[1], sb, j->y + row * n, n, j->lo, j->hi);
+    j->row(j->ctx, j->a + off[0] * z, sa, j->b + off[1] * z, sb, j->y + row * n * z, n);
     sr_broadcast_next(p, idx, off);
   }
 }
 
-void sr_vec_binary_run(const sr_node* node, sr_vec_binary_fn fn, sr_vec_binary_op op, const sr_broadcast_plan* plan,
-                       const float* a, const float* b, float* y, float lo, float hi) {
+void sr_vec_binary_run(const sr_node* node, sr_vec_row_fn row, const void* ctx, size_t elem_size,
+                       const sr_broadcast_plan* plan, const void* a, const void* b, void* y) {
   const size_t n = sr_broadcast_inner(plan);
-  binary_job j = {fn, op, plan, a, b, y, lo, hi, n >= 2 * BINARY_CHUNK ? (n + BINARY_CHUNK - 1) / BINARY_CHUNK : 1};
+  binary_job j = {row, ctx, elem_size, plan, a, b, y, n >= 2 * BINARY_CHUNK ? (n + BINARY_CHUNK - 1) / BINARY_CHUNK : 1};
   const size_t items = plan->outer * j.chunks_per_row;
   /* short rows are grouped so one item holds about a chunk of output */
   const size_t grain = j.chunks_per_row > 1 || n >= BINARY_CHUNK ? 1 : BINARY_CHUNK / (n ? n : 1);

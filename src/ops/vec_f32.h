@@ -55,10 +55,19 @@ void sr_vec_unary_run(const sr_node* node, sr_vec_unary_fn fn, const sr_vec_unar
                       size_t n);
 
 struct sr_broadcast_plan;
-/* Runs fn over a two-input broadcast plan (broadcast.h): y in output order, rows (or chunks of long rows)
- * spread over the node's threads. */
-void sr_vec_binary_run(const sr_node* node, sr_vec_binary_fn fn, sr_vec_binary_op op,
-                       const struct sr_broadcast_plan* plan, const float* a, const float* b, float* y, float lo,
-                       float hi);
+/* One row of a two-input elementwise op: y[i] = f(a[i * sa], b[i * sb]) for i < n, sa and sb in {0, 1}. */
+typedef void (*sr_vec_row_fn)(const void* ctx, const void* a, size_t sa, const void* b, size_t sb, void* y, size_t n);
+/* Runs row over a two-input broadcast plan (broadcast.h) of elem_size-byte elements: y in output order, rows
+ * (or chunks of long rows) spread over the node's threads. */
+void sr_vec_binary_run(const sr_node* node, sr_vec_row_fn row, const void* ctx, size_t elem_size,
+                       const struct sr_broadcast_plan* plan, const void* a, const void* b, void* y);
+
+/* Context of sr_vec_f32_row: the float kernel and its operation. */
+typedef struct sr_vec_f32_binary {
+  sr_vec_binary_fn fn;
+  sr_vec_binary_op op;
+  float lo, hi;
+} sr_vec_f32_binary;
+void sr_vec_f32_row(const void* ctx, const void* a, size_t sa, const void* b, size_t sb, void* y, size_t n);
 
 #endif /* SR_OPS_VEC_F32_H */

@@ -2,7 +2,7 @@
  * test_fast_elementwise.c — the vector float kernels (vec_f32.c) and the fast reductions (reduce_fast.c) against
  * the reference kernels, node by node at every ISA level of this CPU: the RELU family, LEAKY_RELU and HARD_SWISH
  * (bit-exact), LOGISTIC and TANH (within 3e-7 absolute), ADD/SUB/MUL/DIV/MAXIMUM/MINIMUM with every clamping
- * activation on random broadcast shapes (bit-exact), float MEAN/SUM over random axes and int8/uint8 MEAN over H, W
+ * activation on random broadcast shapes (bit-exact), quantized int8/uint8 ADD/SUB/MUL (bit-exact), float MEAN/SUM over random axes and int8/uint8 MEAN over H, W
  * (bit-exact). Lengths cover the vector widths, the threading chunk and zero-sized dims; inputs include NaN,
  * infinities, signed zeros, huge and subnormal values.
  */
@@ -172,6 +172,54 @@ static void test_binary_in_place(void) {
   }
 }
 
+typedef struct qbinary_case {
+  binary_case shape;
+  sigrun_type type;
+  float scale[3];
+  int64_t zp[3];
+} qbinary_case;
+
+static void build_qbinary(sr_test_node* tn, const void* ctx) {
+  const qbinary_case* c = ctx;
+  sr_tensor* a = sr_test_input(tn, c->type, c->shape.ra, c->shape.da, c->shape.a);
+  sr_tensor* b = sr_test_input(tn, c->type, c->shape.rb, c->shape.db, c->shape.b);
+  sr_tensor* y = sr_test_output(tn, c->type);
+  sr_test_set_quant(a, 1, &c->scale[0], &c->zp[0], 0);
+  sr_test_set_quant(b, 1, &c->scale[1], &c->zp[1], 0);
+  sr_test_set_quant(y, 1, &c->scale[2], &c->zp[2], 0);
+}
+
+/* int8/uint8 ADD, SUB, MUL: random broadcast shapes, scales over several octaves (so the multipliers' shifts
+ * vary in sign), zero points across the range, every clamping activation. */
+static void test_quantized_binary(void) {
+  unsigned isas[4];
+  const int levels = fd_isa_levels(isas);
+  const sr_op_kind* kinds[] = {&sr_op_add, &sr_op_sub, &sr_op_mul};
+  for (int iter = 0; iter < 900; iter++) {
+    qbinary_case c;
+    random_broadcast(&c.shape);
+    c.type = iter % 2 ? SIGRUN_TYPE_INT8 : SIGRUN_TYPE_UINT8;
+    const int64_t base = c.type == SIGRUN_TYPE_UINT8 ? 128 : 0;
+    for (int k = 0; k < 3; k++) {
+      c.scale[k] = fd_rndf(0.5f, 1.0f) * powf(2.0f, (float)fd_rndi(-9, 3));
+      c.zp[k] = base + fd_rndi(-128, 127) / (fd_rndi(0, 2) ? 4 : 1);
+    }
+    const size_t na = fd_count(c.shape.ra, c.shape.da), nb = fd_count(c.shape.rb, c.shape.db);
+    uint8_t* a = malloc(na + 1);
+    uint8_t* b = malloc(nb + 1);
+    for (size_t i = 0; i < na; i++) a[i] = (uint8_t)fd_rnd();
+    for (size_t i = 0; i < nb; i++) b[i] = (uint8_t)fd_rnd();
+    c.shape.a = (const float*)(const void*)a, c.shape.b = (const float*)(const void*)b;
+    const sr_op_kind* kind = kinds[iter % 3];
+    sr_binary_params p = {fd_rndi(0, 3), 1};
+    char what[160];
+    snprintf(what, sizeof what, "quantized %s %s act %d ranks %d/%d (%zu, %zu elements)", sigrun_type_name(c.type),
+             kind->name, p.activation, c.shape.ra, c.shape.rb, na, nb);
+    for (int i = 0; i < levels; i++) CHECK(fd_compare(kind, &p, build_qbinary, &c, isas[i], (fd_tol){0, 0}, what));
+    free(a), free(b);
+  }
+}
+
 typedef struct reduce_case {
   int rank;
   int32_t dims[6];
@@ -251,6 +299,7 @@ int main(void) {
   RUN(test_smooth_accuracy);
   RUN(test_binary);
   RUN(test_binary_in_place);
+  RUN(test_quantized_binary);
   RUN(test_float_reductions);
   RUN(test_quantized_mean_hw);
   return TEST_SUMMARY();
