@@ -10,6 +10,7 @@
 #include <math.h>
 
 #include "activations.h"
+#include "broadcast.h"
 #include "lut.h"
 #include "op.h"
 #include "quant.h"
@@ -32,6 +33,8 @@ typedef struct act_data {
   hard_swish_params hs;
   sr_vec_unary_fn vec; /* float clamps, LEAKY_RELU, HARD_SWISH: vector kernel for this CPU, or NULL */
   sr_vec_unary vec_op;
+  sr_vec_f32_binary prelu;  /* float PRELU: vector kernel (fn NULL when none) over `plan` */
+  sr_broadcast_plan* plan;  /* float PRELU only: in trailing memory */
   /* PRELU: alpha's element stride along each output axis (0 where alpha broadcasts) */
   int rank;
   int32_t dims[SR_MAX_RANK];
@@ -211,8 +214,10 @@ static sigrun_status prepare_common(sr_node* node, act_op op, int n_inputs, floa
                         sigrun_type_name(x->type), x->index, kTypeNames[op]);
   sr_tensor* y = node->outputs[0];
   if ((st = sr_node_check_type(node, y, "output 0", x->type))) return st;
-  act_data* d = sr_node_alloc_data(node, sizeof *d);
+  const int plan = op == A_PRELU && x->type == SIGRUN_TYPE_FLOAT32;
+  act_data* d = sr_node_alloc_data(node, sizeof *d + (plan ? sizeof(sr_broadcast_plan) : 0));
   if (!d) return SIGRUN_STATUS_NO_MEMORY;
+  d->plan = plan ? (sr_broadcast_plan*)(void*)(d + 1) : NULL;
   d->op = op;
   d->type = x->type;
   if (x->type != SIGRUN_TYPE_FLOAT32) {
@@ -317,6 +322,13 @@ static sigrun_status prepare_prelu(sr_node* node) {
   if ((st = sr_node_input(node, 1, &a))) return st;
   if ((st = sr_node_check_type(node, a, "input 1 (alpha)", x->type))) return st;
   if ((st = prelu_alpha_strides(node, d, x, a))) return st;
+  if (d->plan) { /* float: the vector kernel walks input and alpha as a two-input broadcast */
+    const int32_t* dims[2] = {x->dims, a->dims};
+    const int ranks[2] = {x->rank, a->rank};
+    sr_broadcast_plan_init(d->plan, 2, dims, ranks, x->dims, x->rank);
+    d->prelu.fn = sr_vec_binary_kernel(node->isa);
+    d->prelu.op = SR_VB_PRELU;
+  }
   if (d->type != SIGRUN_TYPE_FLOAT32) {
     if ((st = sr_quant_params(node, a, "input 1 (alpha)", &alpha_scale, &d->alpha_zp))) return st;
     d->mul = sr_quant_multiplier((double)(in_scale / out_scale));
@@ -384,7 +396,12 @@ static sigrun_status eval_act(sr_node* node) {
       if (f32) sr_f32_leaky_relu__ref(d->alpha, x, y, n);
       else sr_q_leaky_relu__ref(d, x, y, n);
       break;
-    case A_PRELU: sr_prelu__ref(d, x, node->inputs[1]->data, y, n); break;
+    case A_PRELU:
+      if (d->prelu.fn)
+        sr_vec_binary_run(node, sr_vec_f32_row, &d->prelu, sizeof(float), d->plan, x, node->inputs[1]->data, y);
+      else
+        sr_prelu__ref(d, x, node->inputs[1]->data, y, n);
+      break;
     case A_HARD_SWISH:
       if (f32) sr_f32_hard_swish__ref(x, y, n);
       else sr_q_hard_swish__ref(d, x, y, n);

@@ -2,8 +2,8 @@
  * reduce_fast.c — fast paths of the reductions that the benchmark models spend time in: float MEAN/SUM whose
  * reduced axes form one block followed by kept ones (global average pooling [B, H, W, C] over H, W) run as
  * column sums vectorized over the inner kept block, adding rows in the reference's order so the result is the
- * reference's bit for bit; int8/uint8 MEAN over H, W walks the input once in memory order instead of once per
- * channel (integer sums, so the same result). Reductions over the last axis keep the reference kernel, whose
+ * reference's bit for bit; quantized MEAN (LiteRT's H,W kernel and the general one) walks the input once in
+ * memory order instead of once per output (wrapping integer sums, so the same result). Reductions over the last axis keep the reference kernel, whose
  * sequential sum a vector one could not reproduce exactly.
  */
 #include "reduce_fast.h"
@@ -100,11 +100,47 @@ enum { MEAN_HW_BLOCK = 256 }; /* channels summed per pass: the sums stay in L1 *
 SR_MEAN_HW_BLOCKED(sr_i8_mean_hw__blocked, int8_t)
 SR_MEAN_HW_BLOCKED(sr_u8_mean_hw__blocked, uint8_t)
 
+/* sr_i8/u8/i16_mean__ref (the general quantized MEAN) over [outer, red, inner]: wrapping int32 sums gathered
+ * row by row, then the reference's single requantization. */
+#define SR_QMEAN_BLOCKED(NAME, T)                                                                              \
+  static SR_REDUCE_DECL(NAME) {                                                                                \
+    const T* x = in;                                                                                           \
+    T* y = out;                                                                                                \
+    size_t outer, red, inner;                                                                                  \
+    (void)outer_red_inner(dims, rank, mask, &outer, &red, &inner);                                             \
+    uint32_t acc[MEAN_HW_BLOCK];                                                                               \
+    for (size_t o = 0; o < outer; o++)                                                                         \
+      for (size_t c0 = 0; c0 < inner; c0 += MEAN_HW_BLOCK) {                                                   \
+        const size_t nc = inner - c0 < MEAN_HW_BLOCK ? inner - c0 : MEAN_HW_BLOCK;                             \
+        for (size_t c = 0; c < nc; c++) acc[c] = 0;                                                            \
+        const T* px = x + o * red * inner + c0;                                                                \
+        for (size_t r = 0; r < red; r++, px += inner)                                                          \
+          for (size_t c = 0; c < nc; c++) acc[c] += (uint32_t)(int32_t)px[c];                                  \
+        for (size_t c = 0; c < nc; c++) {                                                                      \
+          T* dst = y + o * inner + c0 + c;                                                                     \
+          if (red == 0) {                                                                                      \
+            *dst = 0;                                                                                          \
+            continue;                                                                                          \
+          }                                                                                                    \
+          const int32_t s = u32_to_i32((uint32_t)((int64_t)u32_to_i32(acc[c]) - (int64_t)q->in_zp * q->n));  \
+          const int64_t v = (int64_t)sr_quant_mul(s, q->mul) + q->out_zp;                                     \
+          *dst = (T)(v < q->lo ? q->lo : v > q->hi ? q->hi : v);                                               \
+        }                                                                                                      \
+      }                                                                                                        \
+  }
+SR_QMEAN_BLOCKED(sr_i8_mean__blocked, int8_t)
+SR_QMEAN_BLOCKED(sr_u8_mean__blocked, uint8_t)
+SR_QMEAN_BLOCKED(sr_i16_mean__blocked, int16_t)
+
 sr_reduce_fn sr_reduce_fast_pick(sr_reduce_fn ref, const int32_t* dims, int rank, uint32_t mask, unsigned isa) {
   if (!isa) return ref;
   if (ref == sr_i8_mean_hw__ref) return sr_i8_mean_hw__blocked;
   if (ref == sr_u8_mean_hw__ref) return sr_u8_mean_hw__blocked;
   size_t outer, red, inner;
+  const int blocked = outer_red_inner(dims, rank, mask, &outer, &red, &inner);
+  if (blocked && ref == sr_i8_mean__ref) return sr_i8_mean__blocked;
+  if (blocked && ref == sr_u8_mean__ref) return sr_u8_mean__blocked;
+  if (blocked && ref == sr_i16_mean__ref) return sr_i16_mean__blocked;
   if ((ref != sr_f32_mean__ref && ref != sr_f32_sum__ref) || !outer_red_inner(dims, rank, mask, &outer, &red, &inner))
     return ref;
 #if SR_HAVE_X86_KERNELS

@@ -28,10 +28,13 @@ typedef struct sr_vec_unary {
 
 typedef void (*sr_vec_unary_fn)(const sr_vec_unary* u, const float* x, float* y, size_t n);
 
-typedef enum sr_vec_binary_op { SR_VB_ADD, SR_VB_SUB, SR_VB_MUL, SR_VB_DIV, SR_VB_MAX, SR_VB_MIN } sr_vec_binary_op;
+typedef enum sr_vec_binary_op {
+  SR_VB_ADD, SR_VB_SUB, SR_VB_MUL, SR_VB_DIV, SR_VB_MAX, SR_VB_MIN,
+  SR_VB_PRELU, /* a < 0 ? a * b : a (PRELU with alpha b) */
+} sr_vec_binary_op;
 
 /* y[i] = a[i * sa] op b[i * sb] for sa, sb in {0, 1} (0: a scalar operand), then clamped to [lo, hi] (not for
- * MAX/MIN, which compare as the reference: a > b ? a : b, a < b ? a : b). */
+ * MAX/MIN, which compare as the reference: a > b ? a : b, a < b ? a : b, nor PRELU). */
 typedef void (*sr_vec_binary_fn)(sr_vec_binary_op op, const float* a, size_t sa, const float* b, size_t sb, float* y,
                                  size_t n, float lo, float hi);
 

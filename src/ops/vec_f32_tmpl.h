@@ -99,6 +99,7 @@ SR_V_INLINE V SR_V_NAME(binary1)(V a, V b, V lo, V hi, const sr_vec_binary_op op
   switch (op) {
     case SR_VB_MAX: return V_SEL(V_GT(a, b), b, a);
     case SR_VB_MIN: return V_SEL(V_LT(a, b), b, a);
+    case SR_VB_PRELU: return V_SEL(V_LT(a, V_ZERO()), a, V_MUL(a, b)); /* -0 and NaN keep a, as v >= 0 ? v : v b */
     case SR_VB_ADD: return V_MIN(hi, V_MAX(lo, V_ADD(a, b)));
     case SR_VB_SUB: return V_MIN(hi, V_MAX(lo, V_SUB(a, b)));
     case SR_VB_MUL: return V_MIN(hi, V_MAX(lo, V_MUL(a, b)));
@@ -136,6 +137,7 @@ SR_V_TARGET void SR_V_NAME(sr_f32_vbinary)(sr_vec_binary_op op, const float* a, 
     case SR_VB_DIV: SR_V_NAME(binary_op)(a, sa, b, sb, y, n, lo, hi, SR_VB_DIV); break;
     case SR_VB_MAX: SR_V_NAME(binary_op)(a, sa, b, sb, y, n, lo, hi, SR_VB_MAX); break;
     case SR_VB_MIN: SR_V_NAME(binary_op)(a, sa, b, sb, y, n, lo, hi, SR_VB_MIN); break;
+    case SR_VB_PRELU: SR_V_NAME(binary_op)(a, sa, b, sb, y, n, lo, hi, SR_VB_PRELU); break;
   }
 }
 

@@ -1,7 +1,7 @@
 /*
  * test_fast_elementwise.c — the vector float kernels (vec_f32.c) and the fast reductions (reduce_fast.c) against
  * the reference kernels, node by node at every ISA level of this CPU: the RELU family, LEAKY_RELU and HARD_SWISH
- * (bit-exact), LOGISTIC and TANH (within 3e-7 absolute), ADD/SUB/MUL/DIV/MAXIMUM/MINIMUM with every clamping
+ * (bit-exact), PRELU (bit-exact), LOGISTIC and TANH (within 3e-7 absolute), ADD/SUB/MUL/DIV/MAXIMUM/MINIMUM with every clamping
  * activation on random broadcast shapes (bit-exact), quantized int8/uint8 ADD/SUB/MUL (bit-exact), float MEAN/SUM over random axes and int8/uint8 MEAN over H, W
  * (bit-exact). Lengths cover the vector widths, the threading chunk and zero-sized dims; inputs include NaN,
  * infinities, signed zeros, huge and subnormal values.
@@ -15,7 +15,7 @@
 
 extern const sr_op_kind sr_op_relu, sr_op_relu6, sr_op_relu_n1_to_1, sr_op_relu_0_to_1, sr_op_leaky_relu,
     sr_op_hard_swish, sr_op_logistic, sr_op_tanh, sr_op_add, sr_op_sub, sr_op_mul, sr_op_div, sr_op_maximum,
-    sr_op_minimum, sr_op_mean, sr_op_sum;
+    sr_op_minimum, sr_op_mean, sr_op_sum, sr_op_prelu;
 
 static const size_t kLengths[] = {0, 1, 3, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 100, 8191, 8192, 8193, 20011};
 
@@ -135,6 +135,29 @@ static void test_binary(void) {
     snprintf(what, sizeof what, "%s act %d ranks %d/%d (%zu, %zu elements)", kind->name, p.activation, c.ra, c.rb, na,
              nb);
     for (int i = 0; i < levels; i++) CHECK(fd_compare(kind, &p, build_binary, &c, isas[i], (fd_tol){0, 0}, what));
+    free(a), free(b);
+  }
+}
+
+/* PRELU: alpha broadcast against the input (whose shape is the output's). */
+static void test_prelu(void) {
+  unsigned isas[4];
+  const int levels = fd_isa_levels(isas);
+  for (int iter = 0; iter < 300; iter++) {
+    binary_case c;
+    c.ra = fd_rndi(0, 5);
+    for (int i = 0; i < c.ra; i++) c.da[i] = fd_rndi(1, i == c.ra - 1 ? 40 : 6);
+    if (c.ra && fd_rndi(0, 11) == 0) c.da[fd_rndi(0, c.ra - 1)] = 0;
+    if (c.ra && fd_rndi(0, 15) == 0) c.da[c.ra - 1] = fd_rndi(16380, 17000);
+    c.rb = fd_rndi(0, c.ra);
+    for (int i = 0; i < c.rb; i++) c.db[i] = fd_rndi(0, 2) == 0 ? 1 : c.da[c.ra - c.rb + i];
+    const size_t na = fd_count(c.ra, c.da), nb = fd_count(c.rb, c.db);
+    float* a = malloc((na + 1) * sizeof(float));
+    float* b = malloc((nb + 1) * sizeof(float));
+    fill_special(a, na, 10);
+    fill_special(b, nb, 2);
+    c.a = a, c.b = b;
+    for (int i = 0; i < levels; i++) CHECK(fd_compare(&sr_op_prelu, NULL, build_binary, &c, isas[i], (fd_tol){0, 0}, "PRELU"));
     free(a), free(b);
   }
 }
@@ -294,13 +317,42 @@ static void test_quantized_mean_hw(void) {
   }
 }
 
+/* The general quantized MEAN (any axes, keep_dims or not; int8, uint8 and int16 with zero points 0). */
+static void test_quantized_mean_general(void) {
+  unsigned isas[4];
+  const int levels = fd_isa_levels(isas);
+  const sigrun_type types[] = {SIGRUN_TYPE_INT8, SIGRUN_TYPE_UINT8, SIGRUN_TYPE_INT16};
+  for (int iter = 0; iter < 300; iter++) {
+    reduce_case c = {0};
+    c.type = types[iter % 3];
+    c.rank = fd_rndi(1, 4);
+    for (int i = 0; i < c.rank; i++) c.dims[i] = fd_rndi(1, i == c.rank - 1 ? 300 : 12);
+    if (fd_rndi(0, 9) == 0) c.dims[fd_rndi(0, c.rank - 1)] = 0;
+    const int first = fd_rndi(0, c.rank - 1), count = fd_rndi(1, c.rank - first);
+    for (int i = 0; i < count; i++) c.axes[c.n_axes[0]++] = first + i;
+    const size_t n = fd_count(c.rank, c.dims), size = sigrun_type_size(c.type);
+    uint8_t* x = malloc(n * size + 1);
+    for (size_t i = 0; i < n * size; i++) x[i] = (uint8_t)fd_rnd();
+    const float scale[2] = {fd_rndf(0.001f, 0.2f), fd_rndf(0.001f, 0.2f)};
+    const int64_t base = c.type == SIGRUN_TYPE_UINT8 ? 128 : 0, spread = c.type == SIGRUN_TYPE_INT16 ? 0 : 20;
+    const int64_t zp[2] = {base + fd_rndi(-(int)spread, (int)spread), base + fd_rndi(-(int)spread, (int)spread)};
+    c.x = x, c.scale = scale, c.zp = zp;
+    sr_reducer_params p = {fd_rndi(0, 1)};
+    for (int i = 0; i < levels; i++)
+      CHECK(fd_compare(&sr_op_mean, &p, build_reduce, &c, isas[i], (fd_tol){0, 0}, "quantized MEAN"));
+    free(x);
+  }
+}
+
 int main(void) {
   RUN(test_unary);
   RUN(test_smooth_accuracy);
   RUN(test_binary);
+  RUN(test_prelu);
   RUN(test_binary_in_place);
   RUN(test_quantized_binary);
   RUN(test_float_reductions);
   RUN(test_quantized_mean_hw);
+  RUN(test_quantized_mean_general);
   return TEST_SUMMARY();
 }
