@@ -67,3 +67,5 @@
 #define VI_SRLI64(a, n) _mm256_srli_epi64((a), (n))
 #define VI_SLLI64(a, n) _mm256_slli_epi64((a), (n))
 #define VI_BLEND_ODD(even, odd) _mm256_blend_epi32((even), (odd), 0xAA)
+/* half precision (F16C) */
+#define V_LOAD_F16(p) _mm256_cvtph_ps(_mm_loadu_si128((const __m128i*)(const void*)(p)))

@@ -59,3 +59,5 @@
 #define VI_SRLI64(a, n) _mm512_srli_epi64((a), (n))
 #define VI_SLLI64(a, n) _mm512_slli_epi64((a), (n))
 #define VI_BLEND_ODD(even, odd) _mm512_mask_blend_epi32((__mmask16)0xAAAA, (even), (odd))
+/* half precision */
+#define V_LOAD_F16(p) _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i*)(const void*)(p)))

@@ -52,3 +52,4 @@
 #undef VI_SRLI64
 #undef VI_SLLI64
 #undef VI_BLEND_ODD
+#undef V_LOAD_F16

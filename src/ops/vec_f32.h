@@ -9,6 +9,7 @@
 #define SR_OPS_VEC_F32_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "../core/cpu.h"
 #include "op.h"
@@ -45,6 +46,8 @@ void sr_f32_vbinary__avx2(sr_vec_binary_op op, const float* a, size_t sa, const 
                           float lo, float hi);
 void sr_f32_vbinary__avx512(sr_vec_binary_op op, const float* a, size_t sa, const float* b, size_t sb, float* y,
                             size_t n, float lo, float hi);
+void sr_f16_f32_convert__avx2(const uint16_t* x, float* y, size_t n);
+void sr_f16_f32_convert__avx512(const uint16_t* x, float* y, size_t n);
 void sr_f32_vsum_outer__avx2(const float* x, size_t red, size_t inner, float* y, float divisor);
 void sr_f32_vsum_outer__avx512(const float* x, size_t red, size_t inner, float* y, float divisor);
 #endif
@@ -52,6 +55,8 @@ void sr_f32_vsum_outer__avx512(const float* x, size_t red, size_t inner, float* 
 /* The kernels for node->isa, or NULL (reference kernels) when it has no AVX2. */
 sr_vec_unary_fn sr_vec_unary_kernel(unsigned isa);
 sr_vec_binary_fn sr_vec_binary_kernel(unsigned isa);
+typedef void (*sr_vec_f16_fn)(const uint16_t* x, float* y, size_t n);
+sr_vec_f16_fn sr_vec_f16_kernel(unsigned isa);
 
 /* Runs fn over x[0, n) -> y in chunks spread over the node's threads (in place allowed: x == y). */
 void sr_vec_unary_run(const sr_node* node, sr_vec_unary_fn fn, const sr_vec_unary* u, const float* x, float* y,

@@ -141,6 +141,19 @@ SR_V_TARGET void SR_V_NAME(sr_f32_vbinary)(sr_vec_binary_op op, const float* a, 
   }
 }
 
+/* ---- conversions ---- */
+
+/* IEEE half to float (exact: every half is a float); the tail is staged through a buffer. */
+SR_V_TARGET void SR_V_NAME(sr_f16_f32_convert)(const uint16_t* x, float* y, size_t n) {
+  size_t i = 0;
+  for (; i + VL <= n; i += VL) V_STORE(y + i, V_LOAD_F16(x + i));
+  if (i < n) {
+    uint16_t t[16] = {0};
+    memcpy(t, x + i, (n - i) * sizeof *x);
+    V_STOREM(y + i, V_MASK(n - i), 0, V_LOAD_F16(t));
+  }
+}
+
 /* ---- reductions ---- */
 
 /* y[i] = (x[i] + x[inner + i] + ... + x[(red - 1) inner + i]) / divisor for i < inner, summing in that order (the

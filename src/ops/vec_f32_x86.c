@@ -4,6 +4,8 @@
  */
 #include "vec_f32.h"
 
+#include <string.h>
+
 #if SR_HAVE_X86_KERNELS
 #include "simd_avx2.h"
 #define V_RCP(x) _mm256_rcp_ps(x)

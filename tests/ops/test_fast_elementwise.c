@@ -3,7 +3,7 @@
  * the reference kernels, node by node at every ISA level of this CPU: the RELU family, LEAKY_RELU and HARD_SWISH
  * (bit-exact), PRELU (bit-exact), LOGISTIC and TANH (within 3e-7 absolute), ADD/SUB/MUL/DIV/MAXIMUM/MINIMUM with every clamping
  * activation on random broadcast shapes (bit-exact), quantized int8/uint8 ADD/SUB/MUL (bit-exact), float MEAN/SUM over random axes and int8/uint8 MEAN over H, W
- * (bit-exact). Lengths cover the vector widths, the threading chunk and zero-sized dims; inputs include NaN,
+ * (bit-exact), float16 DEQUANTIZE (bit-exact). Lengths cover the vector widths, the threading chunk and zero-sized dims; inputs include NaN,
  * infinities, signed zeros, huge and subnormal values.
  */
 #include <float.h>
@@ -15,7 +15,8 @@
 
 extern const sr_op_kind sr_op_relu, sr_op_relu6, sr_op_relu_n1_to_1, sr_op_relu_0_to_1, sr_op_leaky_relu,
     sr_op_hard_swish, sr_op_logistic, sr_op_tanh, sr_op_add, sr_op_sub, sr_op_mul, sr_op_div, sr_op_maximum,
-    sr_op_minimum, sr_op_mean, sr_op_sum, sr_op_prelu;
+    sr_op_minimum, sr_op_mean, sr_op_sum, sr_op_prelu,
+    sr_op_dequantize;
 
 static const size_t kLengths[] = {0, 1, 3, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 100, 8191, 8192, 8193, 20011};
 
@@ -243,6 +244,34 @@ static void test_quantized_binary(void) {
   }
 }
 
+/* float16 DEQUANTIZE: every half value (normals, subnormals, zeros, infinities, NaNs) converts exactly. */
+typedef struct f16_case {
+  int32_t dims[1];
+  const uint16_t* x;
+} f16_case;
+
+static void build_f16(sr_test_node* tn, const void* ctx) {
+  const f16_case* c = ctx;
+  sr_test_input(tn, SIGRUN_TYPE_FLOAT16, 1, c->dims, c->x);
+  sr_test_output(tn, SIGRUN_TYPE_FLOAT32);
+}
+
+static void test_dequantize_f16(void) {
+  unsigned isas[4];
+  const int levels = fd_isa_levels(isas);
+  uint16_t* all = malloc(65536 * sizeof(uint16_t));
+  for (size_t i = 0; i < 65536; i++) all[i] = (uint16_t)i;
+  for (size_t l = 0; l < sizeof kLengths / sizeof kLengths[0]; l++) {
+    f16_case c = {{(int32_t)kLengths[l]}, all + 65536 - kLengths[l]};
+    for (int i = 0; i < levels; i++)
+      CHECK(fd_compare(&sr_op_dequantize, NULL, build_f16, &c, isas[i], (fd_tol){0, 0}, "DEQUANTIZE float16"));
+  }
+  f16_case every = {{65536}, all};
+  for (int i = 0; i < levels; i++)
+    CHECK(fd_compare(&sr_op_dequantize, NULL, build_f16, &every, isas[i], (fd_tol){0, 0}, "DEQUANTIZE every half"));
+  free(all);
+}
+
 typedef struct reduce_case {
   int rank;
   int32_t dims[6];
@@ -351,6 +380,7 @@ int main(void) {
   RUN(test_prelu);
   RUN(test_binary_in_place);
   RUN(test_quantized_binary);
+  RUN(test_dequantize_f16);
   RUN(test_float_reductions);
   RUN(test_quantized_mean_hw);
   RUN(test_quantized_mean_general);
