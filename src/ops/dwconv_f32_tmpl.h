@@ -47,6 +47,33 @@ static inline __attribute__((always_inline)) SR_V_TARGET void SR_V_NAME(interior
     V_STOREM(out + (size_t)(ox + n) * C + c, m, full, V_MIN(hi, V_MAX(lo, V_ADD(acc[n], b))));
 }
 
+/* The same for a stride S known at compile time and dilation 1: each input column is loaded once per filter row
+ * and feeds every (column, tap) pair that reads it, (NB - 1) S + kw loads for NB kw multiply-adds. A column's taps
+ * still accumulate in (row, column) order. */
+static inline __attribute__((always_inline)) SR_V_TARGET void SR_V_NAME(interior_s)(const sr_conv_geom* g, const float* const* rows, const V* w, V b, V lo, V hi,
+                                      float* out, size_t c, VM m, const int full, const int kh, const int kw,
+                                      int32_t ox, const int S, const int nb) {
+  const size_t C = (size_t)g->in_c;
+  const size_t base = (size_t)((int64_t)ox * S - g->pad_left) * C + c;
+  V acc[SR_DW_NB];
+  for (int n = 0; n < nb; n++) acc[n] = V_ZERO();
+  for (int ky = 0; ky < kh; ky++) {
+    if (!rows[ky]) continue;
+    const float* p = rows[ky] + base;
+#pragma GCC unroll 32
+    for (int j = 0; j < (nb - 1) * S + kw; j++, p += C) {
+      const V x = full ? V_LOAD(p) : V_LOADM(p, m);
+#pragma GCC unroll 8
+      for (int kx = 0; kx < kw; kx++) {
+        const int t = j - kx;
+        if (t >= 0 && t % S == 0 && t / S < nb) acc[t / S] = V_FMA(x, w[ky * kw + kx], acc[t / S]);
+      }
+    }
+  }
+  for (int n = 0; n < nb; n++)
+    V_STOREM(out + (size_t)(ox + n) * C + c, m, full, V_MIN(hi, V_MAX(lo, V_ADD(acc[n], b))));
+}
+
 /* One block of channels [c, c + VL) (masked by m when `full` is 0) of an output row, for a kh x kw filter given
  * at compile time, any stride and dilation. */
 static inline __attribute__((always_inline)) SR_V_TARGET void SR_V_NAME(block)(
@@ -61,6 +88,15 @@ static inline __attribute__((always_inline)) SR_V_TARGET void SR_V_NAME(block)(
   int32_t ox_lo, ox_hi, ox = 0;
   sr_dw_interior(g, &ox_lo, &ox_hi);
   for (; ox < ox_lo; ox++) SR_V_NAME(border)(g, rows, w, b, lo, hi, out, c, m, full, kh, kw, ox);
+  if (g->dilation_w == 1 && g->stride_w == 1) {
+    for (; ox + SR_DW_NB <= ox_hi; ox += SR_DW_NB)
+      SR_V_NAME(interior_s)(g, rows, w, b, lo, hi, out, c, m, full, kh, kw, ox, 1, SR_DW_NB);
+    for (; ox + 4 <= ox_hi; ox += 4) SR_V_NAME(interior_s)(g, rows, w, b, lo, hi, out, c, m, full, kh, kw, ox, 1, 4);
+  } else if (g->dilation_w == 1 && g->stride_w == 2) {
+    for (; ox + SR_DW_NB <= ox_hi; ox += SR_DW_NB)
+      SR_V_NAME(interior_s)(g, rows, w, b, lo, hi, out, c, m, full, kh, kw, ox, 2, SR_DW_NB);
+    for (; ox + 4 <= ox_hi; ox += 4) SR_V_NAME(interior_s)(g, rows, w, b, lo, hi, out, c, m, full, kh, kw, ox, 2, 4);
+  }
   for (; ox + SR_DW_NB <= ox_hi; ox += SR_DW_NB)
     SR_V_NAME(interior)(g, rows, w, b, lo, hi, out, c, m, full, kh, kw, ox, SR_DW_NB);
   for (; ox < ox_hi; ox++) SR_V_NAME(interior)(g, rows, w, b, lo, hi, out, c, m, full, kh, kw, ox, 1);
