@@ -11,6 +11,7 @@
 #include <math.h>
 
 #include "quant.h"
+#include "vec_f32.h"
 #include "../format/schema_enums.h"
 
 static sigrun_status opt_field(sr_parse_ctx* ctx, int field, int is_i8, const char* name, int* out) {
@@ -190,13 +191,32 @@ typedef struct pool_node {
   pool_kind kind;
   sigrun_type type;
   int32_t q_lo, q_hi; /* quantized activation clamp */
+  sr_vec_pool_fn vec;  /* float MAX/AVERAGE: vector pixel kernel for this CPU, or NULL */
 } pool_node;
+
+/* The float MAX/AVERAGE pools with the vector pixel kernel: the reference's pixel walk, the same values. */
+static int pool_run_vec(const pool_node* d, const float* input, float* out) {
+  const sr_conv_geom* g = &d->geom;
+  const size_t c = (size_t)g->in_c, row_stride = (size_t)g->in_w * c;
+  const int is_max = d->kind == POOL_MAX;
+  for (int32_t b = 0; b < g->batches; b++) {
+    const float* in_b = input + (size_t)b * (size_t)g->in_h * row_stride;
+    for (int32_t oy = 0; oy < g->out_h; oy++)
+      for (int32_t ox = 0; ox < g->out_w; ox++, out += c) {
+        const pool_window w = window_at(g, oy, ox);
+        if (!is_max && w.rows * w.cols == 0) return 0;
+        d->vec(in_b + w.first, w.rows, w.cols, row_stride, c, out, is_max, g->act_min, g->act_max);
+      }
+  }
+  return 1;
+}
 
 /* Runs the node's kernel; 0 when an average window is empty. */
 static int pool_run(const pool_node* d, const void* in, void* out) {
   const sr_conv_geom* g = &d->geom;
   const int32_t lo = d->q_lo, hi = d->q_hi;
   const int avg = d->kind == POOL_AVERAGE;
+  if (d->vec) return pool_run_vec(d, in, out);
   switch (d->type) {
     case SIGRUN_TYPE_INT8:
       return avg ? sr_qs8_average_pool2d__ref(g, in, out, lo, hi) : sr_qs8_max_pool2d__ref(g, in, out, lo, hi);
@@ -254,6 +274,7 @@ static sigrun_status pool_prepare(sr_node* node, pool_kind kind) {
   d->type = input->type;
   if (input->type == SIGRUN_TYPE_FLOAT32) {
     (void)sr_activation_range_f32(p->activation, &g->act_min, &g->act_max);
+    if (kind != POOL_L2) d->vec = sr_vec_pool_kernel(node->isa);
   } else if ((st = sr_quant_activation_range(node, p->activation, output, &d->q_lo, &d->q_hi))) {
     return st;
   }

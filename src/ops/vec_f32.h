@@ -48,6 +48,10 @@ void sr_f32_vbinary__avx512(sr_vec_binary_op op, const float* a, size_t sa, cons
                             size_t n, float lo, float hi);
 void sr_f16_f32_convert__avx2(const uint16_t* x, float* y, size_t n);
 void sr_f16_f32_convert__avx512(const uint16_t* x, float* y, size_t n);
+void sr_f32_pool_pixel__avx2(const float* in, size_t rows, size_t cols, size_t row_stride, size_t C, float* out,
+                             int is_max, float lo, float hi);
+void sr_f32_pool_pixel__avx512(const float* in, size_t rows, size_t cols, size_t row_stride, size_t C, float* out,
+                               int is_max, float lo, float hi);
 void sr_f32_vsum_outer__avx2(const float* x, size_t red, size_t inner, float* y, float divisor);
 void sr_f32_vsum_outer__avx512(const float* x, size_t red, size_t inner, float* y, float divisor);
 #endif
@@ -55,6 +59,9 @@ void sr_f32_vsum_outer__avx512(const float* x, size_t red, size_t inner, float* 
 /* The kernels for node->isa, or NULL (reference kernels) when it has no AVX2. */
 sr_vec_unary_fn sr_vec_unary_kernel(unsigned isa);
 sr_vec_binary_fn sr_vec_binary_kernel(unsigned isa);
+typedef void (*sr_vec_pool_fn)(const float* in, size_t rows, size_t cols, size_t row_stride, size_t C, float* out,
+                               int is_max, float lo, float hi);
+sr_vec_pool_fn sr_vec_pool_kernel(unsigned isa);
 typedef void (*sr_vec_f16_fn)(const uint16_t* x, float* y, size_t n);
 sr_vec_f16_fn sr_vec_f16_kernel(unsigned isa);
 

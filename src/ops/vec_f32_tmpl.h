@@ -154,6 +154,29 @@ SR_V_TARGET void SR_V_NAME(sr_f16_f32_convert)(const uint16_t* x, float* y, size
   }
 }
 
+/* ---- pooling ---- */
+
+/* One output pixel of a float MAX or AVERAGE pool over its in-bounds window (rows x cols pixels of C channels,
+ * rows row_stride floats apart), channels as the vector axis, taps in the reference's order: the max starts from
+ * -FLT_MAX and takes v only when v > max (NaN never wins), the average sums from 0 and divides by the count. */
+SR_V_TARGET void SR_V_NAME(sr_f32_pool_pixel)(const float* in, size_t rows, size_t cols, size_t row_stride, size_t C,
+                                              float* out, int is_max, float lo, float hi) {
+  const V vlo = V_SET1(lo), vhi = V_SET1(hi), count = V_SET1((float)(rows * cols));
+  for (size_t c = 0; c < C; c += VL) {
+    const size_t left = C - c;
+    const VM m = V_MASK(left < VL ? left : VL);
+    V acc = is_max ? V_SET1(-FLT_MAX) : V_ZERO();
+    for (size_t fy = 0; fy < rows; fy++)
+      for (size_t fx = 0; fx < cols; fx++) {
+        const float* p = in + fy * row_stride + fx * C + c;
+        const V v = left >= VL ? V_LOAD(p) : V_LOADM(p, m);
+        acc = is_max ? V_SEL(V_GT(v, acc), acc, v) : V_ADD(acc, v);
+      }
+    if (!is_max) acc = V_DIV(acc, count);
+    V_STOREM(out + c, m, left >= VL, V_MIN(vhi, V_MAX(vlo, acc)));
+  }
+}
+
 /* ---- reductions ---- */
 
 /* y[i] = (x[i] + x[inner + i] + ... + x[(red - 1) inner + i]) / divisor for i < inner, summing in that order (the
