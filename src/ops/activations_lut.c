@@ -21,7 +21,7 @@ typedef struct smooth_data {
   sigrun_type type;
   int approximate;         /* GELU */
   int32_t in_mult, in_shift; /* int16 LOGISTIC/TANH input rescale */
-  sr_vec_unary_fn vec;       /* float LOGISTIC/TANH: vector kernel for this CPU, or NULL */
+  sr_vec_unary_fn vec;       /* float LOGISTIC/TANH/GELU: vector kernel for this CPU, or NULL */
   sr_vec_unary vec_op;
   /* Quantized nodes only, in trailing memory, so float nodes of every runner stay small. */
   int16_t* lut16; /* 513 entries */
@@ -233,8 +233,11 @@ static sigrun_status prepare_smooth(sr_node* node, smooth_op op) {
   const sr_gelu_params* gp = op == S_GELU ? node->params : NULL;
   d->approximate = gp ? gp->approximate : 0;
   if (!quantized) {
-    if (op == S_LOGISTIC || op == S_TANH) d->vec = sr_vec_unary_kernel(node->isa);
-    d->vec_op.op = op == S_LOGISTIC ? SR_VU_LOGISTIC : SR_VU_TANH;
+    if (op != S_ELU) d->vec = sr_vec_unary_kernel(node->isa);
+    d->vec_op.op = op == S_LOGISTIC ? SR_VU_LOGISTIC
+                   : op == S_TANH   ? SR_VU_TANH
+                   : d->approximate ? SR_VU_GELU_TANH
+                                    : SR_VU_GELU;
     return SIGRUN_STATUS_OK;
   }
   d->lut16 = (int16_t*)(d + 1);

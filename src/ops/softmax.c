@@ -13,6 +13,7 @@
 #include "op.h"
 #include "quant.h"
 #include "softmax.h"
+#include "vec_f32.h"
 #include "../format/schema_enums.h"
 
 typedef struct softmax_data {
@@ -27,6 +28,7 @@ typedef struct softmax_data {
   float* table;            /* 8-bit: table[255 - k] = exp(-in_scale * beta * k); 256 entries */
   int16_t* exp_lut;        /* int16: 513 entries each */
   int16_t* recip_lut;
+  sr_vec_softmax_fn vec; /* float SOFTMAX with beta > 0: vector kernel for this CPU, or NULL */
 } softmax_data;
 
 enum { SOFTMAX_TABLE_BYTES = 256 * sizeof(float) + 2 * 513 * sizeof(int16_t) };
@@ -246,6 +248,8 @@ static sigrun_status prepare_any(sr_node* node, int log) {
   d->rows = d->depth ? sr_tensor_count(x) / d->depth : 0;
   const sr_softmax_params* p = log ? NULL : node->params;
   d->beta = p ? p->beta : 0.0f;
+  if (x->type == SIGRUN_TYPE_FLOAT32 && !log && d->beta > 0.0f && isfinite(d->beta))
+    d->vec = sr_vec_softmax_kernel(node->isa);
   return x->type == SIGRUN_TYPE_FLOAT32 ? SIGRUN_STATUS_OK : prepare_quantized(node, d, x, y);
 }
 
@@ -263,6 +267,8 @@ static sigrun_status eval_softmax(sr_node* node) {
     case SIGRUN_TYPE_FLOAT32:
       if (d->log)
         sr_f32_log_softmax__ref(x, y, d->rows, d->depth);
+      else if (d->vec)
+        d->vec(x, y, d->rows, d->depth, d->beta);
       else
         sr_f32_softmax__ref(x, y, d->rows, d->depth, d->beta);
       break;

@@ -20,6 +20,8 @@ typedef enum sr_vec_unary_op {
   SR_VU_HARD_SWISH, /* x * clamp(x + 3, 0, 6) / 6 */
   SR_VU_LOGISTIC,
   SR_VU_TANH,
+  SR_VU_GELU,      /* 0.5 x erfc(-x / sqrt 2), within 1e-7 |x| */
+  SR_VU_GELU_TANH, /* 0.5 x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3))) */
 } sr_vec_unary_op;
 
 typedef struct sr_vec_unary {
@@ -46,6 +48,8 @@ void sr_f32_vbinary__avx2(sr_vec_binary_op op, const float* a, size_t sa, const 
                           float lo, float hi);
 void sr_f32_vbinary__avx512(sr_vec_binary_op op, const float* a, size_t sa, const float* b, size_t sb, float* y,
                             size_t n, float lo, float hi);
+void sr_f32_softmax_rows__avx2(const float* x, float* y, size_t rows, size_t depth, float beta);
+void sr_f32_softmax_rows__avx512(const float* x, float* y, size_t rows, size_t depth, float beta);
 void sr_f16_f32_convert__avx2(const uint16_t* x, float* y, size_t n);
 void sr_f16_f32_convert__avx512(const uint16_t* x, float* y, size_t n);
 void sr_f32_pool_pixel__avx2(const float* in, size_t rows, size_t cols, size_t row_stride, size_t C, float* out,
@@ -62,6 +66,9 @@ sr_vec_binary_fn sr_vec_binary_kernel(unsigned isa);
 typedef void (*sr_vec_pool_fn)(const float* in, size_t rows, size_t cols, size_t row_stride, size_t C, float* out,
                                int is_max, float lo, float hi);
 sr_vec_pool_fn sr_vec_pool_kernel(unsigned isa);
+/* SOFTMAX rows with beta > 0 (exp arguments <= 0); in place allowed. Sums in vector order (within 1e-6). */
+typedef void (*sr_vec_softmax_fn)(const float* x, float* y, size_t rows, size_t depth, float beta);
+sr_vec_softmax_fn sr_vec_softmax_kernel(unsigned isa);
 typedef void (*sr_vec_f16_fn)(const uint16_t* x, float* y, size_t n);
 sr_vec_f16_fn sr_vec_f16_kernel(unsigned isa);
 

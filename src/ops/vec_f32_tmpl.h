@@ -60,6 +60,36 @@ SR_V_INLINE V SR_V_NAME(tanh)(V x) {
   return V_OR(V_ANDNOT(sign, t), V_AND(sign, x));
 }
 
+/* e^z for z <= 0 (NaN passes), 0 below -87. */
+SR_V_INLINE V SR_V_NAME(exp_neg)(V z) {
+  V s, rq;
+  SR_V_NAME(exp_parts)(z, &s, &rq);
+  return V_SEL(V_LT(z, V_SET1(-87.0f)), V_FMA(s, rq, s), V_ZERO());
+}
+
+/* GELU, erf form: with a = |x| / sqrt 2, erfc(a) ~ t (a1 + t (a2 + ... + t a5)) e^(-a^2), t = 1 / (1 + p a)
+ * (Abramowitz and Stegun 7.1.26, absolute error below 1.5e-7); 0.5 x erfc(-x / sqrt 2) is then
+ * 0.5 x (2 - erfc(a)) for x >= 0 and 0.5 x erfc(a) for x < 0. */
+SR_V_INLINE V SR_V_NAME(gelu)(V x) {
+  const V a = V_ANDNOT(V_SET1(-0.0f), V_MUL(x, V_SET1(0.70710678118654752f)));
+  const V t = V_DIV(V_SET1(1.0f), V_FMA(a, V_SET1(0.3275911f), V_SET1(1.0f)));
+  V p = V_SET1(1.061405429f);
+  p = V_FMA(p, t, V_SET1(-1.453152027f));
+  p = V_FMA(p, t, V_SET1(1.421413741f));
+  p = V_FMA(p, t, V_SET1(-0.284496736f));
+  p = V_FMA(p, t, V_SET1(0.254829592f));
+  const V erfc_a = V_MUL(V_MUL(p, t), SR_V_NAME(exp_neg)(V_SUB(V_ZERO(), V_MUL(a, a))));
+  const V c = V_SEL(V_LT(x, V_ZERO()), V_SUB(V_SET1(2.0f), erfc_a), erfc_a);
+  return V_MUL(V_MUL(V_SET1(0.5f), x), c);
+}
+
+/* GELU, tanh form, in the reference's operation order. */
+SR_V_INLINE V SR_V_NAME(gelu_tanh)(V x) {
+  const V k = V_SET1((float)(1.12837916709551257390 * 0.70710678118654752440));
+  const V inner = V_MUL(k, V_ADD(x, V_MUL(V_MUL(V_MUL(V_SET1(0.044715f), x), x), x)));
+  return V_MUL(V_MUL(V_SET1(0.5f), x), V_ADD(V_SET1(1.0f), SR_V_NAME(tanh)(inner)));
+}
+
 SR_V_INLINE V SR_V_NAME(unary1)(const sr_vec_unary* u, V x, const sr_vec_unary_op op) {
   switch (op) {
     case SR_VU_CLAMP: return V_MIN(V_SET1(u->hi), V_MAX(V_SET1(u->lo), x)); /* NaN and -0 pass, as in the reference */
@@ -69,6 +99,8 @@ SR_V_INLINE V SR_V_NAME(unary1)(const sr_vec_unary* u, V x, const sr_vec_unary_o
       return V_DIV(V_MUL(x, r), V_SET1(6.0f));
     }
     case SR_VU_LOGISTIC: return SR_V_NAME(logistic)(x);
+    case SR_VU_GELU: return SR_V_NAME(gelu)(x);
+    case SR_VU_GELU_TANH: return SR_V_NAME(gelu_tanh)(x);
     default: return SR_V_NAME(tanh)(x);
   }
 }
@@ -90,6 +122,8 @@ SR_V_TARGET void SR_V_NAME(sr_f32_vunary)(const sr_vec_unary* u, const float* x,
     case SR_VU_HARD_SWISH: SR_V_NAME(unary_loop)(u, x, y, n, SR_VU_HARD_SWISH); break;
     case SR_VU_LOGISTIC: SR_V_NAME(unary_loop)(u, x, y, n, SR_VU_LOGISTIC); break;
     case SR_VU_TANH: SR_V_NAME(unary_loop)(u, x, y, n, SR_VU_TANH); break;
+    case SR_VU_GELU: SR_V_NAME(unary_loop)(u, x, y, n, SR_VU_GELU); break;
+    case SR_VU_GELU_TANH: SR_V_NAME(unary_loop)(u, x, y, n, SR_VU_GELU_TANH); break;
   }
 }
 
@@ -138,6 +172,47 @@ SR_V_TARGET void SR_V_NAME(sr_f32_vbinary)(sr_vec_binary_op op, const float* a, 
     case SR_VB_MAX: SR_V_NAME(binary_op)(a, sa, b, sb, y, n, lo, hi, SR_VB_MAX); break;
     case SR_VB_MIN: SR_V_NAME(binary_op)(a, sa, b, sb, y, n, lo, hi, SR_VB_MIN); break;
     case SR_VB_PRELU: SR_V_NAME(binary_op)(a, sa, b, sb, y, n, lo, hi, SR_VB_PRELU); break;
+  }
+}
+
+/* ---- softmax ---- */
+
+/* Rows of depth values: the maximum as the reference takes it (starting from x[0], NaN never replaces it), e^((x -
+ * max) beta) stored and summed, then scaled by 1 / sum. Whole vectors, then the tail lane by lane. */
+SR_V_TARGET void SR_V_NAME(sr_f32_softmax_rows)(const float* x, float* y, size_t rows, size_t depth, float beta) {
+  float lanes[16];
+  for (size_t r = 0; r < rows; r++, x += depth, y += depth) {
+    V vm = V_SET1(x[0]);
+    size_t i = 0;
+    for (; i + VL <= depth; i += VL) {
+      const V v = V_LOAD(x + i);
+      vm = V_SEL(V_GT(v, vm), vm, v);
+    }
+    V_STORE(lanes, vm);
+    float max = x[0];
+    for (size_t k = 0; k < VL; k++) max = lanes[k] > max ? lanes[k] : max;
+    for (size_t k = i; k < depth; k++) max = x[k] > max ? x[k] : max;
+    const V vmax = V_SET1(max), vbeta = V_SET1(beta);
+    V acc = V_ZERO();
+    for (i = 0; i + VL <= depth; i += VL) {
+      const V e = SR_V_NAME(exp_neg)(V_MUL(V_SUB(V_LOAD(x + i), vmax), vbeta));
+      V_STORE(y + i, e);
+      acc = V_ADD(acc, e);
+    }
+    float sum = 0.0f;
+    if (i < depth) {
+      const VM m = V_MASK(depth - i);
+      V_STOREM(y + i, m, 0, SR_V_NAME(exp_neg)(V_MUL(V_SUB(V_LOADM(x + i, m), vmax), vbeta)));
+      for (size_t k = i; k < depth; k++) sum += y[k];
+    }
+    V_STORE(lanes, acc);
+    for (size_t k = 0; k < VL; k++) sum += lanes[k];
+    const V inv = V_SET1(1.0f / sum);
+    for (i = 0; i + VL <= depth; i += VL) V_STORE(y + i, V_MUL(V_LOAD(y + i), inv));
+    if (i < depth) {
+      const VM m = V_MASK(depth - i);
+      V_STOREM(y + i, m, 0, V_MUL(V_LOADM(y + i, m), inv));
+    }
   }
 }
 

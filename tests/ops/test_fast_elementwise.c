@@ -1,7 +1,7 @@
 /*
  * test_fast_elementwise.c — the vector float kernels (vec_f32.c) and the fast reductions (reduce_fast.c) against
  * the reference kernels, node by node at every ISA level of this CPU: the RELU family, LEAKY_RELU and HARD_SWISH
- * (bit-exact), PRELU (bit-exact), LOGISTIC and TANH (within 3e-7 absolute), ADD/SUB/MUL/DIV/MAXIMUM/MINIMUM with every clamping
+ * (bit-exact), PRELU (bit-exact), LOGISTIC and TANH (within 3e-7 absolute), GELU (1e-6), SOFTMAX (3e-6 relative), ADD/SUB/MUL/DIV/MAXIMUM/MINIMUM with every clamping
  * activation on random broadcast shapes (bit-exact), quantized int8/uint8 ADD/SUB/MUL (bit-exact), float MEAN/SUM over random axes and int8/uint8 MEAN over H, W
  * (bit-exact), float16 DEQUANTIZE (bit-exact). Lengths cover the vector widths, the threading chunk and zero-sized dims; inputs include NaN,
  * infinities, signed zeros, huge and subnormal values.
@@ -12,11 +12,12 @@
 #include "ops/activations.h"
 #include "ops/elementwise.h"
 #include "ops/reduce.h"
+#include "ops/softmax.h"
 
 extern const sr_op_kind sr_op_relu, sr_op_relu6, sr_op_relu_n1_to_1, sr_op_relu_0_to_1, sr_op_leaky_relu,
     sr_op_hard_swish, sr_op_logistic, sr_op_tanh, sr_op_add, sr_op_sub, sr_op_mul, sr_op_div, sr_op_maximum,
     sr_op_minimum, sr_op_mean, sr_op_sum, sr_op_prelu,
-    sr_op_dequantize;
+    sr_op_dequantize, sr_op_gelu, sr_op_softmax;
 
 static const size_t kLengths[] = {0, 1, 3, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 100, 8191, 8192, 8193, 20011};
 
@@ -87,6 +88,53 @@ static void test_smooth_accuracy(void) {
   const fd_tol relative = {1e-12, 4e-7};
   for (int i = 0; i < levels; i++) CHECK(fd_compare(&sr_op_tanh, NULL, build_unary, &c, isas[i], relative, "TANH near 0"));
   free(x);
+}
+
+/* GELU (erf and tanh forms): within 1e-6 + 1e-6 |y| (the erf approximation's 1.5e-7 times |x| / 2). */
+static void test_gelu(void) {
+  unsigned isas[4];
+  const int levels = fd_isa_levels(isas);
+  const size_t n = 100003;
+  float* x = malloc(n * sizeof(float));
+  for (size_t i = 0; i < n; i++) x[i] = -12.0f + 24.0f * (float)i / (float)(n - 1);
+  fill_special(x, 200, 10); /* specials at the start */
+  unary_case c = {{(int32_t)n}, x};
+  for (int form = 0; form < 2; form++) {
+    sr_gelu_params p = {form};
+    for (int i = 0; i < levels; i++)
+      CHECK(fd_compare(&sr_op_gelu, &p, build_unary, &c, isas[i], (fd_tol){1e-6, 1e-6}, form ? "GELU tanh" : "GELU"));
+  }
+  free(x);
+}
+
+typedef struct softmax_case {
+  int32_t dims[2];
+  const float* x;
+} softmax_case;
+
+static void build_softmax(sr_test_node* tn, const void* ctx) {
+  const softmax_case* c = ctx;
+  sr_test_input(tn, SIGRUN_TYPE_FLOAT32, 2, c->dims, c->x);
+  sr_test_output(tn, SIGRUN_TYPE_FLOAT32);
+}
+
+/* SOFTMAX rows of every length around the vector widths, several betas, wide ranges and special values. */
+static void test_softmax(void) {
+  unsigned isas[4];
+  const int levels = fd_isa_levels(isas);
+  for (int iter = 0; iter < 200; iter++) {
+    softmax_case c = {{fd_rndi(0, 5), (int32_t)kLengths[fd_rndi(1, 16)]}, NULL};
+    const size_t n = fd_count(2, c.dims);
+    float* x = malloc((n + 1) * sizeof(float));
+    const float range = iter % 3 == 0 ? 100.0f : 8.0f;
+    for (size_t i = 0; i < n; i++) x[i] = fd_rndf(-range, range);
+    if (iter % 7 == 0 && n > 2) x[fd_rndi(0, (int)n - 1)] = iter % 2 ? NAN : -INFINITY;
+    c.x = x;
+    sr_softmax_params p = {iter % 4 == 0 ? 0.5f : iter % 4 == 1 ? 2.0f : 1.0f};
+    for (int i = 0; i < levels; i++)
+      CHECK(fd_compare(&sr_op_softmax, &p, build_softmax, &c, isas[i], (fd_tol){1e-7, 3e-6}, "SOFTMAX"));
+    free(x);
+  }
 }
 
 typedef struct binary_case {
@@ -376,6 +424,8 @@ static void test_quantized_mean_general(void) {
 int main(void) {
   RUN(test_unary);
   RUN(test_smooth_accuracy);
+  RUN(test_gelu);
+  RUN(test_softmax);
   RUN(test_binary);
   RUN(test_prelu);
   RUN(test_binary_in_place);
