@@ -22,6 +22,7 @@ typedef struct smooth_data {
   int approximate;         /* GELU */
   int32_t in_mult, in_shift; /* int16 LOGISTIC/TANH input rescale */
   sr_vec_unary_fn vec;       /* float LOGISTIC/TANH/GELU: vector kernel for this CPU, or NULL */
+  sr_lut8_fn lut8_apply;     /* 8-bit: table lookup for this CPU */
   sr_vec_unary vec_op;
   /* Quantized nodes only, in trailing memory, so float nodes of every runner stay small. */
   int16_t* lut16; /* 513 entries */
@@ -199,6 +200,7 @@ static sigrun_status prepare_quantized(sr_node* node, smooth_data* d, const sr_t
   if (d->op == S_LOGISTIC && d->type != SIGRUN_TYPE_INT16 && (double)out_scale != 1.0 / 256)
     return sr_node_fail(node, SIGRUN_STATUS_BAD_MODEL, "LOGISTIC output scale %g must be 1/256", (double)out_scale);
   if (d->type != SIGRUN_TYPE_INT16) {
+    d->lut8_apply = sr_lut8_kernel(node->isa);
     sr_lut8_populate(d->type == SIGRUN_TYPE_INT8, in_scale, in_zp, out_scale, out_zp, table_fn(d), NULL, d->lut8);
     return SIGRUN_STATUS_OK;
   }
@@ -291,7 +293,7 @@ static sigrun_status eval_smooth(sr_node* node) {
       else
         sr_lut16_apply(d->lut16, x, y, n);
       break;
-    default: sr_lut8_apply(d->lut8, x, y, n); break;
+    default: d->lut8_apply(d->lut8, x, y, n); break;
   }
   return SIGRUN_STATUS_OK;
 }

@@ -1,7 +1,7 @@
 /*
  * test_fast_elementwise.c — the vector float kernels (vec_f32.c) and the fast reductions (reduce_fast.c) against
  * the reference kernels, node by node at every ISA level of this CPU: the RELU family, LEAKY_RELU and HARD_SWISH
- * (bit-exact), PRELU (bit-exact), LOGISTIC and TANH (within 3e-7 absolute), GELU (1e-6), SOFTMAX (3e-6 relative), ADD/SUB/MUL/DIV/MAXIMUM/MINIMUM with every clamping
+ * (bit-exact), PRELU (bit-exact), LOGISTIC and TANH (within 3e-7 absolute), GELU (1e-6), SOFTMAX (3e-6 relative), int8/uint8 LOGISTIC/TANH table lookups (bit-exact), ADD/SUB/MUL/DIV/MAXIMUM/MINIMUM with every clamping
  * activation on random broadcast shapes (bit-exact), quantized int8/uint8 ADD/SUB/MUL (bit-exact), float MEAN/SUM over random axes and int8/uint8 MEAN over H, W
  * (bit-exact), float16 DEQUANTIZE (bit-exact). Lengths cover the vector widths, the threading chunk and zero-sized dims; inputs include NaN,
  * infinities, signed zeros, huge and subnormal values.
@@ -135,6 +135,40 @@ static void test_softmax(void) {
       CHECK(fd_compare(&sr_op_softmax, &p, build_softmax, &c, isas[i], (fd_tol){1e-7, 3e-6}, "SOFTMAX"));
     free(x);
   }
+}
+
+typedef struct lut_case {
+  sigrun_type type;
+  int32_t dims[1];
+  const uint8_t* x;
+  float scale[2];
+  int64_t zp[2];
+} lut_case;
+
+static void build_lut(sr_test_node* tn, const void* ctx) {
+  const lut_case* c = ctx;
+  sr_tensor* x = sr_test_input(tn, c->type, 1, c->dims, c->x);
+  sr_tensor* y = sr_test_output(tn, c->type);
+  sr_test_set_quant(x, 1, &c->scale[0], &c->zp[0], 0);
+  sr_test_set_quant(y, 1, &c->scale[1], &c->zp[1], 0);
+}
+
+/* int8/uint8 LOGISTIC and TANH: the vector table lookup gives the reference's bytes at every length. */
+static void test_lut8(void) {
+  unsigned isas[4];
+  const int levels = fd_isa_levels(isas);
+  uint8_t* x = malloc(20011);
+  for (size_t i = 0; i < 20011; i++) x[i] = (uint8_t)(i < 256 ? i : fd_rnd());
+  for (size_t l = 0; l < sizeof kLengths / sizeof kLengths[0]; l++)
+    for (int k = 0; k < 4; k++) {
+      const int is_signed = k & 1, tanh = k >> 1;
+      lut_case c = {is_signed ? SIGRUN_TYPE_INT8 : SIGRUN_TYPE_UINT8, {(int32_t)kLengths[l]}, x,
+                    {fd_rndf(0.01f, 0.2f), tanh ? 1.0f / 128 : 1.0f / 256},
+                    {is_signed ? fd_rndi(-10, 10) : 128 + fd_rndi(-10, 10), tanh ? (is_signed ? 0 : 128) : (is_signed ? -128 : 0)}};
+      for (int i = 0; i < levels; i++)
+        CHECK(fd_compare(tanh ? &sr_op_tanh : &sr_op_logistic, NULL, build_lut, &c, isas[i], (fd_tol){0, 0}, "8-bit LUT"));
+    }
+  free(x);
 }
 
 typedef struct binary_case {
@@ -425,6 +459,7 @@ int main(void) {
   RUN(test_unary);
   RUN(test_smooth_accuracy);
   RUN(test_gelu);
+  RUN(test_lut8);
   RUN(test_softmax);
   RUN(test_binary);
   RUN(test_prelu);
