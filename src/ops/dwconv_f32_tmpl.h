@@ -95,10 +95,8 @@ static inline __attribute__((always_inline)) SR_V_TARGET void SR_V_NAME(block)(
   } else if (g->dilation_w == 1 && g->stride_w == 2) {
     for (; ox + SR_DW_NB <= ox_hi; ox += SR_DW_NB)
       SR_V_NAME(interior_s)(g, rows, w, b, lo, hi, out, c, m, full, kh, kw, ox, 2, SR_DW_NB);
-    for (; ox + 4 <= ox_hi; ox += 4) SR_V_NAME(interior_s)(g, rows, w, b, lo, hi, out, c, m, full, kh, kw, ox, 2, 4);
   }
-  for (; ox + SR_DW_NB <= ox_hi; ox += SR_DW_NB)
-    SR_V_NAME(interior)(g, rows, w, b, lo, hi, out, c, m, full, kh, kw, ox, SR_DW_NB);
+  /* other strides and dilations, and the remaining columns: one at a time */
   for (; ox < ox_hi; ox++) SR_V_NAME(interior)(g, rows, w, b, lo, hi, out, c, m, full, kh, kw, ox, 1);
   for (; ox < g->out_w; ox++) SR_V_NAME(border)(g, rows, w, b, lo, hi, out, c, m, full, kh, kw, ox);
 }
@@ -120,10 +118,9 @@ static inline __attribute__((always_inline)) SR_V_TARGET void SR_V_NAME(row_fixe
   const float* rows[SR_DW_MAX_KH];
   SR_V_NAME(rows)(g, in, oy, rows, kh);
   const size_t C = (size_t)g->in_c;
-  size_t c = 0;
-  if (SR_V_SPLIT_TAIL)
-    for (; c + VL <= C; c += VL) SR_V_NAME(block)(g, rows, filter, bias, out, c, V_MASK(VL), 1, kh, kw);
-  for (; c < C; c += VL) SR_V_NAME(block)(g, rows, filter, bias, out, c, V_MASK(C - c < VL ? C - c : VL), 0, kh, kw);
+  /* Every block masked, on AVX2 too: one copy of the unrolled code per filter size keeps the library small. */
+  for (size_t c = 0; c < C; c += VL)
+    SR_V_NAME(block)(g, rows, filter, bias, out, c, V_MASK(C - c < VL ? C - c : VL), 0, kh, kw);
 }
 
 SR_V_TARGET void SR_V_NAME(sr_f32_dwconv3x3_row)(const sr_conv_geom* g, const float* in, const float* filter,

@@ -1,7 +1,7 @@
 /*
  * dwconv_f32_x86.c — AVX2 and AVX-512 row kernels of float DEPTHWISE_CONV_2D: dwconv_f32_tmpl.h instantiated
- * once per ISA (8 or 16 channels per vector). AVX-512 masks every channel block (masked loads cost the same);
- * AVX2 runs full blocks with plain loads and masks only the channel tail.
+ * once per ISA (8 or 16 channels per vector). Every channel block is masked (free with AVX-512 k-masks, a little
+ * slower with AVX2's vmaskmov), so each filter size has one copy of its unrolled code.
  */
 #include "dwconv_f32.h"
 

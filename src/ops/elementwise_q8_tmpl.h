@@ -27,69 +27,52 @@ SR_V_INLINE VI SR_V_NAME(quant_mul)(VI x, sr_qmul m) {
   return v;
 }
 
-SR_V_INLINE VI SR_V_NAME(q8_load)(const void* p, const int is_unsigned) {
+SR_V_INLINE VI SR_V_NAME(q8_load)(const uint8_t* p, int is_unsigned) {
   return is_unsigned ? VI_LOAD_U8(p) : VI_LOAD_S8(p);
 }
 
-/* VL outputs from VL (or broadcast) inputs. */
-SR_V_INLINE VI SR_V_NAME(q8_op)(const sr_q8_binary* q, VI a, VI b, const sr_q8_op op) {
-  VI s;
-  if (op == SR_Q8_MUL) {
-    s = VI_MULLO(VI_ADD(a, VI_SET1(q->off1)), VI_ADD(b, VI_SET1(q->off2)));
-  } else {
-    const VI ra = SR_V_NAME(quant_mul)(VI_SLL(VI_ADD(a, VI_SET1(q->off1)), q->left_shift), q->m1);
-    const VI rb = SR_V_NAME(quant_mul)(VI_SLL(VI_ADD(b, VI_SET1(q->off2)), q->left_shift), q->m2);
-    s = op == SR_Q8_ADD ? VI_ADD(ra, rb) : VI_SUB(ra, rb);
-  }
-  const VI o = VI_ADD(SR_V_NAME(quant_mul)(s, q->mout), VI_SET1(q->out_off));
+/* One operand's VL values: loaded (vec) or the row's broadcast value c. */
+SR_V_INLINE VI SR_V_NAME(q8_operand)(const uint8_t* p, int vec, VI c, int is_unsigned) {
+  return vec ? SR_V_NAME(q8_load)(p, is_unsigned) : c;
+}
+
+/* ADD (sub = 0) or SUB (sub = 1): each input offset, shifted left and rescaled to the common scale; the sum (or
+ * difference) requantized to the output. */
+SR_V_INLINE VI SR_V_NAME(q8_addsub)(const sr_q8_binary* q, VI a, VI b, int sub) {
+  const VI ra = SR_V_NAME(quant_mul)(VI_SLL(VI_ADD(a, VI_SET1(q->off1)), q->left_shift), q->m1);
+  const VI rb = SR_V_NAME(quant_mul)(VI_SLL(VI_ADD(b, VI_SET1(q->off2)), q->left_shift), q->m2);
+  const VI o = VI_ADD(SR_V_NAME(quant_mul)(sub ? VI_SUB(ra, rb) : VI_ADD(ra, rb), q->mout), VI_SET1(q->out_off));
   return VI_MIN(VI_SET1(q->hi), VI_MAX(VI_SET1(q->lo), o));
 }
 
-SR_V_INLINE void SR_V_NAME(q8_loop)(const sr_q8_binary* q, const uint8_t* a, const uint8_t* b, uint8_t* y, size_t n,
-                                   const sr_q8_op op, const int is_unsigned, const int va, const int vb) {
-  const VI ca = VI_SET1(is_unsigned ? (int32_t)a[0] : (int32_t)(int8_t)a[0]);
-  const VI cb = VI_SET1(is_unsigned ? (int32_t)b[0] : (int32_t)(int8_t)b[0]);
+/* MUL: the product of the offset inputs requantized to the output. */
+SR_V_INLINE VI SR_V_NAME(q8_mul)(const sr_q8_binary* q, VI a, VI b) {
+  const VI p = VI_MULLO(VI_ADD(a, VI_SET1(q->off1)), VI_ADD(b, VI_SET1(q->off2)));
+  const VI o = VI_ADD(SR_V_NAME(quant_mul)(p, q->mout), VI_SET1(q->out_off));
+  return VI_MIN(VI_SET1(q->hi), VI_MAX(VI_SET1(q->lo), o));
+}
+
+/* Whole vectors, then the tail staged through small buffers so no access strays past the row. Which operands
+ * walk the row and the signedness are run-time flags (well predicted branches), which keeps the code small. */
+SR_V_TARGET void SR_V_NAME(sr_q8_vbinary)(const sr_q8_binary* q, const void* a_, size_t sa, const void* b_, size_t sb,
+                                          void* y_, size_t n) {
+  const uint8_t *a = a_, *b = b_;
+  uint8_t* y = y_;
+  const int u = q->is_unsigned, mul = q->op == SR_Q8_MUL, sub = q->op == SR_Q8_SUB;
+  const VI ca = VI_SET1(u ? (int32_t)a[0] : (int32_t)(int8_t)a[0]);
+  const VI cb = VI_SET1(u ? (int32_t)b[0] : (int32_t)(int8_t)b[0]);
   size_t i = 0;
   for (; i + VL <= n; i += VL) {
-    const VI x = va ? SR_V_NAME(q8_load)(a + i, is_unsigned) : ca;
-    const VI z = vb ? SR_V_NAME(q8_load)(b + i, is_unsigned) : cb;
-    VI_STORE_8(y + i, SR_V_NAME(q8_op)(q, x, z, op));
+    const VI x = SR_V_NAME(q8_operand)(a + i, sa != 0, ca, u), z = SR_V_NAME(q8_operand)(b + i, sb != 0, cb, u);
+    VI_STORE_8(y + i, mul ? SR_V_NAME(q8_mul)(q, x, z) : SR_V_NAME(q8_addsub)(q, x, z, sub));
   }
   if (i < n) {
     uint8_t ta[16] = {0}, tb[16] = {0}, ty[16];
-    memcpy(ta, a + (va ? i : 0), va ? n - i : 1);
-    memcpy(tb, b + (vb ? i : 0), vb ? n - i : 1);
-    const VI x = va ? SR_V_NAME(q8_load)(ta, is_unsigned) : ca;
-    const VI z = vb ? SR_V_NAME(q8_load)(tb, is_unsigned) : cb;
-    VI_STORE_8(ty, SR_V_NAME(q8_op)(q, x, z, op));
+    if (sa) memcpy(ta, a + i, n - i);
+    if (sb) memcpy(tb, b + i, n - i);
+    const VI x = SR_V_NAME(q8_operand)(ta, sa != 0, ca, u), z = SR_V_NAME(q8_operand)(tb, sb != 0, cb, u);
+    VI_STORE_8(ty, mul ? SR_V_NAME(q8_mul)(q, x, z) : SR_V_NAME(q8_addsub)(q, x, z, sub));
     memcpy(y + i, ty, n - i);
-  }
-}
-
-SR_V_INLINE void SR_V_NAME(q8_shapes)(const sr_q8_binary* q, const uint8_t* a, size_t sa, const uint8_t* b, size_t sb,
-                                     uint8_t* y, size_t n, const sr_q8_op op, const int is_unsigned) {
-  if (sa && sb) SR_V_NAME(q8_loop)(q, a, b, y, n, op, is_unsigned, 1, 1);
-  else if (sa) SR_V_NAME(q8_loop)(q, a, b, y, n, op, is_unsigned, 1, 0);
-  else if (sb) SR_V_NAME(q8_loop)(q, a, b, y, n, op, is_unsigned, 0, 1);
-  else SR_V_NAME(q8_loop)(q, a, b, y, n, op, is_unsigned, 0, 0);
-}
-
-SR_V_TARGET void SR_V_NAME(sr_q8_vbinary)(const sr_q8_binary* q, const void* a, size_t sa, const void* b, size_t sb,
-                                          void* y, size_t n) {
-  const int u = q->is_unsigned;
-  switch (q->op) {
-    case SR_Q8_ADD:
-      if (u) SR_V_NAME(q8_shapes)(q, a, sa, b, sb, y, n, SR_Q8_ADD, 1);
-      else SR_V_NAME(q8_shapes)(q, a, sa, b, sb, y, n, SR_Q8_ADD, 0);
-      break;
-    case SR_Q8_SUB:
-      if (u) SR_V_NAME(q8_shapes)(q, a, sa, b, sb, y, n, SR_Q8_SUB, 1);
-      else SR_V_NAME(q8_shapes)(q, a, sa, b, sb, y, n, SR_Q8_SUB, 0);
-      break;
-    case SR_Q8_MUL:
-      if (u) SR_V_NAME(q8_shapes)(q, a, sa, b, sb, y, n, SR_Q8_MUL, 1);
-      else SR_V_NAME(q8_shapes)(q, a, sa, b, sb, y, n, SR_Q8_MUL, 0);
-      break;
   }
 }
 

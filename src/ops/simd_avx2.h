@@ -8,7 +8,6 @@
 
 #define SR_V_TARGET SR_TARGET_AVX2
 #define SR_V_NAME(x) x##__avx2
-#define SR_V_SPLIT_TAIL 1 /* masked loads cost more than plain ones: run whole vectors unmasked */
 #define V __m256
 #define VI __m256i
 #define VM __m256i /* lane mask for loads/stores */

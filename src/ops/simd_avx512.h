@@ -1,13 +1,12 @@
 /*
  * simd_avx512.h — the vector vocabulary of the kernel templates for AVX-512 (F, BW, DQ, VL): 16 floats per
- * vector, k-register masks (masked loads cost the same as plain ones, so templates mask every block).
+ * vector, k-register masks (masked loads cost the same as plain ones).
  * Include simd_undef.h before switching to another ISA.
  */
 #include <immintrin.h>
 
 #define SR_V_TARGET SR_TARGET_AVX512
 #define SR_V_NAME(x) x##__avx512
-#define SR_V_SPLIT_TAIL 0
 #define V __m512
 #define VI __m512i
 #define VM __mmask16

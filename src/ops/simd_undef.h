@@ -1,7 +1,6 @@
 /* simd_undef.h — forgets the vector vocabulary of simd_avx2.h / simd_avx512.h. */
 #undef SR_V_TARGET
 #undef SR_V_NAME
-#undef SR_V_SPLIT_TAIL
 #undef V
 #undef VI
 #undef VM
