@@ -1,17 +1,18 @@
 /*
- * reduce_fast.c — fast paths of the reductions that the benchmark models spend time in: float MEAN/SUM whose
- * reduced axes form one block followed by kept ones (global average pooling [B, H, W, C] over H, W) run as
- * column sums vectorized over the inner kept block, adding rows in the reference's order so the result is the
- * reference's bit for bit; quantized MEAN (LiteRT's H,W kernel and the general one) walks the input once in
- * memory order instead of once per output (wrapping integer sums, so the same result). Reductions over the last axis keep the reference kernel, whose
- * sequential sum a vector one could not reproduce exactly.
+ * reduce_fast.c — fast paths of the reductions the benchmark models spend time in, all bit-exact with the
+ * reference kernels: float MEAN/SUM over a block of axes followed by kept ones (global average pooling [B, H, W, C]
+ * over H, W) as column sums vectorized over the kept block, rows added in the reference's order; float MEAN/SUM of
+ * whole rows (the last axes, as layer normalisation does) several rows at once through gathers, each row still
+ * summed in order; quantized MEAN (LiteRT's H,W kernel and the general one) in one pass in memory order instead of
+ * one pass per output (wrapping integer sums, so the same result).
  */
 #include "reduce_fast.h"
 
 #include "vec_f32.h"
 
-/* Splits dims into [outer, red, inner] when the reduced axes (ignoring size-1 ones) are contiguous and some
- * kept axis of size > 1 follows them. */
+/* Splits dims into [outer, red, inner] when the reduced axes (ignoring size-1 ones) are contiguous. Returns 0
+ * when they are not (or nothing is reduced), 1 when some kept axis of size > 1 follows them, 2 when none does
+ * (rows reduced to one value each). */
 static int outer_red_inner(const int32_t* dims, int rank, uint32_t mask, size_t* outer, size_t* red, size_t* inner) {
   int first = -1, last = -1;
   for (int d = 0; d < rank; d++)
@@ -32,27 +33,38 @@ static int outer_red_inner(const int32_t* dims, int rank, uint32_t mask, size_t*
       *inner *= n;
     }
   }
-  return *inner > 1;
+  return *inner > 1 ? 1 : 2;
 }
 
 typedef void (*vsum_fn)(const float* x, size_t red, size_t inner, float* y, float divisor);
 
-static void f32_reduce(const void* in, const int32_t* dims, int rank, uint32_t mask, float* y, int mean, vsum_fn sum) {
+typedef void (*vsum_rows_fn)(const float* x, size_t rows, size_t red, float* y, float divisor);
+
+static void f32_reduce(const void* in, const int32_t* dims, int rank, uint32_t mask, float* y, int mean, vsum_fn sum,
+                       vsum_rows_fn sum_rows) {
   size_t outer, red, inner;
-  (void)outer_red_inner(dims, rank, mask, &outer, &red, &inner);
+  const int shape = outer_red_inner(dims, rank, mask, &outer, &red, &inner);
   const float* x = in;
   const float divisor = mean ? (float)red : 1.0f;
+  if (shape == 2) { /* rows: red >= 1 here (empty reductions keep the reference kernel) */
+    sum_rows(x, outer, red, y, divisor);
+    return;
+  }
   for (size_t o = 0; o < outer; o++) sum(x + o * red * inner, red, inner, y + o * inner, divisor);
 }
 
 #if SR_HAVE_X86_KERNELS
-static SR_REDUCE_DECL(sr_f32_mean__avx2) { (void)q, f32_reduce(in, dims, rank, mask, out, 1, sr_f32_vsum_outer__avx2); }
-static SR_REDUCE_DECL(sr_f32_sum__avx2) { (void)q, f32_reduce(in, dims, rank, mask, out, 0, sr_f32_vsum_outer__avx2); }
+static SR_REDUCE_DECL(sr_f32_mean__avx2) {
+  (void)q, f32_reduce(in, dims, rank, mask, out, 1, sr_f32_vsum_outer__avx2, sr_f32_vsum_rows__avx2);
+}
+static SR_REDUCE_DECL(sr_f32_sum__avx2) {
+  (void)q, f32_reduce(in, dims, rank, mask, out, 0, sr_f32_vsum_outer__avx2, sr_f32_vsum_rows__avx2);
+}
 static SR_REDUCE_DECL(sr_f32_mean__avx512) {
-  (void)q, f32_reduce(in, dims, rank, mask, out, 1, sr_f32_vsum_outer__avx512);
+  (void)q, f32_reduce(in, dims, rank, mask, out, 1, sr_f32_vsum_outer__avx512, sr_f32_vsum_rows__avx512);
 }
 static SR_REDUCE_DECL(sr_f32_sum__avx512) {
-  (void)q, f32_reduce(in, dims, rank, mask, out, 0, sr_f32_vsum_outer__avx512);
+  (void)q, f32_reduce(in, dims, rank, mask, out, 0, sr_f32_vsum_outer__avx512, sr_f32_vsum_rows__avx512);
 }
 #endif
 
@@ -137,12 +149,13 @@ sr_reduce_fn sr_reduce_fast_pick(sr_reduce_fn ref, const int32_t* dims, int rank
   if (ref == sr_i8_mean_hw__ref) return sr_i8_mean_hw__blocked;
   if (ref == sr_u8_mean_hw__ref) return sr_u8_mean_hw__blocked;
   size_t outer, red, inner;
-  const int blocked = outer_red_inner(dims, rank, mask, &outer, &red, &inner);
-  if (blocked && ref == sr_i8_mean__ref) return sr_i8_mean__blocked;
-  if (blocked && ref == sr_u8_mean__ref) return sr_u8_mean__blocked;
-  if (blocked && ref == sr_i16_mean__ref) return sr_i16_mean__blocked;
-  if ((ref != sr_f32_mean__ref && ref != sr_f32_sum__ref) || !outer_red_inner(dims, rank, mask, &outer, &red, &inner))
-    return ref;
+  const int shape = outer_red_inner(dims, rank, mask, &outer, &red, &inner);
+  if (shape == 1 && ref == sr_i8_mean__ref) return sr_i8_mean__blocked;
+  if (shape == 1 && ref == sr_u8_mean__ref) return sr_u8_mean__blocked;
+  if (shape == 1 && ref == sr_i16_mean__ref) return sr_i16_mean__blocked;
+  /* rows: gathers need every lane offset (15 red) in int32 and something to sum */
+  const int rows_ok = shape == 2 && red >= 1 && red < ((size_t)1 << 27);
+  if ((ref != sr_f32_mean__ref && ref != sr_f32_sum__ref) || !(shape == 1 || rows_ok)) return ref;
 #if SR_HAVE_X86_KERNELS
   const int mean = ref == sr_f32_mean__ref;
   if (isa & SR_ISA_AVX512) return mean ? sr_f32_mean__avx512 : sr_f32_sum__avx512;

@@ -68,3 +68,7 @@
 #define VI_BLEND_ODD(even, odd) _mm256_blend_epi32((even), (odd), 0xAA)
 /* half precision (F16C) */
 #define V_LOAD_F16(p) _mm256_cvtph_ps(_mm_loadu_si128((const __m128i*)(const void*)(p)))
+/* gathers: lanes of m (all-ones lanes) read base[idx], others give 0 */
+#define V_GATHERM(base, idx, m) \
+  _mm256_mask_i32gather_ps(_mm256_setzero_ps(), (base), (idx), _mm256_castsi256_ps(m), 4)
+#define VI_LANES() _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7)

@@ -60,3 +60,6 @@
 #define VI_BLEND_ODD(even, odd) _mm512_mask_blend_epi32((__mmask16)0xAAAA, (even), (odd))
 /* half precision */
 #define V_LOAD_F16(p) _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i*)(const void*)(p)))
+/* gathers: lanes of m read base[idx], others give 0 */
+#define V_GATHERM(base, idx, m) _mm512_mask_i32gather_ps(_mm512_setzero_ps(), (m), (idx), (base), 4)
+#define VI_LANES() _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)

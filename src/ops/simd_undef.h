@@ -52,3 +52,5 @@
 #undef VI_SLLI64
 #undef VI_BLEND_ODD
 #undef V_LOAD_F16
+#undef V_GATHERM
+#undef VI_LANES

@@ -14,6 +14,7 @@
 #include "quant.h"
 #include "softmax.h"
 #include "vec_f32.h"
+#include "../core/parallel.h"
 #include "../format/schema_enums.h"
 
 typedef struct softmax_data {
@@ -258,6 +259,24 @@ static sigrun_status prepare_log_softmax(sr_node* node) { return prepare_any(nod
 
 /* ---- eval ---- */
 
+typedef struct softmax_job {
+  const softmax_data* d;
+  const float* x;
+  float* y;
+} softmax_job;
+
+static void softmax_rows(void* ctx, size_t begin, size_t end) {
+  const softmax_job* j = ctx;
+  const size_t depth = j->d->depth;
+  j->d->vec(j->x + begin * depth, j->y + begin * depth, end - begin, depth, j->d->beta);
+}
+
+/* The vector kernel over the node's threads, rows grouped to about 4096 values per item. */
+static void softmax_vec(const sr_node* node, const softmax_data* d, const float* x, float* y) {
+  softmax_job j = {d, x, y};
+  sr_parallel_for(node, d->rows, d->depth >= 4096 ? 1 : 4096 / d->depth, softmax_rows, &j);
+}
+
 static sigrun_status eval_softmax(sr_node* node) {
   const softmax_data* d = node->data;
   const void* x = node->inputs[0]->data;
@@ -268,7 +287,7 @@ static sigrun_status eval_softmax(sr_node* node) {
       if (d->log)
         sr_f32_log_softmax__ref(x, y, d->rows, d->depth);
       else if (d->vec)
-        d->vec(x, y, d->rows, d->depth, d->beta);
+        softmax_vec(node, d, x, y);
       else
         sr_f32_softmax__ref(x, y, d->rows, d->depth, d->beta);
       break;

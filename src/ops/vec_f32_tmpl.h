@@ -281,4 +281,18 @@ SR_V_TARGET void SR_V_NAME(sr_f32_vsum_outer)(const float* x, size_t red, size_t
   }
 }
 
+/* y[r] = (x[r red] + x[r red + 1] + ... + x[r red + red - 1]) / divisor for r < rows: each row summed in order
+ * (as the reference), VL rows side by side through gathers. red >= 1 and (VL - 1) red < 2^31. */
+SR_V_TARGET void SR_V_NAME(sr_f32_vsum_rows)(const float* x, size_t rows, size_t red, float* y, float divisor) {
+  const V div = V_SET1(divisor);
+  const VI idx = VI_MULLO(VI_LANES(), VI_SET1((int32_t)red));
+  for (size_t r = 0; r < rows; r += VL) {
+    const VM m = V_MASK(rows - r < VL ? rows - r : VL);
+    const float* base = x + r * red;
+    V acc = V_GATHERM(base, idx, m);
+    for (size_t i = 1; i < red; i++) acc = V_ADD(acc, V_GATHERM(base + i, idx, m));
+    V_STOREM(y + r, m, 0, V_DIV(acc, div));
+  }
+}
+
 #undef SR_V_INLINE
