@@ -22,6 +22,8 @@ typedef enum sr_vec_unary_op {
   SR_VU_TANH,
   SR_VU_GELU,      /* 0.5 x erfc(-x / sqrt 2), within 1e-7 |x| */
   SR_VU_GELU_TANH, /* 0.5 x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3))) */
+  SR_VU_SWISH,     /* clamp(x * logistic(x), lo, hi): LOGISTIC then MUL by its input, fused; the same bits as the
+                      two vector kernels, in one pass over memory (for a graph-level fusion of swish) */
 } sr_vec_unary_op;
 
 typedef struct sr_vec_unary {

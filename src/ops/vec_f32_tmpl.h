@@ -101,6 +101,7 @@ SR_V_INLINE V SR_V_NAME(unary1)(const sr_vec_unary* u, V x, const sr_vec_unary_o
     case SR_VU_LOGISTIC: return SR_V_NAME(logistic)(x);
     case SR_VU_GELU: return SR_V_NAME(gelu)(x);
     case SR_VU_GELU_TANH: return SR_V_NAME(gelu_tanh)(x);
+    case SR_VU_SWISH: return V_MIN(V_SET1(u->hi), V_MAX(V_SET1(u->lo), V_MUL(x, SR_V_NAME(logistic)(x))));
     default: return SR_V_NAME(tanh)(x);
   }
 }
@@ -124,6 +125,7 @@ SR_V_TARGET void SR_V_NAME(sr_f32_vunary)(const sr_vec_unary* u, const float* x,
     case SR_VU_TANH: SR_V_NAME(unary_loop)(u, x, y, n, SR_VU_TANH); break;
     case SR_VU_GELU: SR_V_NAME(unary_loop)(u, x, y, n, SR_VU_GELU); break;
     case SR_VU_GELU_TANH: SR_V_NAME(unary_loop)(u, x, y, n, SR_VU_GELU_TANH); break;
+    case SR_VU_SWISH: SR_V_NAME(unary_loop)(u, x, y, n, SR_VU_SWISH); break;
   }
 }
 

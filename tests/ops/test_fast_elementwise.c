@@ -13,6 +13,7 @@
 #include "ops/elementwise.h"
 #include "ops/reduce.h"
 #include "ops/softmax.h"
+#include "ops/vec_f32.h"
 
 extern const sr_op_kind sr_op_relu, sr_op_relu6, sr_op_relu_n1_to_1, sr_op_relu_0_to_1, sr_op_leaky_relu,
     sr_op_hard_swish, sr_op_logistic, sr_op_tanh, sr_op_add, sr_op_sub, sr_op_mul, sr_op_div, sr_op_maximum,
@@ -105,6 +106,28 @@ static void test_gelu(void) {
       CHECK(fd_compare(&sr_op_gelu, &p, build_unary, &c, isas[i], (fd_tol){1e-6, 1e-6}, form ? "GELU tanh" : "GELU"));
   }
   free(x);
+}
+
+/* The fused swish kernel (for a graph-level LOGISTIC + MUL fusion) gives the bits of the two vector kernels run
+ * one after the other, as the nodes would run them. */
+static void test_swish_matches_two_kernels(void) {
+  const unsigned have = sr_cpu_isa();
+  const sr_vec_unary_fn fn = sr_vec_unary_kernel(have);
+  const sr_vec_binary_fn mul = sr_vec_binary_kernel(have);
+  if (!fn || !mul) return;
+  const size_t n = 20011;
+  float *x = malloc(n * sizeof(float)), *s = malloc(n * sizeof(float)), *y = malloc(n * sizeof(float)),
+        *z = malloc(n * sizeof(float));
+  fill_special(x, n, 20);
+  const float ranges[2][2] = {{-FLT_MAX, FLT_MAX}, {0.0f, 6.0f}};
+  for (int r = 0; r < 2; r++) {
+    const sr_vec_unary logistic = {SR_VU_LOGISTIC, 0, 0, 0}, swish = {SR_VU_SWISH, ranges[r][0], ranges[r][1], 0};
+    fn(&logistic, x, s, n);
+    mul(SR_VB_MUL, x, 1, s, 1, y, n, ranges[r][0], ranges[r][1]);
+    fn(&swish, x, z, n);
+    for (size_t i = 0; i < n; i++) CHECK(fd_float_close(y[i], z[i], (fd_tol){0, 0}));
+  }
+  free(x), free(s), free(y), free(z);
 }
 
 typedef struct softmax_case {
@@ -461,6 +484,7 @@ int main(void) {
   RUN(test_gelu);
   RUN(test_lut8);
   RUN(test_softmax);
+  RUN(test_swish_matches_two_kernels);
   RUN(test_binary);
   RUN(test_prelu);
   RUN(test_binary_in_place);
