@@ -14,7 +14,8 @@
 
 SR_TARGET_AVX512 static void lut8_avx512(const uint8_t table[256], const uint8_t* x, uint8_t* y, size_t n) {
   __m512i piece[16];
-  for (int t = 0; t < 16; t++) piece[t] = _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i*)(const void*)(table + 16 * t)));
+  for (int t = 0; t < 16; t++)
+    piece[t] = _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i*)(const void*)(table + 16 * t)));
   const __m512i nibble = _mm512_set1_epi8(0x0F);
   size_t i = 0;
   for (; i < n; i += 64) {
@@ -31,7 +32,8 @@ SR_TARGET_AVX512 static void lut8_avx512(const uint8_t table[256], const uint8_t
 
 SR_TARGET_AVX2 static void lut8_avx2(const uint8_t table[256], const uint8_t* x, uint8_t* y, size_t n) {
   __m256i piece[16];
-  for (int t = 0; t < 16; t++) piece[t] = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i*)(const void*)(table + 16 * t)));
+  for (int t = 0; t < 16; t++)
+    piece[t] = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i*)(const void*)(table + 16 * t)));
   const __m256i nibble = _mm256_set1_epi8(0x0F);
   size_t i = 0;
   for (; i + 32 <= n; i += 32) {

@@ -128,7 +128,8 @@ static void binary_items(void* ctx, size_t begin, size_t end) {
 void sr_vec_binary_run(const sr_node* node, sr_vec_row_fn row, const void* ctx, size_t elem_size,
                        const sr_broadcast_plan* plan, const void* a, const void* b, void* y) {
   const size_t n = sr_broadcast_inner(plan);
-  binary_job j = {row, ctx, elem_size, plan, a, b, y, n >= 2 * BINARY_CHUNK ? (n + BINARY_CHUNK - 1) / BINARY_CHUNK : 1};
+  const size_t chunks_per_row = n >= 2 * BINARY_CHUNK ? (n + BINARY_CHUNK - 1) / BINARY_CHUNK : 1;
+  binary_job j = {row, ctx, elem_size, plan, a, b, y, chunks_per_row};
   const size_t items = plan->outer * j.chunks_per_row;
   /* short rows are grouped so one item holds about a chunk of output */
   const size_t grain = j.chunks_per_row > 1 || n >= BINARY_CHUNK ? 1 : BINARY_CHUNK / (n ? n : 1);

@@ -1,10 +1,11 @@
 /*
- * test_fast_elementwise.c — the vector float kernels (vec_f32.c) and the fast reductions (reduce_fast.c) against
- * the reference kernels, node by node at every ISA level of this CPU: the RELU family, LEAKY_RELU and HARD_SWISH
- * (bit-exact), PRELU (bit-exact), LOGISTIC and TANH (within 3e-7 absolute), GELU (1e-6), SOFTMAX (3e-6 relative), int8/uint8 LOGISTIC/TANH table lookups (bit-exact), ADD/SUB/MUL/DIV/MAXIMUM/MINIMUM with every clamping
- * activation on random broadcast shapes (bit-exact), quantized int8/uint8 ADD/SUB/MUL (bit-exact), float MEAN/SUM over random axes and int8/uint8 MEAN over H, W
- * (bit-exact), float16 DEQUANTIZE (bit-exact). Lengths cover the vector widths, the threading chunk and zero-sized dims; inputs include NaN,
- * infinities, signed zeros, huge and subnormal values.
+ * test_fast_elementwise.c — the vector elementwise kernels (vec_f32.c, elementwise_q8_x86.c, lut_x86.c) and the
+ * fast reductions (reduce_fast.c) against the reference kernels, node by node at every ISA level of this CPU.
+ * Bit-exact: the RELU family, LEAKY_RELU, HARD_SWISH, PRELU, ADD/SUB/MUL/DIV/MAXIMUM/MINIMUM with every clamping
+ * activation on random broadcast shapes, quantized int8/uint8 ADD/SUB/MUL, 8-bit LOGISTIC/TANH tables, float16
+ * DEQUANTIZE, float MEAN/SUM over random axes, quantized MEAN (H,W and general). Within a tolerance: LOGISTIC and
+ * TANH (3e-7 absolute), GELU (1e-6), SOFTMAX (3e-6 relative). Lengths cover the vector widths, the threading
+ * chunk and zero-sized dims; inputs include NaN, infinities, signed zeros, huge and subnormal values.
  */
 #include <float.h>
 
@@ -67,7 +68,8 @@ static void test_unary(void) {
       const void* params = ops[o].kind == &sr_op_leaky_relu ? &leaky : NULL;
       char what[96];
       snprintf(what, sizeof what, "%s n=%zu", ops[o].kind->name, n);
-      for (int i = 0; i < levels; i++) CHECK(fd_compare(ops[o].kind, params, build_unary, &c, isas[i], ops[o].tol, what));
+      for (int i = 0; i < levels; i++)
+        CHECK(fd_compare(ops[o].kind, params, build_unary, &c, isas[i], ops[o].tol, what));
       free(x);
     }
 }
@@ -87,7 +89,8 @@ static void test_smooth_accuracy(void) {
   }
   for (size_t i = 0; i < n; i++) x[i] = -1e-3f + 2e-3f * (float)i / (float)(n - 1); /* tanh near 0: relative */
   const fd_tol relative = {1e-12, 4e-7};
-  for (int i = 0; i < levels; i++) CHECK(fd_compare(&sr_op_tanh, NULL, build_unary, &c, isas[i], relative, "TANH near 0"));
+  for (int i = 0; i < levels; i++)
+    CHECK(fd_compare(&sr_op_tanh, NULL, build_unary, &c, isas[i], relative, "TANH near 0"));
   free(x);
 }
 
@@ -187,9 +190,11 @@ static void test_lut8(void) {
       const int is_signed = k & 1, tanh = k >> 1;
       lut_case c = {is_signed ? SIGRUN_TYPE_INT8 : SIGRUN_TYPE_UINT8, {(int32_t)kLengths[l]}, x,
                     {fd_rndf(0.01f, 0.2f), tanh ? 1.0f / 128 : 1.0f / 256},
-                    {is_signed ? fd_rndi(-10, 10) : 128 + fd_rndi(-10, 10), tanh ? (is_signed ? 0 : 128) : (is_signed ? -128 : 0)}};
+                    {is_signed ? fd_rndi(-10, 10) : 128 + fd_rndi(-10, 10),
+                     tanh ? (is_signed ? 0 : 128) : (is_signed ? -128 : 0)}};
       for (int i = 0; i < levels; i++)
-        CHECK(fd_compare(tanh ? &sr_op_tanh : &sr_op_logistic, NULL, build_lut, &c, isas[i], (fd_tol){0, 0}, "8-bit LUT"));
+        CHECK(fd_compare(tanh ? &sr_op_tanh : &sr_op_logistic, NULL, build_lut, &c, isas[i], (fd_tol){0, 0},
+                         "8-bit LUT"));
     }
   free(x);
 }
@@ -263,7 +268,8 @@ static void test_prelu(void) {
     fill_special(a, na, 10);
     fill_special(b, nb, 2);
     c.a = a, c.b = b;
-    for (int i = 0; i < levels; i++) CHECK(fd_compare(&sr_op_prelu, NULL, build_binary, &c, isas[i], (fd_tol){0, 0}, "PRELU"));
+    for (int i = 0; i < levels; i++)
+      CHECK(fd_compare(&sr_op_prelu, NULL, build_binary, &c, isas[i], (fd_tol){0, 0}, "PRELU"));
     free(a), free(b);
   }
 }
