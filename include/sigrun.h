@@ -157,7 +157,10 @@ SIGRUN_API const char* sigrun_model_description(const sigrun_model* model);
 typedef struct sigrun_custom_op sigrun_custom_op;
 
 typedef struct sigrun_interpreter_options {
-  /* Intra-op threads. Default 1, as in LiteRT. Reserved: kernels currently run on the calling thread. */
+  /* Intra-op threads: the calling thread plus num_threads - 1 workers the interpreter starts and owns. Default
+   * 1, as in LiteRT. Kernels split their work into independent pieces, so outputs are the same at every
+   * thread count. One kernel uses the workers at a time: when several runners of the interpreter invoke
+   * concurrently, a kernel that finds them busy runs on its own calling thread. */
   int num_threads;
   /* Upper bound on the activation arena of one runner, in bytes; 0 = no limit. Exceeding it makes
    * allocation fail with SIGRUN_STATUS_NO_MEMORY. */

@@ -12,6 +12,7 @@
 #include "../ops/op.h"
 #include "plan.h"
 #include "resources.h"
+#include "threadpool.h"
 
 #define SR_PLACEHOLDER_KEY "<placeholder signature>"
 
@@ -81,6 +82,7 @@ struct sigrun_interpreter {
   atomic_uint cancel_epoch; /* bumped by sigrun_interpreter_cancel; invokes started before it stop */
   sigrun_interpreter_options options;
   unsigned isa;             /* SR_ISA_* the fast kernels may use (cpu.h); 0 with reference_kernels_only */
+  sr_threadpool* pool;      /* num_threads - 1 workers, NULL for one thread; one kernel job at a time */
   pthread_mutex_t lock;     /* guards the runner cache */
   pthread_mutex_t custom_lock; /* serializes custom ops that are not thread-safe */
   sigrun_runner** cached;   /* one per signature, created on demand */
