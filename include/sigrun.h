@@ -162,8 +162,11 @@ typedef struct sigrun_interpreter_options {
    * thread count. One kernel uses the workers at a time: when several runners of the interpreter invoke
    * concurrently, a kernel that finds them busy runs on its own calling thread. */
   int num_threads;
-  /* Upper bound on the activation arena of one runner, in bytes; 0 = no limit. Exceeding it makes
-   * allocation fail with SIGRUN_STATUS_NO_MEMORY. */
+  /* Upper bound, in bytes, on the activation memory of one runner: its planned arena plus the arenas of the
+   * subgraphs it calls (IF/WHILE/CALL_ONCE), heap buffers of outputs whose shape depends on data and of
+   * string tensors, values copied by control flow, kernel data and scratch of nodes prepared at invoke.
+   * 0 = no limit. The allocate, set_input or invoke that would exceed it fails with SIGRUN_STATUS_LIMIT
+   * and leaves the runner usable. */
   size_t max_arena_bytes;
   /* Non-zero forces the portable reference kernels even where faster ones exist. Default 0. */
   int reference_kernels_only;

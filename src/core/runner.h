@@ -68,6 +68,8 @@ struct sr_runner {
   sr_state_access access; /* root only: how its invoke locks the interpreter's shared state */
   const uint8_t* initializers; /* root only: per subgraph, 1 if its tree may run it through CALL_ONCE */
   unsigned epoch;        /* root only: the interpreter's cancel_epoch when the running invoke started */
+  sr_mem_account mem;    /* root only: the tree's activation memory against max_arena_bytes */
+  sr_mem_account* account; /* the root's mem */
   sigrun_op_profiler profiler; /* root only: sigrun_runner_set_profiler; its tree's nodes report to it */
   void* profiler_user;
 };
