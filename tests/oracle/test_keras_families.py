@@ -42,8 +42,6 @@ REFUSED = {
 
 # Open defects, recorded strictly (each must still fail; a fix turns it into an unexpected pass):
 KNOWN_FAILURES = {
-    ("NASNetMobile", "int8"): "output 3 quanta from LiteRT: an int8 op on NASNet's path differs, not yet found",
-    ("NASNetMobile", "dynamic"): "3 of 10 outputs beyond 1e-4: a hybrid op on NASNet's path differs, not yet found",
 }
 
 _models = {}
