@@ -186,6 +186,10 @@ typedef struct sigrun_interpreter_options {
   /* Iterations one WHILE operator may run per invoke before failing with SIGRUN_STATUS_LIMIT; 0 = no cap,
    * as in LiteRT (a loop whose condition never turns false then runs until cancelled). */
   int64_t max_while_iterations;
+  /* Non-zero gives every intermediate tensor memory of its own, so after an invoke each one still holds the
+   * value its operator wrote (LiteRT's experimental_preserve_all_tensors; for debugging: arenas grow to the
+   * sum of all tensors). Default 0: tensors whose lifetimes do not overlap share memory. */
+  int preserve_all_tensors;
 } sigrun_interpreter_options;
 
 /* Fills *options with the defaults. */

@@ -359,6 +359,9 @@ static void compute_lifetimes(sr_runner* r) {
     if (r->first_use[t] == INT_MAX) r->first_use[t] = 0;
     r->last_use[t] = end;
   }
+  if (r->interpreter->options.preserve_all_tensors)
+    for (int i = 0; i < r->n_tensors; i++)
+      if (r->first_use[i] != INT_MAX) r->last_use[i] = end;
 }
 
 static sigrun_status plan_arena(sr_runner* r, sigrun_error* error) {

@@ -229,6 +229,7 @@ class Interpreter:
         options.num_threads = int(num_threads or 1)
         options.reference_kernels_only = 1 if resolver is OpResolverType.BUILTIN_REF else 0
         options.allow_unsupported_ops = 1 if allow_unsupported_ops else 0
+        options.preserve_all_tensors = 1 if experimental_preserve_all_tensors else 0
         for name, value in (("max_arena_bytes", max_arena_bytes), ("max_call_depth", max_call_depth),
                             ("max_while_iterations", max_while_iterations)):
             if value is None:
