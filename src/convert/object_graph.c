@@ -290,20 +290,23 @@ static const sr_saved_object_ref* find_child(const sr_saved_object_ref* sorted, 
   return lo < n && strcmp(sorted[lo].local_name, name) == 0 ? &sorted[lo] : NULL;
 }
 
-/* Breadth-first from both roots; pairs[] is the queue of (saved id, trackable id), each saved object entering it
- * at most once, so the walk is linear in the number of edges (plus the sorting of each object's children). */
+/* Breadth-first from both roots; pairs[] is the queue of (saved id, trackable id). Each saved object and each
+ * trackable object enters it at most once (a real model's two graphs pair one to one), so the walk is linear in
+ * the number of edges plus the sorting of each object's children, whatever a hostile file does. */
 static sigrun_status walk(sr_saved_model* m, const trackable_graph* g, const char** keys, sigrun_error* error) {
   size_t n = m->n_objects;
   int32_t* pairs = sr_malloc(2 * n * sizeof *pairs);
   uint8_t* seen = sr_calloc(n, 1);
+  uint8_t* tseen = sr_calloc(g->count, 1);
   sr_saved_object_ref* sorted = NULL;
   size_t sorted_cap = 0;
-  sigrun_status st = pairs && seen ? SIGRUN_STATUS_OK : SIGRUN_STATUS_NO_MEMORY;
+  sigrun_status st = pairs && seen && tseen ? SIGRUN_STATUS_OK : SIGRUN_STATUS_NO_MEMORY;
   size_t head = 0, tail = 0;
   if (st == SIGRUN_STATUS_OK) {
     pairs[0] = 0;
     pairs[1] = 0;
     seen[0] = 1;
+    tseen[0] = 1;
     tail = 1;
   }
   while (st == SIGRUN_STATUS_OK && head < tail) {
@@ -325,8 +328,9 @@ static sigrun_status walk(sr_saved_model* m, const trackable_graph* g, const cha
     for (size_t k = 0; k < g->nodes[t].n_children; k++) {
       const sr_saved_object_ref* tc = &g->nodes[t].children[k];
       const sr_saved_object_ref* sc = find_child(sorted, so->n_children, tc->local_name);
-      if (!sc || seen[sc->node_id]) continue;
+      if (!sc || seen[sc->node_id] || tseen[tc->node_id]) continue;
       seen[sc->node_id] = 1;
+      tseen[tc->node_id] = 1;
       pairs[2 * tail] = sc->node_id;
       pairs[2 * tail + 1] = tc->node_id;
       tail++;
@@ -334,6 +338,7 @@ static sigrun_status walk(sr_saved_model* m, const trackable_graph* g, const cha
   }
   sr_free(pairs);
   sr_free(seen);
+  sr_free(tseen);
   sr_free(sorted);
   if (st != SIGRUN_STATUS_OK) return sr_fail(error, st, "%s: out of memory walking the object graph", m->internal->pb_name);
   return SIGRUN_STATUS_OK;

@@ -308,8 +308,8 @@ static void test_valid_bundle(void) {
     const sr_bundle_entry* strs = sr_bundle_find(b, "strs");
     sr_pool pool;
     sr_pool_init(&pool);
-    sr_tf_bytes* items;
-    size_t n;
+    sr_tf_bytes* items = NULL;
+    size_t n = 0;
     CHECK(strs && sr_bundle_read_strings(b, strs, &pool, &items, &n, &err) == SIGRUN_STATUS_OK);
     CHECK(n == 2 && items[0].size == 2 && strcmp(items[0].data, "ab") == 0 && items[1].size == 0);
     /* Reading the wrong way round. */

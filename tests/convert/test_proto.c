@@ -113,8 +113,8 @@ static void test_strings_with_nul(void) {
   reader(&r, &w, "Bytes");
   sr_pool pool;
   sr_pool_init(&pool);
-  const char* s;
-  size_t len;
+  const char* s = NULL;
+  size_t len = 0;
   CHECK(sr_pb_next(&r, &f) == 1 && sr_pb_string(&r, &f, &pool, &s, &len) == SIGRUN_STATUS_OK);
   CHECK(len == 3 && s[0] == 'a' && s[1] == 0 && s[2] == 'b' && s[3] == 0);
   sr_pool_destroy(&pool);
