@@ -5,6 +5,9 @@
  * NodeDef / OpDef / FunctionDef, stripped defaults, OpDef argument lengths and output indices, tensor
  * references, dtype facts, the stable sort.
  */
+#include <stdlib.h>
+#include <time.h>
+
 #include "convert/tf_decode.h"
 #include "harness.h"
 #include "pb_writer.h"
@@ -493,6 +496,50 @@ static void test_sort_and_map_rules(void) {
   CHECK(sr_tfd_sort_unique(items, count, sizeof *items, &dup) == SIGRUN_STATUS_OK && dup == 2);
 }
 
+/* A singular sub-message may occur any number of times (protobuf merges the occurrences). Checking or sorting
+ * after every occurrence would be quadratic: these inputs take well under a second when the work is done once,
+ * and minutes otherwise, which the CPU-time bound turns into a failure. */
+static void test_repeated_singular_fields_are_linear(void) {
+  enum { K = 1000000 };
+  static const uint8_t shape_once[] = {0x3a, 0x04, 0x12, 0x02, 0x08, 0x01};              /* shape { dim { size: 1 } } */
+  static const uint8_t tensor_once[] = {0x42, 0x06, 0x12, 0x04, 0x12, 0x02, 0x08, 0x01}; /* tensor { shape { dim 1 } } */
+  /* func { attr { "kNNNNNN": i 1 } } with a different key each time, so the merged map keeps growing. */
+  static const uint8_t func_once[] = {0x52, 0x0f, 0x12, 0x0d, 0x0a, 0x07, 'k', '0', '0', '0', '0', '0', '0',
+                                      0x12, 0x02, 0x18, 0x01};
+  const uint8_t* patterns[] = {shape_once, tensor_once, func_once};
+  const size_t sizes[] = {sizeof shape_once, sizeof tensor_once, sizeof func_once};
+  for (int p = 0; p < 3; p++) {
+    size_t k = p == 2 ? K / 4 : K;
+    uint8_t* buf = malloc(k * sizes[p]);
+    for (size_t i = 0; i < k; i++) {
+      memcpy(buf + i * sizes[p], patterns[p], sizes[p]);
+      if (p == 2) {
+        char digits[8];
+        snprintf(digits, sizeof digits, "%06zu", (i * 7919) % k); /* keys in scrambled order */
+        memcpy(buf + i * sizes[p] + 7, digits, 6);
+      }
+    }
+    sr_pool pool;
+    sr_pool_init(&pool);
+    sr_tf_attr a = {0};
+    sr_pb_reader r;
+    sr_pb_init(&r, buf, k * sizes[p], "t.pb", "AttrValue", &err);
+    clock_t start = clock();
+    sigrun_status st = sr_tfd_attr(&r, &pool, &a);
+    double seconds = (double)(clock() - start) / CLOCKS_PER_SEC;
+    CHECK(seconds < 10.0);
+    if (p == 0) CHECK(st == SIGRUN_STATUS_OK && a.kind == SR_TF_ATTR_SHAPE && a.shape->rank == k);
+    if (p == 1) CHECK(st == SIGRUN_STATUS_OK && a.kind == SR_TF_ATTR_TENSOR && a.tensor->shape.rank == k &&
+                      a.tensor->num_elements == 1);
+    if (p == 2) {
+      CHECK(st == SIGRUN_STATUS_OK && a.kind == SR_TF_ATTR_FUNC && a.func->attr.count == k);
+      CHECK(st == SIGRUN_STATUS_OK && strcmp(a.func->attr.items[k - 1].key, "k249999") == 0);
+    }
+    sr_pool_destroy(&pool);
+    free(buf);
+  }
+}
+
 int main(void) {
   RUN(test_tensor_typed_lists);
   RUN(test_tensor_content_and_checks);
@@ -502,5 +549,6 @@ int main(void) {
   RUN(test_tensor_refs);
   RUN(test_dtypes);
   RUN(test_sort_and_map_rules);
+  RUN(test_repeated_singular_fields_are_linear);
   return TEST_SUMMARY();
 }
