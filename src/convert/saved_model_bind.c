@@ -12,6 +12,7 @@
 typedef struct binder {
   sr_saved_model* m;
   sr_pool* pool;
+  size_t args_budget; /* call arguments all signatures may still bind (see sr_saved_model_bind_signatures) */
   char reason[400];
 } binder;
 
@@ -141,6 +142,10 @@ static int bind_args(binder* b, const sr_tf_signature* sig, const input_ref* ref
   }
   const sr_saved_concrete_function* cf = sr_saved_model_concrete_function(b->m, call->function->signature.name);
   size_t n_bound = cf ? cf->n_bound_inputs : 0;
+  if (n_params > b->args_budget) {
+    return unbound(b, "signatures bind more call arguments in total than saved_model.pb has bytes");
+  }
+  b->args_budget -= n_params;
   if (n_bound > n_params) {
     return unbound(b, "'%s' has %zu bound inputs but only %zu parameters", call->function->signature.name, n_bound,
                    n_params);
@@ -168,7 +173,9 @@ static int bind_args(binder* b, const sr_tf_signature* sig, const input_ref* ref
 }
 
 sigrun_status sr_saved_model_bind_signatures(sr_saved_model* m, sigrun_error* error) {
-  binder b = {m, &m->internal->pool, ""};
+  /* Many signatures may name one call node; without a bound, a small hostile file could make the binding
+   * allocate signatures x parameters. Real files spend several bytes per call argument, so this never binds. */
+  binder b = {m, &m->internal->pool, m->internal->pb_size, ""};
   for (size_t i = 0; i < m->n_signatures; i++) {
     sr_tf_signature* sig = &m->signatures[i];
     sig->call = NULL;

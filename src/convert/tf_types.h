@@ -69,9 +69,9 @@ typedef struct sr_tf_shape {
 
 /* A TensorProto as stored. Values are either tensor_content (raw little-endian elements, pointing into the
  * file buffer) or one of the typed lists; sr_tf_tensor_read picks the one matching dtype and applies TF's
- * rule that a shorter list repeats its last value. Checked at decode: every dim >= 0 and unknown_rank unset,
- * num_elements fits size_t (and num_elements * dtype size too), content_size is 0 or exactly
- * num_elements * dtype size, and no typed list is longer than num_elements (pairs for complex). */
+ * rule that a shorter list repeats its last value (a longer one is cut, as TF's Tensor::FromProto does).
+ * Checked at decode: every dim >= 0 and unknown_rank unset, num_elements fits size_t (and num_elements * dtype
+ * size too), and content_size is 0 or exactly num_elements * dtype size. */
 typedef struct sr_tf_tensor {
   int32_t dtype;
   sr_tf_shape shape;
