@@ -130,8 +130,7 @@ static int resolve_inputs(binder* b, const sr_tf_signature* sig, input_ref** ref
   return 1;
 }
 
-static int bind_args(binder* b, const sr_tf_signature* sig, const input_ref* refs, size_t n_refs,
-                     sr_saved_call* call) {
+static int bind_args(binder* b, const input_ref* refs, size_t n_refs, sr_saved_call* call) {
   const sr_tf_node* node = call->node;
   size_t n_data = 0;
   while (n_data < node->n_input && node->input[n_data][0] != '^') n_data++;
@@ -188,7 +187,7 @@ sigrun_status sr_saved_model_bind_signatures(sr_saved_model* m, sigrun_error* er
       input_ref* refs = NULL;
       size_t n_refs = 0;
       int ok = resolve_inputs(&b, sig, &refs, &n_refs) && bind_outputs(&b, sig, call) &&
-               bind_args(&b, sig, refs, n_refs, call);
+               bind_args(&b, refs, n_refs, call);
       sr_free(refs);
       if (ok) {
         sig->call = call;
