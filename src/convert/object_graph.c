@@ -339,7 +339,9 @@ static sigrun_status walk(sr_saved_model* m, const trackable_graph* g, const cha
   sr_free(seen);
   sr_free(tseen);
   sr_free(sorted);
-  if (st != SIGRUN_STATUS_OK) return sr_fail(error, st, "%s: out of memory walking the object graph", m->internal->pb_name);
+  if (st != SIGRUN_STATUS_OK) {
+    return sr_fail(error, st, "%s: out of memory walking the object graph", m->internal->pb_name);
+  }
   return SIGRUN_STATUS_OK;
 }
 

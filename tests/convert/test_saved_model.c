@@ -272,7 +272,9 @@ static void check_inputs(const sr_saved_model* m, line* l) {
       snprintf(got, sizeof got, "%s:%zu", src ? src->name : "?", flat);
     }
     CHECK(k < l->n && strcmp(got, l->tok[k]) == 0);
-    if (k < l->n && strcmp(got, l->tok[k]) != 0) fprintf(stderr, "  %s: %s -> %s, TF says %s\n", n->name, n->input[i], got, l->tok[k]);
+    if (k < l->n && strcmp(got, l->tok[k]) != 0) {
+      fprintf(stderr, "  %s: %s -> %s, TF says %s\n", n->name, n->input[i], got, l->tok[k]);
+    }
     k++;
   }
   CHECK(k == l->n);

@@ -231,7 +231,8 @@ static void test_node_and_attrs(void) {
   pbw_str(&w, 4, "/cpu:0");
   sr_tf_node n;
   CHECK(decode_node(&w, &pool, &n) == SIGRUN_STATUS_OK);
-  CHECK(strcmp(n.name, "conv") == 0 && strcmp(n.op, "Conv2D") == 0 && n.n_input == 3 && strcmp(n.device, "/cpu:0") == 0);
+  CHECK(strcmp(n.name, "conv") == 0 && strcmp(n.op, "Conv2D") == 0 && n.n_input == 3);
+  CHECK(strcmp(n.device, "/cpu:0") == 0);
   CHECK(n.attr.count == 3);
   CHECK(strcmp(n.attr.items[0].key, "T") == 0 && strcmp(n.attr.items[1].key, "padding") == 0);
   const sr_tf_attr* pad = sr_tf_attr_find(&n.attr, "padding");
@@ -266,7 +267,8 @@ static void test_node_and_attrs(void) {
   e.n = 0;
   pbw_str(&e, 1, "empty");
   pbw_msg(&w, 5, &e);
-  CHECK(decode_node(&w, &pool, &n) == SIGRUN_STATUS_OK && n.attr.count == 1 && n.attr.items[0].value.kind == SR_TF_ATTR_NONE);
+  CHECK(decode_node(&w, &pool, &n) == SIGRUN_STATUS_OK && n.attr.count == 1);
+  CHECK(n.attr.items[0].value.kind == SR_TF_ATTR_NONE);
   CHECK(strcmp(n.name, "") == 0 && strcmp(n.op, "") == 0);
   sr_pool_destroy(&pool);
 }
@@ -462,7 +464,8 @@ static void test_dtypes(void) {
   CHECK(sr_tf_dtype_size(SR_TF_FLOAT) == 4 && sr_tf_dtype_size(SR_TF_COMPLEX128) == 16);
   CHECK(sr_tf_dtype_size(SR_TF_HALF) == 2 && sr_tf_dtype_size(SR_TF_BOOL) == 1 && sr_tf_dtype_size(SR_TF_UINT64) == 8);
   CHECK(sr_tf_dtype_size(SR_TF_STRING) == 0 && sr_tf_dtype_size(SR_TF_RESOURCE) == 0);
-  CHECK(sr_tf_dtype_size(0) == 0 && sr_tf_dtype_size(24) == 0 && sr_tf_dtype_size(-3) == 0 && sr_tf_dtype_size(101) == 0);
+  CHECK(sr_tf_dtype_size(0) == 0 && sr_tf_dtype_size(24) == 0);
+  CHECK(sr_tf_dtype_size(-3) == 0 && sr_tf_dtype_size(101) == 0);
   CHECK(strcmp(sr_tf_dtype_name(SR_TF_FLOAT), "float32") == 0 && strcmp(sr_tf_dtype_name(SR_TF_HALF), "float16") == 0);
   CHECK(strcmp(sr_tf_dtype_name(101), "float32_ref") == 0 && strcmp(sr_tf_dtype_name(123), "uint64_ref") == 0);
   CHECK(strcmp(sr_tf_dtype_name(0), "invalid") == 0 && strcmp(sr_tf_dtype_name(124), "invalid") == 0);
@@ -508,8 +511,9 @@ static void test_sort_and_map_rules(void) {
  * and minutes otherwise, which the CPU-time bound turns into a failure. */
 static void test_repeated_singular_fields_are_linear(void) {
   enum { K = 1000000 };
-  static const uint8_t shape_once[] = {0x3a, 0x04, 0x12, 0x02, 0x08, 0x01};              /* shape { dim { size: 1 } } */
-  static const uint8_t tensor_once[] = {0x42, 0x06, 0x12, 0x04, 0x12, 0x02, 0x08, 0x01}; /* tensor { shape { dim 1 } } */
+  /* shape { dim { size: 1 } } and tensor { shape { dim { size: 1 } } } */
+  static const uint8_t shape_once[] = {0x3a, 0x04, 0x12, 0x02, 0x08, 0x01};
+  static const uint8_t tensor_once[] = {0x42, 0x06, 0x12, 0x04, 0x12, 0x02, 0x08, 0x01};
   /* func { attr { "kNNNNNN": i 1 } } with a different key each time, so the merged map keeps growing. */
   static const uint8_t func_once[] = {0x52, 0x0f, 0x12, 0x0d, 0x0a, 0x07, 'k', '0', '0', '0', '0', '0', '0',
                                       0x12, 0x02, 0x18, 0x01};
