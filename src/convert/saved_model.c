@@ -257,6 +257,26 @@ static sigrun_status sort_named(sr_saved_model* m, void* items, size_t count, si
   return SIGRUN_STATUS_OK;
 }
 
+/* Adds the registry's OpDefs of ops the file does not describe (m->ops sorted and unique on entry and exit). */
+static sigrun_status add_registry_ops(sr_saved_model* m, sigrun_error* error) {
+  sr_pb_reader r;
+  sr_pb_init(&r, sr_tf_op_registry, sr_tf_op_registry_size, "sigrun's TF op registry", "OpList", error);
+  sr_saved_model registry = {0}; /* only its ops array is used, filled by the OpList decoder */
+  sigrun_status st = sr_tfd_message(&r, &m->internal->pool, &registry, op_list_field);
+  if (st != SIGRUN_STATUS_OK) return st;
+  size_t n_file = m->n_ops;
+  for (size_t i = 0; i < registry.n_ops; i++) {
+    if (sr_saved_model_find_key(m->ops, n_file, sizeof *m->ops, registry.ops[i].name)) continue;
+    sr_tf_op_def* op = SR_PB_PUSH(&m->internal->pool, m->ops, m->n_ops);
+    if (!op) return sr_fail(error, SIGRUN_STATUS_NO_MEMORY, "out of memory");
+    *op = registry.ops[i];
+    op->from_registry = 1;
+  }
+  if (sr_tfd_sort(m->ops, m->n_ops, sizeof *m->ops, sr_tfd_cmp_key) != SIGRUN_STATUS_OK)
+    return sr_fail(error, SIGRUN_STATUS_NO_MEMORY, "out of memory");
+  return SIGRUN_STATUS_OK;
+}
+
 static void resolve_nodes(sr_saved_model* m, sr_tf_node_list* list) {
   for (size_t i = 0; i < list->count; i++) {
     sr_tf_node* n = &list->items[i];
@@ -270,6 +290,7 @@ static sigrun_status index_and_resolve(sr_saved_model* m, sigrun_error* error) {
   const char* file = m->internal->pb_name;
   sr_pool* pool = &m->internal->pool;
   sigrun_status st = sort_named(m, m->ops, m->n_ops, sizeof *m->ops, "stripped_op_list: op", error);
+  if (st == SIGRUN_STATUS_OK) st = add_registry_ops(m, error);
   if (st == SIGRUN_STATUS_OK) st = sort_named(m, m->functions, m->n_functions, sizeof *m->functions, "function", error);
   if (st == SIGRUN_STATUS_OK) st = sr_tfd_index_nodes(file, "graph_def", pool, &m->graph, error);
   for (size_t i = 0; st == SIGRUN_STATUS_OK && i < m->n_functions; i++) {

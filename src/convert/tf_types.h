@@ -213,6 +213,9 @@ typedef struct sr_tf_op_def {
   int is_commutative;
   int is_aggregate;
   int allows_uninitialized_input;
+  /* Set when the file's stripped_op_list lacked this op and the OpDef comes from sigrun's copy of TensorFlow's
+   * registry (src/convert/tf_op_registry.c): TF omits ops used only inside While/If bodies. */
+  int from_registry;
 } sr_tf_op_def;
 
 /* The AttrDef named name, or NULL. */
