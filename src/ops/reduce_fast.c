@@ -78,71 +78,72 @@ static int32_t neon_quant_mul(int32_t x, sr_qmul m) {
 
 static int32_t u32_to_i32(uint32_t v) { return v <= INT32_MAX ? (int32_t)v : (int32_t)(v - 0x80000000u) + INT32_MIN; }
 
-enum { MEAN_HW_BLOCK = 256 }; /* channels summed per pass: the sums stay in L1 */
+enum { MEAN_BLOCK = 256 }; /* channels summed per pass: the sums stay in L1 */
 
-/* sr_i8_mean_hw__ref / sr_u8_mean_hw__ref with the pixel loop outside the channel loop. */
-#define SR_MEAN_HW_BLOCKED(NAME, T)                                                                          \
-  static SR_REDUCE_DECL(NAME) {                                                                              \
-    const T* x = in;                                                                                         \
-    T* y = out;                                                                                              \
-    (void)rank, (void)mask;                                                                                  \
-    const size_t batches = (size_t)dims[0], hw = (size_t)dims[1] * (size_t)dims[2], depth = (size_t)dims[3]; \
-    const size_t vec_end = depth / 16 * 16;                                                                  \
-    uint32_t acc[MEAN_HW_BLOCK];                                                                             \
-    for (size_t b = 0; b < batches; b++)                                                                     \
-      for (size_t c0 = 0; c0 < depth; c0 += MEAN_HW_BLOCK) {                                                 \
-        const size_t nc = depth - c0 < MEAN_HW_BLOCK ? depth - c0 : MEAN_HW_BLOCK;                           \
-        for (size_t c = 0; c < nc; c++) acc[c] = 0;                                                          \
-        const T* px = x + b * hw * depth + c0;                                                               \
-        for (size_t i = 0; i < hw; i++, px += depth)                                                         \
-          for (size_t c = 0; c < nc; c++) acc[c] += (uint32_t)(int32_t)px[c];                                \
-        for (size_t c = 0; c < nc; c++) {                                                                    \
-          const size_t ch = c0 + c;                                                                          \
-          if (hw == 0) {                                                                                     \
-            y[b * depth + ch] = 0;                                                                           \
-            continue;                                                                                        \
-          }                                                                                                  \
-          const int32_t s = u32_to_i32(acc[c]);                                                              \
-          const int32_t v = ch < vec_end ? neon_quant_mul(s, q->mul) : sr_quant_mul(s, q->mul);              \
-          const int64_t o = (int64_t)v + q->bias;                                                            \
-          y[b * depth + ch] = (T)(o < q->lo ? q->lo : o > q->hi ? q->hi : o);                                \
-        }                                                                                                    \
-      }                                                                                                      \
-  }
-SR_MEAN_HW_BLOCKED(sr_i8_mean_hw__blocked, int8_t)
-SR_MEAN_HW_BLOCKED(sr_u8_mean_hw__blocked, uint8_t)
+/* 8- and 16-bit element access by type tag (the sums wrap in uint32, so their order does not matter). */
+typedef enum q_type { Q_S8, Q_U8, Q_S16 } q_type;
 
-/* sr_i8/u8/i16_mean__ref (the general quantized MEAN) over [outer, red, inner]: wrapping int32 sums gathered
- * row by row, then the reference's single requantization. */
-#define SR_QMEAN_BLOCKED(NAME, T)                                                                              \
-  static SR_REDUCE_DECL(NAME) {                                                                                \
-    const T* x = in;                                                                                           \
-    T* y = out;                                                                                                \
-    size_t outer, red, inner;                                                                                  \
-    (void)outer_red_inner(dims, rank, mask, &outer, &red, &inner);                                             \
-    uint32_t acc[MEAN_HW_BLOCK];                                                                               \
-    for (size_t o = 0; o < outer; o++)                                                                         \
-      for (size_t c0 = 0; c0 < inner; c0 += MEAN_HW_BLOCK) {                                                   \
-        const size_t nc = inner - c0 < MEAN_HW_BLOCK ? inner - c0 : MEAN_HW_BLOCK;                             \
-        for (size_t c = 0; c < nc; c++) acc[c] = 0;                                                            \
-        const T* px = x + o * red * inner + c0;                                                                \
-        for (size_t r = 0; r < red; r++, px += inner)                                                          \
-          for (size_t c = 0; c < nc; c++) acc[c] += (uint32_t)(int32_t)px[c];                                  \
-        for (size_t c = 0; c < nc; c++) {                                                                      \
-          T* dst = y + o * inner + c0 + c;                                                                     \
-          if (red == 0) {                                                                                      \
-            *dst = 0;                                                                                          \
-            continue;                                                                                          \
-          }                                                                                                    \
-          const int32_t s = u32_to_i32((uint32_t)((int64_t)u32_to_i32(acc[c]) - (int64_t)q->in_zp * q->n));  \
-          const int64_t v = (int64_t)sr_quant_mul(s, q->mul) + q->out_zp;                                     \
-          *dst = (T)(v < q->lo ? q->lo : v > q->hi ? q->hi : v);                                               \
-        }                                                                                                      \
-      }                                                                                                        \
+/* acc[c] = sum over r < red of x[r * stride + c] for c < nc, x at element offset `at`; one loop per type. */
+static void sum_columns(const void* x, q_type t, size_t at, size_t red, size_t stride, size_t nc, uint32_t* acc) {
+  for (size_t c = 0; c < nc; c++) acc[c] = 0;
+  for (size_t r = 0; r < red; r++, at += stride) {
+    if (t == Q_S8)
+      for (size_t c = 0; c < nc; c++) acc[c] += (uint32_t)(int32_t)((const int8_t*)x)[at + c];
+    else if (t == Q_U8)
+      for (size_t c = 0; c < nc; c++) acc[c] += ((const uint8_t*)x)[at + c];
+    else
+      for (size_t c = 0; c < nc; c++) acc[c] += (uint32_t)(int32_t)((const int16_t*)x)[at + c];
   }
-SR_QMEAN_BLOCKED(sr_i8_mean__blocked, int8_t)
-SR_QMEAN_BLOCKED(sr_u8_mean__blocked, uint8_t)
-SR_QMEAN_BLOCKED(sr_i16_mean__blocked, int16_t)
+}
+
+static void store_q(void* y, q_type t, size_t i, int64_t v) {
+  if (t == Q_S8) ((int8_t*)y)[i] = (int8_t)v;
+  else if (t == Q_U8) ((uint8_t*)y)[i] = (uint8_t)v;
+  else ((int16_t*)y)[i] = (int16_t)v;
+}
+
+/* The reference's finish of one output from its wrapped sum: the H,W kernel (hw, NEON rounding below vec_end) or
+ * the general one (zero point times n removed, one requantization). */
+static int64_t finish_mean(const sr_reduce_qparams* q, uint32_t sum, int hw, int neon) {
+  if (hw) {
+    const int32_t s = u32_to_i32(sum);
+    return (int64_t)(neon ? neon_quant_mul(s, q->mul) : sr_quant_mul(s, q->mul)) + q->bias;
+  }
+  const int32_t s = u32_to_i32((uint32_t)((int64_t)u32_to_i32(sum) - (int64_t)q->in_zp * q->n));
+  return (int64_t)sr_quant_mul(s, q->mul) + q->out_zp;
+}
+
+/* Quantized MEAN over [outer, red, inner] in one pass in memory order, channel blocks of MEAN_BLOCK; hw: LiteRT's
+ * H,W kernel, whose whole blocks of 16 channels round as NEON does. An empty reduction gives 0, as the
+ * references. */
+static void q_mean(const void* x, q_type t, size_t outer, size_t red, size_t inner, const sr_reduce_qparams* q, int hw,
+                   void* y) {
+  const size_t vec_end = inner / 16 * 16;
+  uint32_t acc[MEAN_BLOCK];
+  for (size_t o = 0; o < outer; o++)
+    for (size_t c0 = 0; c0 < inner; c0 += MEAN_BLOCK) {
+      const size_t nc = inner - c0 < MEAN_BLOCK ? inner - c0 : MEAN_BLOCK;
+      sum_columns(x, t, o * red * inner + c0, red, inner, nc, acc);
+      for (size_t c = 0; c < nc; c++) {
+        const int64_t v = red ? finish_mean(q, acc[c], hw, c0 + c < vec_end) : 0;
+        store_q(y, t, o * inner + c0 + c, v < q->lo ? q->lo : v > q->hi ? q->hi : v);
+      }
+    }
+}
+
+/* [B, H, W, C] over H, W (sr_i8/u8_mean_hw__ref) and the general [outer, red, inner] (sr_i8/u8/i16_mean__ref). */
+static void q_mean_dims(const void* in, const int32_t* dims, int rank, uint32_t mask, const sr_reduce_qparams* q,
+                        void* out, q_type t, int hw) {
+  size_t outer, red, inner;
+  if (hw) outer = (size_t)dims[0], red = (size_t)dims[1] * (size_t)dims[2], inner = (size_t)dims[3];
+  else (void)outer_red_inner(dims, rank, mask, &outer, &red, &inner);
+  q_mean(in, t, outer, red, inner, q, hw, out);
+}
+static SR_REDUCE_DECL(sr_i8_mean_hw__blocked) { q_mean_dims(in, dims, rank, mask, q, out, Q_S8, 1); }
+static SR_REDUCE_DECL(sr_u8_mean_hw__blocked) { q_mean_dims(in, dims, rank, mask, q, out, Q_U8, 1); }
+static SR_REDUCE_DECL(sr_i8_mean__blocked) { q_mean_dims(in, dims, rank, mask, q, out, Q_S8, 0); }
+static SR_REDUCE_DECL(sr_u8_mean__blocked) { q_mean_dims(in, dims, rank, mask, q, out, Q_U8, 0); }
+static SR_REDUCE_DECL(sr_i16_mean__blocked) { q_mean_dims(in, dims, rank, mask, q, out, Q_S16, 0); }
 
 sr_reduce_fn sr_reduce_fast_pick(sr_reduce_fn ref, const int32_t* dims, int rank, uint32_t mask, unsigned isa) {
   if (!isa) return ref;

@@ -143,25 +143,18 @@ SR_V_INLINE V SR_V_NAME(binary1)(V a, V b, V lo, V hi, const sr_vec_binary_op op
   }
 }
 
-/* va / vb: operand a / b walks the row (else it is the scalar *a / *b). */
-SR_V_INLINE void SR_V_NAME(binary_loop)(const float* a, const float* b, float* y, size_t n, float lo, float hi,
-                                       const sr_vec_binary_op op, const int va, const int vb) {
+/* sa / sb: operand a / b walks the row (else it is the scalar *a / *b), as run-time flags: the loops are memory
+ * bound, and one copy per operation keeps the code small. */
+SR_V_INLINE void SR_V_NAME(binary_op)(const float* a, size_t sa, const float* b, size_t sb, float* y, size_t n,
+                                     float lo, float hi, const sr_vec_binary_op op) {
   const V vlo = V_SET1(lo), vhi = V_SET1(hi), ca = V_SET1(a[0]), cb = V_SET1(b[0]);
   size_t i = 0;
   for (; i + VL <= n; i += VL)
-    V_STORE(y + i, SR_V_NAME(binary1)(va ? V_LOAD(a + i) : ca, vb ? V_LOAD(b + i) : cb, vlo, vhi, op));
+    V_STORE(y + i, SR_V_NAME(binary1)(sa ? V_LOAD(a + i) : ca, sb ? V_LOAD(b + i) : cb, vlo, vhi, op));
   if (i < n) {
     const VM m = V_MASK(n - i);
-    V_STOREM(y + i, m, 0, SR_V_NAME(binary1)(va ? V_LOADM(a + i, m) : ca, vb ? V_LOADM(b + i, m) : cb, vlo, vhi, op));
+    V_STOREM(y + i, m, 0, SR_V_NAME(binary1)(sa ? V_LOADM(a + i, m) : ca, sb ? V_LOADM(b + i, m) : cb, vlo, vhi, op));
   }
-}
-
-SR_V_INLINE void SR_V_NAME(binary_op)(const float* a, size_t sa, const float* b, size_t sb, float* y, size_t n,
-                                     float lo, float hi, const sr_vec_binary_op op) {
-  if (sa && sb) SR_V_NAME(binary_loop)(a, b, y, n, lo, hi, op, 1, 1);
-  else if (sa) SR_V_NAME(binary_loop)(a, b, y, n, lo, hi, op, 1, 0);
-  else if (sb) SR_V_NAME(binary_loop)(a, b, y, n, lo, hi, op, 0, 1);
-  else SR_V_NAME(binary_loop)(a, b, y, n, lo, hi, op, 0, 0);
 }
 
 SR_V_TARGET void SR_V_NAME(sr_f32_vbinary)(sr_vec_binary_op op, const float* a, size_t sa, const float* b, size_t sb,
