@@ -12,7 +12,7 @@
 #if SR_HAVE_X86_KERNELS
 #include <immintrin.h>
 
-SR_TARGET_AVX512 static void lut8_avx512(const uint8_t table[256], const uint8_t* x, uint8_t* y, size_t n) {
+SR_TARGET_AVX512 static void sr_u8_lut__avx512(const uint8_t table[256], const uint8_t* x, uint8_t* y, size_t n) {
   __m512i piece[16];
   for (int t = 0; t < 16; t++)
     piece[t] = _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i*)(const void*)(table + 16 * t)));
@@ -30,7 +30,7 @@ SR_TARGET_AVX512 static void lut8_avx512(const uint8_t table[256], const uint8_t
   }
 }
 
-SR_TARGET_AVX2 static void lut8_avx2(const uint8_t table[256], const uint8_t* x, uint8_t* y, size_t n) {
+SR_TARGET_AVX2 static void sr_u8_lut__avx2(const uint8_t table[256], const uint8_t* x, uint8_t* y, size_t n) {
   __m256i piece[16];
   for (int t = 0; t < 16; t++)
     piece[t] = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i*)(const void*)(table + 16 * t)));
@@ -52,8 +52,8 @@ SR_TARGET_AVX2 static void lut8_avx2(const uint8_t table[256], const uint8_t* x,
 
 sr_lut8_fn sr_lut8_kernel(unsigned isa) {
 #if SR_HAVE_X86_KERNELS
-  if (isa & SR_ISA_AVX512) return lut8_avx512;
-  if (isa & SR_ISA_AVX2_FMA) return lut8_avx2;
+  if (isa & SR_ISA_AVX512) return sr_u8_lut__avx512;
+  if (isa & SR_ISA_AVX2_FMA) return sr_u8_lut__avx2;
 #endif
   (void)isa;
   return sr_lut8_apply;
