@@ -172,3 +172,31 @@ float sr_activation_apply_f32(int activation, float x) {
     default: return x < -FLT_MAX ? -FLT_MAX : (x > FLT_MAX ? FLT_MAX : x);
   }
 }
+
+/* ---- running a kernel outside any runner ---- */
+
+sigrun_status sr_node_run_standalone(const sr_operator* op, const sr_op_kind* kind, const void* params,
+                                     sr_tensor** inputs, int n_inputs, sr_tensor** outputs, int n_outputs,
+                                     sigrun_error* error) {
+  sr_node node;
+  memset(&node, 0, sizeof node);
+  node.op = op;
+  node.kind = kind;
+  node.params = params;
+  node.reference_only = 1;
+  node.n_inputs = n_inputs;
+  node.inputs = inputs;
+  node.n_outputs = n_outputs;
+  node.outputs = outputs;
+  node.error = error;
+  for (int i = 0; i < n_outputs; i++) outputs[i]->alloc = SR_ALLOC_DYNAMIC;
+  sigrun_status st = kind->prepare(&node);
+  void* scratch = NULL;
+  if (!st && node.scratch_bytes && !(scratch = sr_aligned_alloc(node.scratch_bytes)))
+    st = sr_node_fail(&node, SIGRUN_STATUS_NO_MEMORY, "out of memory for %zu bytes of scratch", node.scratch_bytes);
+  node.scratch = scratch;
+  if (!st) st = kind->eval(&node);
+  sr_aligned_free(scratch);
+  sr_free(node.data);
+  return st;
+}
