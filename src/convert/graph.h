@@ -20,6 +20,10 @@
 /* Integer tensors up to this many elements carry their partially known values (enough for any shape). */
 #define SR_CV_MAX_KNOWN 16
 
+/* Operators with no LiteRT builtin that a fusion may absorb (Erf/Erfc inside GELU); the importer reports any
+ * that survive the passes. Codes above every BuiltinOperator. */
+enum { SR_CV_PSEUDO_ERF = 1000, SR_CV_PSEUDO_ERFC = 1001 };
+
 /* LiteRT's fused activations (ActivationFunctionType). */
 enum { SR_CV_ACT_NONE = 0, SR_CV_ACT_RELU = 1, SR_CV_ACT_RELU_N1_TO_1 = 2, SR_CV_ACT_RELU6 = 3, SR_CV_ACT_TANH = 4 };
 /* LiteRT's Padding. */

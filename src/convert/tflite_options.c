@@ -85,6 +85,8 @@ sr_fbo sr_cv_write_options(sr_fbb* b, const sr_cv_op* op, uint8_t* type) {
     case SR_BUILTIN_REDUCE_PROD:
     case SR_BUILTIN_REDUCE_MAX:
     case SR_BUILTIN_REDUCE_MIN:
+    case SR_BUILTIN_REDUCE_ANY:
+    case SR_BUILTIN_REDUCE_ALL:
       sr_fbb_table_start(b);
       sr_fbb_add_bool(b, 0, o->keep_dims, 0);
       *type = SR_OPTIONS_REDUCER;
@@ -173,6 +175,11 @@ sr_fbo sr_cv_write_options(sr_fbb* b, const sr_cv_op* op, uint8_t* type) {
       sr_fbb_add_i8(b, 0, (int8_t)o->out_type, 0);
       *type = op->code == SR_BUILTIN_ARG_MAX ? SR_OPTIONS_ARG_MAX : SR_OPTIONS_ARG_MIN;
       return sr_fbb_table_end(b);
+    case SR_BUILTIN_MIRROR_PAD:
+      sr_fbb_table_start(b);
+      sr_fbb_add_i8(b, 0, (int8_t)o->padding, 0); /* MirrorPadMode: REFLECT 0, SYMMETRIC 1 */
+      *type = SR_OPTIONS_MIRROR_PAD;
+      return sr_fbb_table_end(b);
     /* Options tables without fields, written as LiteRT's converter writes them. */
     case SR_BUILTIN_NEG: *type = SR_OPTIONS_NEG; return empty_table(b);
     case SR_BUILTIN_TRANSPOSE: *type = SR_OPTIONS_TRANSPOSE; return empty_table(b);
@@ -218,9 +225,11 @@ static const runtime_entry k_runtime[] = {
     {SR_BUILTIN_CONV_2D, 1, "1.5.0"},
     {SR_BUILTIN_CONV_2D, 2, "1.14.0"},
     {SR_BUILTIN_CONV_2D, 3, "1.14.0"},
+    {SR_BUILTIN_CONV_2D, 5, "2.4.0"},
     {SR_BUILTIN_DEPTHWISE_CONV_2D, 1, "1.5.0"},
     {SR_BUILTIN_DEPTHWISE_CONV_2D, 2, "1.12.0"},
     {SR_BUILTIN_DEPTHWISE_CONV_2D, 4, "2.2.0"},
+    {SR_BUILTIN_DEPTHWISE_CONV_2D, 6, "2.3.0"},
     {SR_BUILTIN_DEQUANTIZE, 1, "1.13.1"},
     {SR_BUILTIN_DEQUANTIZE, 2, "1.14.0"},
     {SR_BUILTIN_DEQUANTIZE, 3, "1.15.0"},
@@ -232,6 +241,7 @@ static const runtime_entry k_runtime[] = {
     {SR_BUILTIN_FULLY_CONNECTED, 1, "1.5.0"},
     {SR_BUILTIN_FULLY_CONNECTED, 3, "1.14.0"},
     {SR_BUILTIN_FULLY_CONNECTED, 9, "2.3.0"},
+    {SR_BUILTIN_FULLY_CONNECTED, 12, "2.17.0"},
     {SR_BUILTIN_GATHER, 1, "1.6.0"},
     {SR_BUILTIN_GELU, 1, "2.9.0"},
     {SR_BUILTIN_HARD_SWISH, 1, "1.15.0"},
@@ -244,12 +254,16 @@ static const runtime_entry k_runtime[] = {
     {SR_BUILTIN_MAXIMUM, 1, "1.14.0"},
     {SR_BUILTIN_MEAN, 1, "1.6.0"},
     {SR_BUILTIN_MINIMUM, 1, "1.14.0"},
+    {SR_BUILTIN_MIRROR_PAD, 1, "1.13.1"},
     {SR_BUILTIN_MUL, 1, "1.5.0"},
     {SR_BUILTIN_NEG, 1, "1.9.0"},
     {SR_BUILTIN_PACK, 1, "1.11.0"},
+    {SR_BUILTIN_PADV2, 1, "1.9.0"},
     {SR_BUILTIN_PAD, 1, "1.5.0"},
     {SR_BUILTIN_POW, 1, "1.10.0"},
     {SR_BUILTIN_READ_VARIABLE, 1, "2.6.0"},
+    {SR_BUILTIN_REDUCE_ALL, 1, "2.6.0"},
+    {SR_BUILTIN_REDUCE_ANY, 1, "1.11.0"},
     {SR_BUILTIN_REDUCE_MAX, 1, "1.11.0"},
     {SR_BUILTIN_REDUCE_MIN, 1, "1.11.0"},
     {SR_BUILTIN_REDUCE_PROD, 1, "1.11.0"},

@@ -1,0 +1,384 @@
+/*
+ * fuse.c — the subgraph rewrites of fuse.h. Reader counts are indexed once per round; a rewrite only kills
+ * operators and moves an output tensor to an earlier producer, which leaves every other count valid, so a
+ * round can apply many rewrites. Rounds repeat until nothing changes (a BatchNorm MUL folds, then its ADD).
+ */
+#include "convert/fuse.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "convert/fold.h"
+
+typedef struct fuser {
+  sr_cv_model* m;
+  int gi;
+  int* readers; /* per tensor: live operators reading it, +1 when it is a subgraph output */
+  int* reader;  /* per tensor: one of them */
+  int n;
+  sigrun_error* error;
+} fuser;
+
+static sr_cv_graph* G(fuser* f) { return &f->m->graphs[f->gi]; }
+
+static sigrun_status oom(fuser* f) { return sr_fail(f->error, SIGRUN_STATUS_NO_MEMORY, "out of memory while fusing"); }
+
+static int index_readers(fuser* f) {
+  sr_cv_graph* g = G(f);
+  if (g->n_t > f->n) {
+    int* a = sr_realloc(f->readers, (size_t)g->n_t * sizeof *a);
+    if (!a) return 0;
+    f->readers = a;
+    int* b = sr_realloc(f->reader, (size_t)g->n_t * sizeof *b);
+    if (!b) return 0;
+    f->reader = b;
+    f->n = g->n_t;
+  }
+  for (int i = 0; i < g->n_t; i++) f->readers[i] = 0, f->reader[i] = -1;
+  for (int o = 0; o < g->n_ops; o++) {
+    const sr_cv_op* op = &g->ops[o];
+    if (op->dead) continue;
+    for (int i = 0; i < op->n_in; i++)
+      if (op->in[i] >= 0) {
+        f->readers[op->in[i]]++;
+        f->reader[op->in[i]] = o;
+      }
+  }
+  for (int i = 0; i < g->n_outputs; i++) f->readers[g->outputs[i]]++;
+  return 1;
+}
+
+/* The one live operator reading t (t is no subgraph output), or -1. */
+static int sole_reader(fuser* f, int t) {
+  return t >= 0 && t < f->n && f->readers[t] == 1 ? f->reader[t] : -1;
+}
+
+/* The live operator producing t, or -1. */
+static int producer(fuser* f, int t) {
+  sr_cv_graph* g = G(f);
+  if (t < 0) return -1;
+  int p = g->t[t].producer;
+  return p >= 0 && p < g->n_ops && !g->ops[p].dead ? p : -1;
+}
+
+static int producer_is(fuser* f, int t, int code) {
+  int p = producer(f, t);
+  return p >= 0 && G(f)->ops[p].code == code ? p : -1;
+}
+
+/* A float32 constant whose every element is within tol of v. */
+static int is_splat(fuser* f, int t, double v, double tol) {
+  if (t < 0) return 0;
+  const sr_cv_tensor* x = &G(f)->t[t];
+  size_t n;
+  if (!x->data || x->type != SIGRUN_TYPE_FLOAT32 || !sr_cv_count(x, &n) || n == 0) return 0;
+  for (size_t i = 0; i < n; i++)
+    if (fabs(sr_cv_elem_f(x->data, x->type, i) - v) > tol) return 0;
+  return 1;
+}
+
+/* For a binary op reading t, the other operand. */
+static int other(const sr_cv_op* op, int t) { return op->in[0] == t ? op->in[1] : op->in[0]; }
+
+/* Makes op `keep` produce `into`'s output and kills `into`. */
+static void take_output(fuser* f, int keep, int into) {
+  sr_cv_graph* g = G(f);
+  int t = g->ops[into].out[0];
+  g->ops[keep].out[0] = t;
+  g->t[t].producer = keep;
+  g->ops[into].dead = 1;
+}
+
+/* ---- pattern fusions ---- */
+
+/* 0.5 * x * erfc(-x / sqrt(2)) (Keras) and 0.5 * x * (1 + erf(x / sqrt(2))) (tf.nn.gelu) -> GELU(x). */
+static int match_gelu(fuser* f, int mul) {
+  sr_cv_graph* g = G(f);
+  const sr_cv_op* m = &g->ops[mul];
+  if (m->code != SR_BUILTIN_MUL || m->o.act || m->n_in != 2) return 0;
+  const double inv_sqrt2 = 0.70710678118654752, sqrt2 = 1.41421356237309505;
+  for (int side = 0; side < 2; side++) {
+    int half = producer_is(f, m->in[side], SR_BUILTIN_MUL);
+    if (half < 0 || sole_reader(f, g->ops[half].out[0]) != mul) continue;
+    const sr_cv_op* h = &g->ops[half];
+    int x = is_splat(f, h->in[0], 0.5, 1e-7) ? h->in[1] : is_splat(f, h->in[1], 0.5, 1e-7) ? h->in[0] : -1;
+    if (x < 0) continue;
+    int rest = m->in[1 - side], kill[4], nk = 0;
+    int e = producer_is(f, rest, SR_CV_PSEUDO_ERFC);
+    if (e >= 0) { /* erfc(neg(x) * 1/sqrt2) */
+      int s = producer_is(f, g->ops[e].in[0], SR_BUILTIN_MUL);
+      if (s < 0 || sole_reader(f, g->ops[e].in[0]) != e || sole_reader(f, rest) != mul) continue;
+      int neg_t = is_splat(f, g->ops[s].in[1], inv_sqrt2, 1e-6) ? g->ops[s].in[0]
+                  : is_splat(f, g->ops[s].in[0], inv_sqrt2, 1e-6) ? g->ops[s].in[1] : -1;
+      int neg = producer_is(f, neg_t, SR_BUILTIN_NEG);
+      if (neg < 0 || g->ops[neg].in[0] != x || sole_reader(f, neg_t) != s) continue;
+      kill[nk++] = e, kill[nk++] = s, kill[nk++] = neg;
+    } else { /* 1 + erf(x / sqrt2) */
+      int add = producer_is(f, rest, SR_BUILTIN_ADD);
+      if (add < 0 || g->ops[add].o.act || sole_reader(f, rest) != mul) continue;
+      const sr_cv_op* a = &g->ops[add];
+      int erf_t = is_splat(f, a->in[0], 1.0, 1e-7) ? a->in[1] : is_splat(f, a->in[1], 1.0, 1e-7) ? a->in[0] : -1;
+      int er = producer_is(f, erf_t, SR_CV_PSEUDO_ERF);
+      if (er < 0 || sole_reader(f, erf_t) != add) continue;
+      int arg = g->ops[er].in[0], d = producer(f, arg);
+      if (d < 0 || sole_reader(f, arg) != er || g->ops[d].in[0] != x) continue;
+      if (!((g->ops[d].code == SR_BUILTIN_DIV && is_splat(f, g->ops[d].in[1], sqrt2, 1e-6)) ||
+            (g->ops[d].code == SR_BUILTIN_MUL && is_splat(f, g->ops[d].in[1], inv_sqrt2, 1e-6))))
+        continue;
+      kill[nk++] = add, kill[nk++] = er, kill[nk++] = d;
+    }
+    kill[nk++] = half;
+    sr_cv_op* w = &g->ops[mul];
+    w->code = SR_BUILTIN_GELU;
+    w->in[0] = x;
+    w->n_in = 1;
+    memset(&w->o, 0, sizeof w->o);
+    for (int i = 0; i < nk; i++) g->ops[kill[i]].dead = 1;
+    return 1;
+  }
+  return 0;
+}
+
+/* x * (relu6(x + 3) / 6) (Keras hard_swish) -> HARD_SWISH(x). */
+static int match_hard_swish(fuser* f, int mul) {
+  sr_cv_graph* g = G(f);
+  const sr_cv_op* m = &g->ops[mul];
+  if (m->code != SR_BUILTIN_MUL || m->o.act || m->n_in != 2) return 0;
+  for (int side = 0; side < 2; side++) {
+    int x = m->in[side], q_t = m->in[1 - side], q = producer(f, q_t);
+    if (q < 0 || sole_reader(f, q_t) != mul) continue;
+    const sr_cv_op* qo = &g->ops[q];
+    int scaled = (qo->code == SR_BUILTIN_DIV && is_splat(f, qo->in[1], 6.0, 1e-6)) ||
+                 (qo->code == SR_BUILTIN_MUL && is_splat(f, qo->in[1], 1.0 / 6.0, 1e-7));
+    if (!scaled || qo->o.act) continue;
+    int r_t = qo->in[0], r = producer(f, r_t), add = -1, kill[3], nk = 0;
+    if (r < 0 || sole_reader(f, r_t) != q) continue;
+    if (g->ops[r].code == SR_BUILTIN_RELU6) {
+      add = producer_is(f, g->ops[r].in[0], SR_BUILTIN_ADD);
+      if (add < 0 || g->ops[add].o.act || sole_reader(f, g->ops[r].in[0]) != r) continue;
+      kill[nk++] = r;
+    } else if (g->ops[r].code == SR_BUILTIN_ADD && g->ops[r].o.act == SR_CV_ACT_RELU6) {
+      add = r;
+    } else {
+      continue;
+    }
+    const sr_cv_op* a = &g->ops[add];
+    if (!((a->in[0] == x && is_splat(f, a->in[1], 3.0, 1e-6)) || (a->in[1] == x && is_splat(f, a->in[0], 3.0, 1e-6))))
+      continue;
+    kill[nk++] = add;
+    kill[nk++] = q;
+    sr_cv_op* w = &g->ops[mul];
+    w->code = SR_BUILTIN_HARD_SWISH;
+    w->in[0] = x;
+    w->n_in = 1;
+    memset(&w->o, 0, sizeof w->o);
+    for (int i = 0; i < nk; i++) g->ops[kill[i]].dead = 1;
+    return 1;
+  }
+  return 0;
+}
+
+/* ---- folding per-channel constants into FULLY_CONNECTED / CONV_2D / DEPTHWISE_CONV_2D ---- */
+
+static int is_weighted(int code) {
+  return code == SR_BUILTIN_FULLY_CONNECTED || code == SR_BUILTIN_CONV_2D || code == SR_BUILTIN_DEPTHWISE_CONV_2D;
+}
+
+/* The per-channel values of constant c for an output with `channels` channels: c is a float32 scalar, [C] or
+ * [1, ..., 1, C]. Returns its element count (1 or channels), 0 when it does not fit. */
+static size_t per_channel(fuser* f, int c, int64_t channels) {
+  const sr_cv_tensor* t = &G(f)->t[c];
+  size_t n;
+  if (!t->data || t->type != SIGRUN_TYPE_FLOAT32 || !sr_cv_count(t, &n) || channels < 1) return 0;
+  if (n == 1) return 1;
+  if ((int64_t)n != channels || t->rank < 1 || t->dims[t->rank - 1] != channels) return 0;
+  return n;
+}
+
+/* Whether the binary op's output keeps exactly the producer output's shape (no broadcast growth). */
+static int same_shape(fuser* f, int a, int b) {
+  const sr_cv_tensor *x = &G(f)->t[a], *y = &G(f)->t[b];
+  if (x->rank != y->rank) return 0;
+  for (int i = 0; i < x->rank; i++)
+    if (x->dims[i] != y->dims[i]) return 0;
+  return 1;
+}
+
+static float* new_const(fuser* f, const char* name, const sr_cv_tensor* like, int* id) {
+  void* data;
+  *id = sr_cv_add_const_alloc(f->m, G(f), name, SIGRUN_TYPE_FLOAT32, like->rank, like->dims, &data, f->error);
+  return *id < 0 ? NULL : data;
+}
+
+/* op's bias values (zeros when absent) into a new constant of `channels`; -1 on failure. */
+static int copy_bias(fuser* f, int op, int64_t channels, float** values) {
+  sr_cv_graph* g = G(f);
+  int b = g->ops[op].n_in > 2 ? g->ops[op].in[2] : -1;
+  sr_cv_tensor like;
+  memset(&like, 0, sizeof like);
+  like.rank = 1;
+  like.dims[0] = channels;
+  int id;
+  char name[512];
+  snprintf(name, sizeof name, "%s", g->t[g->ops[op].out[0]].name);
+  float* v = new_const(f, name, &like, &id);
+  if (!v) return -1;
+  g = G(f);
+  if (b >= 0) {
+    const sr_cv_tensor* bt = &g->t[b];
+    size_t n;
+    if (!bt->data || bt->type != SIGRUN_TYPE_FLOAT32 || !sr_cv_count(bt, &n) || (int64_t)n != channels) return -2;
+    for (size_t i = 0; i < n; i++) v[i] = (float)sr_cv_elem_f(bt->data, bt->type, i);
+  }
+  *values = v;
+  return id;
+}
+
+/* ADD / SUB of a per-channel constant after a weighted op: into its bias. */
+static sigrun_status fold_bias(fuser* f, int op, int* changed) {
+  sr_cv_graph* g = G(f);
+  const sr_cv_op* p = &g->ops[op];
+  if (!is_weighted(p->code) || p->o.act || p->n_in < 2) return SIGRUN_STATUS_OK;
+  int t = p->out[0], r = sole_reader(f, t);
+  if (r < 0) return SIGRUN_STATUS_OK;
+  const sr_cv_op* a = &g->ops[r];
+  if ((a->code != SR_BUILTIN_ADD && !(a->code == SR_BUILTIN_SUB && a->in[0] == t)) || a->n_in != 2) return SIGRUN_STATUS_OK;
+  const sr_cv_tensor* out = &g->t[t];
+  if (out->rank < 1 || out->type != SIGRUN_TYPE_FLOAT32 || !same_shape(f, t, a->out[0])) return SIGRUN_STATUS_OK;
+  int64_t channels = out->dims[out->rank - 1];
+  int c = other(a, t);
+  size_t n = per_channel(f, c, channels);
+  if (!n) return SIGRUN_STATUS_OK;
+  int sign = a->code == SR_BUILTIN_SUB ? -1 : 1;
+  float* bias;
+  int b = copy_bias(f, op, channels, &bias);
+  if (b == -2) return SIGRUN_STATUS_OK;
+  if (b < 0) return f->error->status;
+  g = G(f);
+  const sr_cv_tensor* ct = &g->t[c];
+  for (int64_t i = 0; i < channels; i++)
+    bias[i] += (float)(sign * sr_cv_elem_f(ct->data, ct->type, n == 1 ? 0 : (size_t)i));
+  sr_cv_op* w = &g->ops[op];
+  if (w->n_in < 3) return SIGRUN_STATUS_OK; /* FULLY_CONNECTED always has the optional slot */
+  w->in[2] = b;
+  w->o.act = g->ops[r].o.act;
+  take_output(f, op, r);
+  *changed = 1;
+  return SIGRUN_STATUS_OK;
+}
+
+/* MUL by a per-channel constant after a weighted op: scale each output channel's weights and bias. */
+static sigrun_status fold_scale(fuser* f, int op, int* changed) {
+  sr_cv_graph* g = G(f);
+  const sr_cv_op* p = &g->ops[op];
+  if (!is_weighted(p->code) || p->o.act || p->n_in < 2) return SIGRUN_STATUS_OK;
+  int t = p->out[0], r = sole_reader(f, t);
+  if (r < 0 || g->ops[r].code != SR_BUILTIN_MUL || g->ops[r].n_in != 2) return SIGRUN_STATUS_OK;
+  const sr_cv_tensor* out = &g->t[t];
+  const sr_cv_tensor* w = &g->t[p->in[1]];
+  size_t wn;
+  if (out->rank < 1 || out->type != SIGRUN_TYPE_FLOAT32 || !same_shape(f, t, g->ops[r].out[0]) || !w->data ||
+      w->type != SIGRUN_TYPE_FLOAT32 || w->quant || !sr_cv_count(w, &wn))
+    return SIGRUN_STATUS_OK;
+  int64_t channels = out->dims[out->rank - 1];
+  int c = other(&g->ops[r], t);
+  size_t n = per_channel(f, c, channels);
+  if (!n || channels <= 0 || wn % (size_t)channels) return SIGRUN_STATUS_OK;
+  int wid;
+  sr_cv_tensor wlike = *w;
+  float* nw = new_const(f, wlike.name, &wlike, &wid);
+  if (!nw) return f->error->status;
+  float* bias = NULL;
+  int b = -1;
+  if (G(f)->ops[op].n_in > 2 && G(f)->ops[op].in[2] >= 0) {
+    b = copy_bias(f, op, channels, &bias);
+    if (b == -2) return SIGRUN_STATUS_OK;
+    if (b < 0) return f->error->status;
+  }
+  g = G(f);
+  const sr_cv_tensor *ct = &g->t[c], *wt = &g->t[g->ops[op].in[1]];
+  /* Output channel of weight element i: depthwise weights [1, H, W, C*M] keep it last; FULLY_CONNECTED
+   * [out, in] and CONV_2D [O, H, W, I] first. */
+  int last = g->ops[op].code == SR_BUILTIN_DEPTHWISE_CONV_2D;
+  size_t per = wn / (size_t)channels;
+  for (size_t i = 0; i < wn; i++) {
+    size_t ch = last ? i % (size_t)channels : i / per;
+    double s = sr_cv_elem_f(ct->data, ct->type, n == 1 ? 0 : ch);
+    nw[i] = (float)(sr_cv_elem_f(wt->data, wt->type, i) * s);
+  }
+  for (int64_t i = 0; bias && i < channels; i++)
+    bias[i] = (float)(bias[i] * sr_cv_elem_f(ct->data, ct->type, n == 1 ? 0 : (size_t)i));
+  sr_cv_op* wo = &g->ops[op];
+  wo->in[1] = wid;
+  if (b >= 0) wo->in[2] = b;
+  wo->o.act = g->ops[r].o.act;
+  take_output(f, op, r);
+  *changed = 1;
+  return SIGRUN_STATUS_OK;
+}
+
+/* RELU / RELU6 / RELU_N1_TO_1 after an op with a fused-activation option. */
+static int fuse_activation(fuser* f, int op) {
+  sr_cv_graph* g = G(f);
+  const sr_cv_op* p = &g->ops[op];
+  int code = p->code;
+  if (!(is_weighted(code) || code == SR_BUILTIN_ADD || code == SR_BUILTIN_SUB || code == SR_BUILTIN_MUL) ||
+      p->o.act || g->t[p->out[0]].type != SIGRUN_TYPE_FLOAT32)
+    return 0;
+  int r = sole_reader(f, p->out[0]);
+  if (r < 0) return 0;
+  int act = g->ops[r].code == SR_BUILTIN_RELU          ? SR_CV_ACT_RELU
+            : g->ops[r].code == SR_BUILTIN_RELU6       ? SR_CV_ACT_RELU6
+            : g->ops[r].code == SR_BUILTIN_RELU_N1_TO_1 ? SR_CV_ACT_RELU_N1_TO_1
+                                                       : 0;
+  if (!act) return 0;
+  g->ops[op].o.act = act;
+  take_output(f, op, r);
+  return 1;
+}
+
+/* A FULLY_CONNECTED bias of zeros is dropped, as LiteRT's converter drops an add of zero. */
+static void drop_zero_bias(fuser* f, int op) {
+  sr_cv_graph* g = G(f);
+  sr_cv_op* p = &g->ops[op];
+  if (p->code != SR_BUILTIN_FULLY_CONNECTED || p->n_in < 3 || p->in[2] < 0) return;
+  if (is_splat(f, p->in[2], 0.0, 0.0)) p->in[2] = -1;
+}
+
+sigrun_status sr_cv_fuse_graph(sr_cv_model* m, int graph, sigrun_error* error) {
+  fuser f;
+  memset(&f, 0, sizeof f);
+  f.m = m;
+  f.gi = graph;
+  f.error = error;
+  sigrun_status st = SIGRUN_STATUS_OK;
+  for (int changed = 1, rounds = 0; changed && !st && rounds < 64; rounds++) {
+    changed = 0;
+    if (!index_readers(&f)) {
+      st = oom(&f);
+      break;
+    }
+    for (int o = 0; o < G(&f)->n_ops && !st; o++) {
+      if (G(&f)->ops[o].dead) continue;
+      if (match_gelu(&f, o) || match_hard_swish(&f, o)) {
+        changed = 1;
+        continue;
+      }
+      int before = changed;
+      if ((st = fold_scale(&f, o, &changed))) break;
+      if (changed != before) continue;
+      if ((st = fold_bias(&f, o, &changed))) break;
+      if (changed != before) continue;
+      changed |= fuse_activation(&f, o);
+    }
+    /* A rewrite may have left readers counts stale for tensors it touched; the next round re-indexes. */
+  }
+  if (!st)
+    for (int o = 0; o < G(&f)->n_ops; o++)
+      if (!G(&f)->ops[o].dead) drop_zero_bias(&f, o);
+  sr_free(f.readers);
+  sr_free(f.reader);
+  if (!st) sr_cv_remove_dead(G(&f));
+  return st;
+}

@@ -1,0 +1,16 @@
+/*
+ * fuse.h — rewrites of an imported subgraph that LiteRT's converter also makes: GELU and hard-swish patterns
+ * become their builtins; per-channel MUL / ADD / SUB by constants after FULLY_CONNECTED, CONV_2D and
+ * DEPTHWISE_CONV_2D fold into weights and bias (BatchNorm, BiasAdd); RELU / RELU6 / RELU_N1_TO_1 fuse into the
+ * producer; an all-zero FULLY_CONNECTED bias is dropped; dead operators go. Each rewrite checks that the
+ * intermediate tensor has no other reader and is no subgraph output, and never edits constant bytes in place
+ * (they may be shared with other subgraphs): it writes new constants.
+ */
+#ifndef SR_CONVERT_FUSE_H
+#define SR_CONVERT_FUSE_H
+
+#include "convert/graph.h"
+
+sigrun_status sr_cv_fuse_graph(sr_cv_model* m, int graph, sigrun_error* error);
+
+#endif /* SR_CONVERT_FUSE_H */
