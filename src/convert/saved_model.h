@@ -57,7 +57,9 @@ typedef struct sr_saved_call_arg {
   sr_saved_call_arg_kind kind;
   const sr_tf_node* graph_node;    /* the call node's input feeding it: Placeholder, VarHandleOp, Const... */
   const sr_tf_tensor_info* input;  /* INPUT: the signature input whose TensorInfo names graph_node */
-  int32_t object_id;               /* CAPTURE: index into sr_saved_model.objects (from bound_inputs) */
+  int32_t object_id;               /* CAPTURE: index into sr_saved_model.objects (from bound_inputs), or -1
+                                      when bound_inputs do not cover this parameter (then only graph_node,
+                                      e.g. a Const or VarHandleOp, says what is captured); -1 for INPUT */
 } sr_saved_call_arg;
 
 /* A signature bound to the graph: the call node its outputs come from and the function that node calls. */
