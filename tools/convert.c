@@ -32,13 +32,19 @@ const char* const SR_CONVERT_HELP =
     "unsupported TensorFlow op), 2 usage error (including an unknown signature key).\n";
 
 typedef struct progress_state {
-  clock_t start;
+  struct timespec start;
   const char* last;
 } progress_state;
 
+static double seconds_since(const struct timespec* start) {
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return (double)(now.tv_sec - start->tv_sec) + 1e-9 * (double)(now.tv_nsec - start->tv_nsec);
+}
+
 static void on_progress(void* user, const char* stage, int done, int total) {
   progress_state* p = user;
-  double s = (double)(clock() - p->start) / CLOCKS_PER_SEC;
+  double s = seconds_since(&p->start);
   if (!strcmp(stage, "import") && total > 1 && done < total)
     fprintf(stderr, "sigrun convert: [%5.1fs] importing signature %d of %d\n", s, done + 1, total);
   else if (done == 0 && (!p->last || strcmp(p->last, stage)))
@@ -106,7 +112,9 @@ int sr_convert_main(int argc, char** argv) {
   }
   options.signature_keys = keys;
   options.n_signature_keys = n_keys;
-  progress_state ps = {clock(), NULL};
+  progress_state ps;
+  clock_gettime(CLOCK_MONOTONIC, &ps.start);
+  ps.last = NULL;
   if (!quiet) {
     options.progress = on_progress;
     options.progress_user = &ps;
@@ -130,8 +138,7 @@ int sr_convert_main(int argc, char** argv) {
   if (rc)
     fprintf(stderr, "sigrun: convert: cannot write '%s'\n", out);
   else if (!quiet)
-    fprintf(stderr, "sigrun convert: [%5.1fs] wrote %s (%zu bytes)\n", (double)(clock() - ps.start) / CLOCKS_PER_SEC,
-            out, size);
+    fprintf(stderr, "sigrun convert: [%5.1fs] wrote %s (%zu bytes)\n", seconds_since(&ps.start), out, size);
   sigrun_convert_free(data);
   return rc;
 }

@@ -338,6 +338,40 @@ static int fuse_activation(fuser* f, int op) {
   return 1;
 }
 
+/* PAD of the spatial dims feeding a VALID CONV_2D / DEPTHWISE_CONV_2D, when the pads are exactly what SAME
+ * padding would add (Keras' ZeroPadding2D before a strided convolution): the convolution pads itself. */
+static int fuse_pad(fuser* f, int op) {
+  sr_cv_graph* g = G(f);
+  const sr_cv_op* pad = &g->ops[op];
+  if (pad->code != SR_BUILTIN_PAD || pad->n_in != 2) return 0;
+  int r = sole_reader(f, pad->out[0]);
+  if (r < 0) return 0;
+  const sr_cv_op* conv = &g->ops[r];
+  if ((conv->code != SR_BUILTIN_CONV_2D && conv->code != SR_BUILTIN_DEPTHWISE_CONV_2D) ||
+      conv->in[0] != pad->out[0] || conv->o.padding != SR_CV_PAD_VALID)
+    return 0;
+  const sr_cv_tensor *x = &g->t[pad->in[0]], *p = &g->t[pad->in[1]], *w = &g->t[conv->in[1]];
+  size_t n;
+  if (!p->data || !sr_cv_count(p, &n) || n != 8 || x->rank != 4 || w->rank != 4) return 0;
+  int64_t v[8];
+  for (int i = 0; i < 8; i++) v[i] = sr_cv_elem_i(p->data, p->type, (size_t)i);
+  if (v[0] || v[1] || v[6] || v[7]) return 0; /* batch or channel padding */
+  int stride[2] = {conv->o.stride_h, conv->o.stride_w}, dil[2] = {conv->o.dilation_h, conv->o.dilation_w};
+  for (int a = 0; a < 2; a++) {
+    int64_t in = x->dims[1 + a], k = w->dims[1 + a];
+    if (in < 0 || stride[a] < 1 || dil[a] < 1) return 0;
+    int64_t out = (in + stride[a] - 1) / stride[a], eff = (k - 1) * dil[a] + 1;
+    int64_t total = (out - 1) * stride[a] + eff - in;
+    if (total < 0) total = 0;
+    if (v[2 + 2 * a] != total / 2 || v[3 + 2 * a] != total - total / 2) return 0;
+  }
+  sr_cv_op* c = &g->ops[r];
+  c->in[0] = pad->in[0];
+  c->o.padding = SR_CV_PAD_SAME;
+  g->ops[op].dead = 1;
+  return 1;
+}
+
 /* A FULLY_CONNECTED bias of zeros is dropped, as LiteRT's converter drops an add of zero. */
 static void drop_zero_bias(fuser* f, int op) {
   sr_cv_graph* g = G(f);
@@ -361,7 +395,7 @@ sigrun_status sr_cv_fuse_graph(sr_cv_model* m, int graph, sigrun_error* error) {
     }
     for (int o = 0; o < G(&f)->n_ops && !st; o++) {
       if (G(&f)->ops[o].dead) continue;
-      if (match_gelu(&f, o) || match_hard_swish(&f, o)) {
+      if (match_gelu(&f, o) || match_hard_swish(&f, o) || fuse_pad(&f, o)) {
         changed = 1;
         continue;
       }
