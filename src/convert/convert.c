@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "convert/convert_internal.h"
 #include "convert/fuse.h"
 #include "convert/import.h"
 #include "convert/quantize.h"
@@ -172,6 +173,7 @@ static sigrun_status finish_model(sr_cv_ctx* c, int n, const sigrun_convert_opti
   progress(o, "optimize", c->m->n_graphs, c->m->n_graphs);
   if ((st = leftover_pseudo_ops(c))) return st;
   if (c->n_problems) return SR_CV_RECORDED;
+  for (int gi = 0; gi < c->m->n_graphs; gi++) sr_cv_remove_dead(&c->m->graphs[gi]);
   if (o->weights != SIGRUN_CONVERT_FLOAT32) {
     progress(o, "quantize", 0, 1);
     if ((st = sr_cv_quantize(c->m, o->weights == SIGRUN_CONVERT_FLOAT16 ? SR_CV_QUANT_FLOAT16 : SR_CV_QUANT_DYNAMIC_INT8,
@@ -182,8 +184,8 @@ static sigrun_status finish_model(sr_cv_ctx* c, int n, const sigrun_convert_opti
   return SIGRUN_STATUS_OK;
 }
 
-static sigrun_status convert(const sr_saved_model* sm, const sigrun_convert_options* o, uint8_t** out, size_t* size,
-                             sigrun_error* error) {
+sigrun_status sr_cv_convert_loaded(const sr_saved_model* sm, const sigrun_convert_options* o, uint8_t** out,
+                                   size_t* size, sigrun_error* error) {
   const sr_tf_signature** keys = sr_malloc((sm->n_signatures + 1) * sizeof *keys);
   if (!keys) return sr_fail(error, SIGRUN_STATUS_NO_MEMORY, "out of memory");
   int n;
@@ -205,7 +207,8 @@ static sigrun_status convert(const sr_saved_model* sm, const sigrun_convert_opti
     sr_cv_model_init(&m);
     for (int i = 0; i < c.n_vars; i++) c.vars[i].data = NULL; /* they lived in the freed model's pool */
   }
-  if (!st && !c.n_problems) st = finish_model(&c, n, o);
+  /* Even with problems already found, the passes run: an Erf a GELU fusion does not absorb is one more. */
+  if (!st) st = finish_model(&c, n, o);
   if (st == SR_CV_RECORDED || (!st && c.n_problems)) st = report_problems(&c, o, error);
   if (!st) {
     progress(o, "write", 0, 1);
@@ -241,7 +244,7 @@ sigrun_status sigrun_convert_saved_model(const char* saved_model_dir, const sigr
   progress(options, "read", 1, 1);
   uint8_t* bytes = NULL;
   size_t size = 0;
-  st = convert(sm, options, &bytes, &size, error);
+  st = sr_cv_convert_loaded(sm, options, &bytes, &size, error);
   sr_saved_model_destroy(sm);
   if (st) {
     if (options->error_details && !*options->error_details) {

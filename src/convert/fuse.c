@@ -413,6 +413,5 @@ sigrun_status sr_cv_fuse_graph(sr_cv_model* m, int graph, sigrun_error* error) {
       if (!G(&f)->ops[o].dead) drop_zero_bias(&f, o);
   sr_free(f.readers);
   sr_free(f.reader);
-  if (!st) sr_cv_remove_dead(G(&f));
   return st;
 }
