@@ -29,24 +29,27 @@ static sigrun_status input_tensor(sr_cv_ctx* c, const sr_tf_tensor_info* info, i
 
 /* The value of a captured object: a variable handle, or a constant captured from the outer graph. */
 static sigrun_status capture_value(sr_cv_ctx* c, const sr_saved_call_arg* arg, sr_cv_val* v) {
-  const sr_saved_object* obj = &c->sm->objects[arg->object_id];
-  if (obj->kind == SR_SAVED_OBJECT_VARIABLE) {
+  const sr_saved_object* obj = NULL;
+  if (arg->object_id >= 0 && (size_t)arg->object_id < c->sm->n_objects) obj = &c->sm->objects[arg->object_id];
+  if (obj && obj->kind == SR_SAVED_OBJECT_VARIABLE) {
     int var = sr_cv_variable_for(c, arg->object_id, arg->graph_node);
     if (var == -2) return sr_cv_oom(c);
     v->kind = SR_CV_VAL_RESOURCE;
     v->id = var;
     return SIGRUN_STATUS_OK;
   }
+  /* A constant, by its SavedObject or (without one) by the graph node feeding the call. */
   const sr_tf_node* node = arg->graph_node;
-  if (obj->kind == SR_SAVED_OBJECT_CONSTANT && obj->constant.operation)
+  if (obj && obj->kind == SR_SAVED_OBJECT_CONSTANT && obj->constant.operation)
     node = sr_tf_nodes_find(&c->sm->graph, obj->constant.operation);
   if (node && strcmp(node->op, "Const") == 0) {
     sr_cv_lower_fn lower = sr_cv_find_lowering("Const");
     return lower(c, node, NULL, 0, v, 1);
   }
   return sr_fail(c->error, SIGRUN_STATUS_UNSUPPORTED,
-                 "captures object %d of kind %d (%s); only variables and constants convert", arg->object_id,
-                 (int)obj->kind, node ? node->op : "?");
+                 "captures %s (object %d, node '%s' of op %s); only variables and constants convert",
+                 obj ? "an object that is no variable or constant" : "something no SavedObject describes",
+                 (int)arg->object_id, node ? node->name : "?", node ? node->op : "?");
 }
 
 /* out = RESHAPE(x, its own shape): a fresh tensor with x's value (a constant shape when x's is static, else
