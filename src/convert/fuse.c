@@ -10,22 +10,12 @@
 #include <string.h>
 
 #include "convert/fold.h"
+#include "convert/fuse_internal.h"
 
-typedef struct fuser {
-  sr_cv_model* m;
-  int gi;
-  int* readers; /* per tensor: live operators reading it, +1 when it is a subgraph output */
-  int* reader;  /* per tensor: one of them */
-  int n;
-  sigrun_error* error;
-} fuser;
+static sigrun_status oom(sr_cv_fuser* f) { return sr_fail(f->error, SIGRUN_STATUS_NO_MEMORY, "out of memory while fusing"); }
 
-static sr_cv_graph* G(fuser* f) { return &f->m->graphs[f->gi]; }
-
-static sigrun_status oom(fuser* f) { return sr_fail(f->error, SIGRUN_STATUS_NO_MEMORY, "out of memory while fusing"); }
-
-static int index_readers(fuser* f) {
-  sr_cv_graph* g = G(f);
+int sr_cv_fuser_index(sr_cv_fuser* f) {
+  sr_cv_graph* g = sr_cv_fg(f);
   if (g->n_t > f->n) {
     int* a = sr_realloc(f->readers, (size_t)g->n_t * sizeof *a);
     if (!a) return 0;
@@ -49,28 +39,23 @@ static int index_readers(fuser* f) {
   return 1;
 }
 
-/* The one live operator reading t (t is no subgraph output), or -1. */
-static int sole_reader(fuser* f, int t) {
-  return t >= 0 && t < f->n && f->readers[t] == 1 ? f->reader[t] : -1;
-}
+int sr_cv_sole(sr_cv_fuser* f, int t) { return t >= 0 && t < f->n && f->readers[t] == 1 ? f->reader[t] : -1; }
 
-/* The live operator producing t, or -1. */
-static int producer(fuser* f, int t) {
-  sr_cv_graph* g = G(f);
+int sr_cv_producer(sr_cv_fuser* f, int t) {
+  sr_cv_graph* g = sr_cv_fg(f);
   if (t < 0) return -1;
   int p = g->t[t].producer;
   return p >= 0 && p < g->n_ops && !g->ops[p].dead ? p : -1;
 }
 
-static int producer_is(fuser* f, int t, int code) {
-  int p = producer(f, t);
-  return p >= 0 && G(f)->ops[p].code == code ? p : -1;
+int sr_cv_producer_is(sr_cv_fuser* f, int t, int code) {
+  int p = sr_cv_producer(f, t);
+  return p >= 0 && sr_cv_fg(f)->ops[p].code == code ? p : -1;
 }
 
-/* A float32 constant whose every element is within tol of v. */
-static int is_splat(fuser* f, int t, double v, double tol) {
+int sr_cv_is_splat(sr_cv_fuser* f, int t, double v, double tol) {
   if (t < 0) return 0;
-  const sr_cv_tensor* x = &G(f)->t[t];
+  const sr_cv_tensor* x = &sr_cv_fg(f)->t[t];
   size_t n;
   if (!x->data || x->type != SIGRUN_TYPE_FLOAT32 || !sr_cv_count(x, &n) || n == 0) return 0;
   for (size_t i = 0; i < n; i++)
@@ -78,106 +63,16 @@ static int is_splat(fuser* f, int t, double v, double tol) {
   return 1;
 }
 
-/* For a binary op reading t, the other operand. */
-static int other(const sr_cv_op* op, int t) { return op->in[0] == t ? op->in[1] : op->in[0]; }
-
-/* Makes op `keep` produce `into`'s output and kills `into`. */
-static void take_output(fuser* f, int keep, int into) {
-  sr_cv_graph* g = G(f);
+void sr_cv_take_output(sr_cv_fuser* f, int keep, int into) {
+  sr_cv_graph* g = sr_cv_fg(f);
   int t = g->ops[into].out[0];
   g->ops[keep].out[0] = t;
   g->t[t].producer = keep;
   g->ops[into].dead = 1;
 }
 
-/* ---- pattern fusions ---- */
-
-/* 0.5 * x * erfc(-x / sqrt(2)) (Keras) and 0.5 * x * (1 + erf(x / sqrt(2))) (tf.nn.gelu) -> GELU(x). */
-static int match_gelu(fuser* f, int mul) {
-  sr_cv_graph* g = G(f);
-  const sr_cv_op* m = &g->ops[mul];
-  if (m->code != SR_BUILTIN_MUL || m->o.act || m->n_in != 2) return 0;
-  const double inv_sqrt2 = 0.70710678118654752, sqrt2 = 1.41421356237309505;
-  for (int side = 0; side < 2; side++) {
-    int half = producer_is(f, m->in[side], SR_BUILTIN_MUL);
-    if (half < 0 || sole_reader(f, g->ops[half].out[0]) != mul) continue;
-    const sr_cv_op* h = &g->ops[half];
-    int x = is_splat(f, h->in[0], 0.5, 1e-7) ? h->in[1] : is_splat(f, h->in[1], 0.5, 1e-7) ? h->in[0] : -1;
-    if (x < 0) continue;
-    int rest = m->in[1 - side], kill[4], nk = 0;
-    int e = producer_is(f, rest, SR_CV_PSEUDO_ERFC);
-    if (e >= 0) { /* erfc(neg(x) * 1/sqrt2) */
-      int s = producer_is(f, g->ops[e].in[0], SR_BUILTIN_MUL);
-      if (s < 0 || sole_reader(f, g->ops[e].in[0]) != e || sole_reader(f, rest) != mul) continue;
-      int neg_t = is_splat(f, g->ops[s].in[1], inv_sqrt2, 1e-6) ? g->ops[s].in[0]
-                  : is_splat(f, g->ops[s].in[0], inv_sqrt2, 1e-6) ? g->ops[s].in[1] : -1;
-      int neg = producer_is(f, neg_t, SR_BUILTIN_NEG);
-      if (neg < 0 || g->ops[neg].in[0] != x || sole_reader(f, neg_t) != s) continue;
-      kill[nk++] = e, kill[nk++] = s, kill[nk++] = neg;
-    } else { /* 1 + erf(x / sqrt2) */
-      int add = producer_is(f, rest, SR_BUILTIN_ADD);
-      if (add < 0 || g->ops[add].o.act || sole_reader(f, rest) != mul) continue;
-      const sr_cv_op* a = &g->ops[add];
-      int erf_t = is_splat(f, a->in[0], 1.0, 1e-7) ? a->in[1] : is_splat(f, a->in[1], 1.0, 1e-7) ? a->in[0] : -1;
-      int er = producer_is(f, erf_t, SR_CV_PSEUDO_ERF);
-      if (er < 0 || sole_reader(f, erf_t) != add) continue;
-      int arg = g->ops[er].in[0], d = producer(f, arg);
-      if (d < 0 || sole_reader(f, arg) != er || g->ops[d].in[0] != x) continue;
-      if (!((g->ops[d].code == SR_BUILTIN_DIV && is_splat(f, g->ops[d].in[1], sqrt2, 1e-6)) ||
-            (g->ops[d].code == SR_BUILTIN_MUL && is_splat(f, g->ops[d].in[1], inv_sqrt2, 1e-6))))
-        continue;
-      kill[nk++] = add, kill[nk++] = er, kill[nk++] = d;
-    }
-    kill[nk++] = half;
-    sr_cv_op* w = &g->ops[mul];
-    w->code = SR_BUILTIN_GELU;
-    w->in[0] = x;
-    w->n_in = 1;
-    memset(&w->o, 0, sizeof w->o);
-    for (int i = 0; i < nk; i++) g->ops[kill[i]].dead = 1;
-    return 1;
-  }
-  return 0;
-}
-
-/* x * (relu6(x + 3) / 6) (Keras hard_swish) -> HARD_SWISH(x). */
-static int match_hard_swish(fuser* f, int mul) {
-  sr_cv_graph* g = G(f);
-  const sr_cv_op* m = &g->ops[mul];
-  if (m->code != SR_BUILTIN_MUL || m->o.act || m->n_in != 2) return 0;
-  for (int side = 0; side < 2; side++) {
-    int x = m->in[side], q_t = m->in[1 - side], q = producer(f, q_t);
-    if (q < 0 || sole_reader(f, q_t) != mul) continue;
-    const sr_cv_op* qo = &g->ops[q];
-    int scaled = (qo->code == SR_BUILTIN_DIV && is_splat(f, qo->in[1], 6.0, 1e-6)) ||
-                 (qo->code == SR_BUILTIN_MUL && is_splat(f, qo->in[1], 1.0 / 6.0, 1e-7));
-    if (!scaled || qo->o.act) continue;
-    int r_t = qo->in[0], r = producer(f, r_t), add = -1, kill[3], nk = 0;
-    if (r < 0 || sole_reader(f, r_t) != q) continue;
-    if (g->ops[r].code == SR_BUILTIN_RELU6) {
-      add = producer_is(f, g->ops[r].in[0], SR_BUILTIN_ADD);
-      if (add < 0 || g->ops[add].o.act || sole_reader(f, g->ops[r].in[0]) != r) continue;
-      kill[nk++] = r;
-    } else if (g->ops[r].code == SR_BUILTIN_ADD && g->ops[r].o.act == SR_CV_ACT_RELU6) {
-      add = r;
-    } else {
-      continue;
-    }
-    const sr_cv_op* a = &g->ops[add];
-    if (!((a->in[0] == x && is_splat(f, a->in[1], 3.0, 1e-6)) || (a->in[1] == x && is_splat(f, a->in[0], 3.0, 1e-6))))
-      continue;
-    kill[nk++] = add;
-    kill[nk++] = q;
-    sr_cv_op* w = &g->ops[mul];
-    w->code = SR_BUILTIN_HARD_SWISH;
-    w->in[0] = x;
-    w->n_in = 1;
-    memset(&w->o, 0, sizeof w->o);
-    for (int i = 0; i < nk; i++) g->ops[kill[i]].dead = 1;
-    return 1;
-  }
-  return 0;
-}
+/* For a binary op reading t, the other operand. */
+static int other(const sr_cv_op* op, int t) { return op->in[0] == t ? op->in[1] : op->in[0]; }
 
 /* ---- folding per-channel constants into FULLY_CONNECTED / CONV_2D / DEPTHWISE_CONV_2D ---- */
 
@@ -187,8 +82,8 @@ static int is_weighted(int code) {
 
 /* The per-channel values of constant c for an output with `channels` channels: c is a float32 scalar, [C] or
  * [1, ..., 1, C]. Returns its element count (1 or channels), 0 when it does not fit. */
-static size_t per_channel(fuser* f, int c, int64_t channels) {
-  const sr_cv_tensor* t = &G(f)->t[c];
+static size_t per_channel(sr_cv_fuser* f, int c, int64_t channels) {
+  const sr_cv_tensor* t = &sr_cv_fg(f)->t[c];
   size_t n;
   if (!t->data || t->type != SIGRUN_TYPE_FLOAT32 || !sr_cv_count(t, &n) || channels < 1) return 0;
   if (n == 1) return 1;
@@ -197,23 +92,23 @@ static size_t per_channel(fuser* f, int c, int64_t channels) {
 }
 
 /* Whether the binary op's output keeps exactly the producer output's shape (no broadcast growth). */
-static int same_shape(fuser* f, int a, int b) {
-  const sr_cv_tensor *x = &G(f)->t[a], *y = &G(f)->t[b];
+static int same_shape(sr_cv_fuser* f, int a, int b) {
+  const sr_cv_tensor *x = &sr_cv_fg(f)->t[a], *y = &sr_cv_fg(f)->t[b];
   if (x->rank != y->rank) return 0;
   for (int i = 0; i < x->rank; i++)
     if (x->dims[i] != y->dims[i]) return 0;
   return 1;
 }
 
-static float* new_const(fuser* f, const char* name, const sr_cv_tensor* like, int* id) {
+static float* new_const(sr_cv_fuser* f, const char* name, const sr_cv_tensor* like, int* id) {
   void* data;
-  *id = sr_cv_add_const_alloc(f->m, G(f), name, SIGRUN_TYPE_FLOAT32, like->rank, like->dims, &data, f->error);
+  *id = sr_cv_add_const_alloc(f->m, sr_cv_fg(f), name, SIGRUN_TYPE_FLOAT32, like->rank, like->dims, &data, f->error);
   return *id < 0 ? NULL : data;
 }
 
 /* op's bias values (zeros when absent) into a new constant of `channels`; -1 on failure. */
-static int copy_bias(fuser* f, int op, int64_t channels, float** values) {
-  sr_cv_graph* g = G(f);
+static int copy_bias(sr_cv_fuser* f, int op, int64_t channels, float** values) {
+  sr_cv_graph* g = sr_cv_fg(f);
   int b = g->ops[op].n_in > 2 ? g->ops[op].in[2] : -1;
   sr_cv_tensor like;
   memset(&like, 0, sizeof like);
@@ -224,7 +119,7 @@ static int copy_bias(fuser* f, int op, int64_t channels, float** values) {
   snprintf(name, sizeof name, "%s", g->t[g->ops[op].out[0]].name);
   float* v = new_const(f, name, &like, &id);
   if (!v) return -1;
-  g = G(f);
+  g = sr_cv_fg(f);
   if (b >= 0) {
     const sr_cv_tensor* bt = &g->t[b];
     size_t n;
@@ -236,11 +131,11 @@ static int copy_bias(fuser* f, int op, int64_t channels, float** values) {
 }
 
 /* ADD / SUB of a per-channel constant after a weighted op: into its bias. */
-static sigrun_status fold_bias(fuser* f, int op, int* changed) {
-  sr_cv_graph* g = G(f);
+static sigrun_status fold_bias(sr_cv_fuser* f, int op, int* changed) {
+  sr_cv_graph* g = sr_cv_fg(f);
   const sr_cv_op* p = &g->ops[op];
   if (!is_weighted(p->code) || p->o.act || p->n_in < 2) return SIGRUN_STATUS_OK;
-  int t = p->out[0], r = sole_reader(f, t);
+  int t = p->out[0], r = sr_cv_sole(f, t);
   if (r < 0) return SIGRUN_STATUS_OK;
   const sr_cv_op* a = &g->ops[r];
   if ((a->code != SR_BUILTIN_ADD && !(a->code == SR_BUILTIN_SUB && a->in[0] == t)) || a->n_in != 2) return SIGRUN_STATUS_OK;
@@ -255,7 +150,7 @@ static sigrun_status fold_bias(fuser* f, int op, int* changed) {
   int b = copy_bias(f, op, channels, &bias);
   if (b == -2) return SIGRUN_STATUS_OK;
   if (b < 0) return f->error->status;
-  g = G(f);
+  g = sr_cv_fg(f);
   const sr_cv_tensor* ct = &g->t[c];
   for (int64_t i = 0; i < channels; i++)
     bias[i] += (float)(sign * sr_cv_elem_f(ct->data, ct->type, n == 1 ? 0 : (size_t)i));
@@ -263,17 +158,17 @@ static sigrun_status fold_bias(fuser* f, int op, int* changed) {
   if (w->n_in < 3) return SIGRUN_STATUS_OK; /* FULLY_CONNECTED always has the optional slot */
   w->in[2] = b;
   w->o.act = g->ops[r].o.act;
-  take_output(f, op, r);
+  sr_cv_take_output(f, op, r);
   *changed = 1;
   return SIGRUN_STATUS_OK;
 }
 
 /* MUL by a per-channel constant after a weighted op: scale each output channel's weights and bias. */
-static sigrun_status fold_scale(fuser* f, int op, int* changed) {
-  sr_cv_graph* g = G(f);
+static sigrun_status fold_scale(sr_cv_fuser* f, int op, int* changed) {
+  sr_cv_graph* g = sr_cv_fg(f);
   const sr_cv_op* p = &g->ops[op];
   if (!is_weighted(p->code) || p->o.act || p->n_in < 2) return SIGRUN_STATUS_OK;
-  int t = p->out[0], r = sole_reader(f, t);
+  int t = p->out[0], r = sr_cv_sole(f, t);
   if (r < 0 || g->ops[r].code != SR_BUILTIN_MUL || g->ops[r].n_in != 2) return SIGRUN_STATUS_OK;
   const sr_cv_tensor* out = &g->t[t];
   const sr_cv_tensor* w = &g->t[p->in[1]];
@@ -291,12 +186,12 @@ static sigrun_status fold_scale(fuser* f, int op, int* changed) {
   if (!nw) return f->error->status;
   float* bias = NULL;
   int b = -1;
-  if (G(f)->ops[op].n_in > 2 && G(f)->ops[op].in[2] >= 0) {
+  if (sr_cv_fg(f)->ops[op].n_in > 2 && sr_cv_fg(f)->ops[op].in[2] >= 0) {
     b = copy_bias(f, op, channels, &bias);
     if (b == -2) return SIGRUN_STATUS_OK;
     if (b < 0) return f->error->status;
   }
-  g = G(f);
+  g = sr_cv_fg(f);
   const sr_cv_tensor *ct = &g->t[c], *wt = &g->t[g->ops[op].in[1]];
   /* Output channel of weight element i: depthwise weights [1, H, W, C*M] keep it last; FULLY_CONNECTED
    * [out, in] and CONV_2D [O, H, W, I] first. */
@@ -313,20 +208,53 @@ static sigrun_status fold_scale(fuser* f, int op, int* changed) {
   wo->in[1] = wid;
   if (b >= 0) wo->in[2] = b;
   wo->o.act = g->ops[r].o.act;
-  take_output(f, op, r);
+  sr_cv_take_output(f, op, r);
+  *changed = 1;
+  return SIGRUN_STATUS_OK;
+}
+
+/* MUL of a weighted op's input by a scalar constant: the weights take the factor (a scalar commutes with the
+ * zero padding of a convolution), as the Keras Rescaling layer before a first convolution. */
+static sigrun_status fold_input_scale(sr_cv_fuser* f, int op, int* changed) {
+  sr_cv_graph* g = sr_cv_fg(f);
+  const sr_cv_op* m = &g->ops[op];
+  if (m->code != SR_BUILTIN_MUL || m->o.act || m->n_in != 2) return SIGRUN_STATUS_OK;
+  int r = sr_cv_sole(f, m->out[0]);
+  if (r < 0 || !is_weighted(g->ops[r].code) || g->ops[r].in[0] != m->out[0]) return SIGRUN_STATUS_OK;
+  int c = -1, x = -1;
+  for (int side = 0; side < 2; side++) {
+    const sr_cv_tensor* t = &g->t[m->in[side]];
+    size_t n;
+    if (t->data && t->type == SIGRUN_TYPE_FLOAT32 && sr_cv_count(t, &n) && n == 1) c = m->in[side], x = m->in[1 - side];
+  }
+  if (c < 0 || !same_shape(f, x, m->out[0])) return SIGRUN_STATUS_OK;
+  const sr_cv_tensor* w = &g->t[g->ops[r].in[1]];
+  size_t wn;
+  if (!w->data || w->type != SIGRUN_TYPE_FLOAT32 || w->quant || !sr_cv_count(w, &wn)) return SIGRUN_STATUS_OK;
+  int wid;
+  sr_cv_tensor wlike = *w;
+  float* nw = new_const(f, wlike.name, &wlike, &wid);
+  if (!nw) return f->error->status;
+  g = sr_cv_fg(f);
+  const sr_cv_tensor *ct = &g->t[c], *wt = &g->t[g->ops[r].in[1]];
+  double s = sr_cv_elem_f(ct->data, ct->type, 0);
+  for (size_t i = 0; i < wn; i++) nw[i] = (float)(sr_cv_elem_f(wt->data, wt->type, i) * s);
+  g->ops[r].in[0] = x;
+  g->ops[r].in[1] = wid;
+  g->ops[op].dead = 1;
   *changed = 1;
   return SIGRUN_STATUS_OK;
 }
 
 /* RELU / RELU6 / RELU_N1_TO_1 after an op with a fused-activation option. */
-static int fuse_activation(fuser* f, int op) {
-  sr_cv_graph* g = G(f);
+static int fuse_activation(sr_cv_fuser* f, int op) {
+  sr_cv_graph* g = sr_cv_fg(f);
   const sr_cv_op* p = &g->ops[op];
   int code = p->code;
   if (!(is_weighted(code) || code == SR_BUILTIN_ADD || code == SR_BUILTIN_SUB || code == SR_BUILTIN_MUL) ||
       p->o.act || g->t[p->out[0]].type != SIGRUN_TYPE_FLOAT32)
     return 0;
-  int r = sole_reader(f, p->out[0]);
+  int r = sr_cv_sole(f, p->out[0]);
   if (r < 0) return 0;
   int act = g->ops[r].code == SR_BUILTIN_RELU          ? SR_CV_ACT_RELU
             : g->ops[r].code == SR_BUILTIN_RELU6       ? SR_CV_ACT_RELU6
@@ -334,17 +262,17 @@ static int fuse_activation(fuser* f, int op) {
                                                        : 0;
   if (!act) return 0;
   g->ops[op].o.act = act;
-  take_output(f, op, r);
+  sr_cv_take_output(f, op, r);
   return 1;
 }
 
 /* PAD of the spatial dims feeding a VALID CONV_2D / DEPTHWISE_CONV_2D, when the pads are exactly what SAME
  * padding would add (Keras' ZeroPadding2D before a strided convolution): the convolution pads itself. */
-static int fuse_pad(fuser* f, int op) {
-  sr_cv_graph* g = G(f);
+static int fuse_pad(sr_cv_fuser* f, int op) {
+  sr_cv_graph* g = sr_cv_fg(f);
   const sr_cv_op* pad = &g->ops[op];
   if (pad->code != SR_BUILTIN_PAD || pad->n_in != 2) return 0;
-  int r = sole_reader(f, pad->out[0]);
+  int r = sr_cv_sole(f, pad->out[0]);
   if (r < 0) return 0;
   const sr_cv_op* conv = &g->ops[r];
   if ((conv->code != SR_BUILTIN_CONV_2D && conv->code != SR_BUILTIN_DEPTHWISE_CONV_2D) ||
@@ -373,15 +301,15 @@ static int fuse_pad(fuser* f, int op) {
 }
 
 /* A FULLY_CONNECTED bias of zeros is dropped, as LiteRT's converter drops an add of zero. */
-static void drop_zero_bias(fuser* f, int op) {
-  sr_cv_graph* g = G(f);
+static void drop_zero_bias(sr_cv_fuser* f, int op) {
+  sr_cv_graph* g = sr_cv_fg(f);
   sr_cv_op* p = &g->ops[op];
   if (p->code != SR_BUILTIN_FULLY_CONNECTED || p->n_in < 3 || p->in[2] < 0) return;
-  if (is_splat(f, p->in[2], 0.0, 0.0)) p->in[2] = -1;
+  if (sr_cv_is_splat(f, p->in[2], 0.0, 0.0)) p->in[2] = -1;
 }
 
 sigrun_status sr_cv_fuse_graph(sr_cv_model* m, int graph, sigrun_error* error) {
-  fuser f;
+  sr_cv_fuser f;
   memset(&f, 0, sizeof f);
   f.m = m;
   f.gi = graph;
@@ -389,17 +317,20 @@ sigrun_status sr_cv_fuse_graph(sr_cv_model* m, int graph, sigrun_error* error) {
   sigrun_status st = SIGRUN_STATUS_OK;
   for (int changed = 1, rounds = 0; changed && !st && rounds < 64; rounds++) {
     changed = 0;
-    if (!index_readers(&f)) {
+    if (!sr_cv_fuser_index(&f)) {
       st = oom(&f);
       break;
     }
-    for (int o = 0; o < G(&f)->n_ops && !st; o++) {
-      if (G(&f)->ops[o].dead) continue;
-      if (match_gelu(&f, o) || match_hard_swish(&f, o) || fuse_pad(&f, o)) {
+    for (int o = 0; o < sr_cv_fg(&f)->n_ops && !st; o++) {
+      if (sr_cv_fg(&f)->ops[o].dead) continue;
+      if (sr_cv_match_gelu(&f, o) || sr_cv_match_gelu_tanh(&f, o) || sr_cv_match_hard_swish(&f, o) ||
+          sr_cv_drop_identity(&f, o) || fuse_pad(&f, o)) {
         changed = 1;
         continue;
       }
       int before = changed;
+      if ((st = fold_input_scale(&f, o, &changed))) break;
+      if (changed != before) continue;
       if ((st = fold_scale(&f, o, &changed))) break;
       if (changed != before) continue;
       if ((st = fold_bias(&f, o, &changed))) break;
@@ -409,8 +340,8 @@ sigrun_status sr_cv_fuse_graph(sr_cv_model* m, int graph, sigrun_error* error) {
     /* A rewrite may have left readers counts stale for tensors it touched; the next round re-indexes. */
   }
   if (!st)
-    for (int o = 0; o < G(&f)->n_ops; o++)
-      if (!G(&f)->ops[o].dead) drop_zero_bias(&f, o);
+    for (int o = 0; o < sr_cv_fg(&f)->n_ops; o++)
+      if (!sr_cv_fg(&f)->ops[o].dead) drop_zero_bias(&f, o);
   sr_free(f.readers);
   sr_free(f.reader);
   return st;

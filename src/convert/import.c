@@ -254,15 +254,21 @@ static sigrun_status eval_call(sr_cv_ctx* c, const sr_tf_node* node, const sr_cv
   return eval_function(c, fn, in, n_in, out, n_out, node);
 }
 
+static int structural_op(const char* op) {
+  static const char* const k_ops[] = {"NoOp", "Identity", "StopGradient", "Snapshot", "PreventGradient",
+                                      "IdentityN", "EnsureShape", "CheckNumerics"};
+  for (size_t i = 0; i < sizeof k_ops / sizeof k_ops[0]; i++)
+    if (strcmp(op, k_ops[i]) == 0) return 1;
+  return 0;
+}
+
 /* Nodes the importer handles itself: graph structure rather than computation. Returns 1 when handled. */
 static int eval_structural(sr_cv_ctx* c, const sr_tf_node* node, const sr_cv_val* in, int n_in, sr_cv_val* out,
                            int n_out, sigrun_status* st) {
   const char* op = node->op;
   *st = SIGRUN_STATUS_OK;
   if (strcmp(op, "NoOp") == 0) return 1;
-  if (strcmp(op, "Identity") == 0 || strcmp(op, "StopGradient") == 0 || strcmp(op, "Snapshot") == 0 ||
-      strcmp(op, "PreventGradient") == 0 || strcmp(op, "IdentityN") == 0 || strcmp(op, "EnsureShape") == 0 ||
-      strcmp(op, "CheckNumerics") == 0) {
+  if (structural_op(op)) {
     if (n_in < n_out) {
       *st = sr_cv_fail(c, node, SIGRUN_STATUS_BAD_MODEL, "%d inputs for %d outputs", n_in, n_out);
       return 1;
@@ -275,6 +281,31 @@ static int eval_structural(sr_cv_ctx* c, const sr_tf_node* node, const sr_cv_val
     return 1;
   }
   return 0;
+}
+
+/* A computed integer tensor whose every value is known (a slice of the static part of a Shape, a product of
+ * static dims...) becomes a constant, as LiteRT's converter folds such shape arithmetic; the operators that
+ * computed it die unless something else reads them. */
+static sigrun_status materialize(sr_cv_ctx* c, sr_cv_val* v) {
+  if (v->kind != SR_CV_VAL_TENSOR) return SIGRUN_STATUS_OK;
+  sr_cv_tensor t = *sr_cv_tv(c, *v);
+  size_t count;
+  if (t.data || !t.known || !sr_cv_all_known(&t) || !sr_cv_count(&t, &count) || count != t.n_known ||
+      (t.type != SIGRUN_TYPE_INT32 && t.type != SIGRUN_TYPE_INT64))
+    return SIGRUN_STATUS_OK;
+  void* data;
+  int k = sr_cv_add_const_alloc(c->m, sr_cv_g(c), t.name, t.type, t.rank, t.dims, &data, c->error);
+  if (k < 0) return c->error->status;
+  for (size_t i = 0; i < count; i++) {
+    if (t.type == SIGRUN_TYPE_INT32) {
+      int32_t x = (int32_t)t.known[i];
+      memcpy((uint8_t*)data + 4 * i, &x, 4);
+    } else {
+      memcpy((uint8_t*)data + 8 * i, &t.known[i], 8);
+    }
+  }
+  v->id = k;
+  return SIGRUN_STATUS_OK;
 }
 
 static sigrun_status eval_node(sr_cv_ctx* c, frame* f, size_t idx) {
@@ -311,7 +342,11 @@ static sigrun_status eval_node(sr_cv_ctx* c, frame* f, size_t idx) {
   if (!c->where) {
     st = sr_cv_oom(c);
   } else if (poisoned) {
-    /* Downstream of a reported problem: nothing new to say. */
+    /* Downstream of a reported problem: only an op with no lowering at all is worth another line, as
+     * LiteRT's converter lists every op it cannot legalize. */
+    if (!is_call(node) && strcmp(node->op, "NoOp") && strcmp(node->op, "Identity") &&
+        !sr_cv_find_lowering(node->op) && !structural_op(node->op))
+      st = sr_cv_unsupported(c, node, NULL);
   } else if (!eval_structural(c, node, in, n_in, out, (int)n_out, &st)) {
     sr_cv_lower_fn lower = sr_cv_find_lowering(node->op);
     if (!node->op_def && !node->function)
@@ -327,6 +362,8 @@ static sigrun_status eval_node(sr_cv_ctx* c, frame* f, size_t idx) {
     poisoned = 1;
   }
   if (st) return st;
+  for (size_t i = 0; i < n_out && !poisoned; i++)
+    if ((st = materialize(c, &out[i]))) return st;
   for (size_t i = 0; i < n_out; i++)
     if (poisoned || out[i].kind == SR_CV_VAL_NONE) out[i].kind = poisoned ? SR_CV_VAL_POISON : SR_CV_VAL_NONE;
   f->outs[idx] = out;

@@ -21,6 +21,7 @@ extern const sr_cv_lowering sr_cv_nn_lowerings[];
 extern const sr_cv_lowering sr_cv_shape_lowerings[];
 extern const sr_cv_lowering sr_cv_shape2_lowerings[];
 extern const sr_cv_lowering sr_cv_reduce_lowerings[];
+extern const sr_cv_lowering sr_cv_einsum_lowerings[];
 
 /* The variable index of SavedObject object_id (added on first sight; handle_node names it). -1 when the object
  * is not a variable, -2 when out of memory. */

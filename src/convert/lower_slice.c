@@ -462,25 +462,32 @@ static int splat(sr_cv_ctx* c, const sr_tf_node* node, const sr_cv_tensor* v, in
 
 static sigrun_status lower_fill(sr_cv_ctx* c, const sr_tf_node* node, const sr_cv_val* in, int n_in, sr_cv_val* out,
                                 int n_out) {
-  int64_t d[SR_MAX_RANK];
-  size_t n;
   sigrun_status st = sr_cv_need_inputs(c, node, in, n_in, 2);
-  if (!st) st = sr_cv_known_ints(c, node, in[0], "the dims", d, SR_MAX_RANK, &n);
   if (st) return st;
-  for (size_t i = 0; i < n; i++)
-    if (d[i] < 0 || d[i] > INT32_MAX) return sr_cv_fail(c, node, SIGRUN_STATUS_BAD_MODEL, "dim %lld", (long long)d[i]);
-  sr_cv_tensor v = *sr_cv_tv(c, in[1]);
-  if (v.data && v.rank == 0) {
-    int t = splat(c, node, &v, (int)n, d);
+  sr_cv_tensor dt = *sr_cv_tv(c, in[0]), v = *sr_cv_tv(c, in[1]);
+  if (dt.rank != 1 || dt.dims[0] < 0 || dt.dims[0] > SR_MAX_RANK)
+    return sr_cv_unsupported(c, node, "dims of unknown length or rank above %d", SR_MAX_RANK);
+  int rank = (int)dt.dims[0];
+  int64_t d[SR_MAX_RANK];
+  int known = sr_cv_n_values(&dt) == (size_t)rank;
+  for (int i = 0; i < rank; i++) {
+    int64_t x = known ? sr_cv_value(&dt, (size_t)i) : SR_CV_UNKNOWN;
+    if (x != SR_CV_UNKNOWN && (x < 0 || x > INT32_MAX))
+      return sr_cv_fail(c, node, SIGRUN_STATUS_BAD_MODEL, "dim %lld", (long long)x);
+    d[i] = x == SR_CV_UNKNOWN ? -1 : x;
+  }
+  if (v.data && v.rank == 0 && known && sr_cv_all_known(&dt)) {
+    int t = splat(c, node, &v, rank, d);
     if (t >= 0) {
       out[0] = sr_cv_tensor_val(t);
       return SIGRUN_STATUS_OK;
     }
     if (c->error->status) return c->error->status;
   }
+  /* Dims known only at run time (zeros of a dynamic batch, as Keras' LSTM state): a FILL operator. */
   sr_cv_val dims = in[0];
-  if (sr_cv_tv(c, in[0])->type != SIGRUN_TYPE_INT32 && (st = sr_cv_cast(c, node, in[0], SIGRUN_TYPE_INT32, &dims))) return st;
-  int t = sr_cv_out_tensor(c, node, NULL, v.type, (int)n, d);
+  if (dt.type != SIGRUN_TYPE_INT32 && (st = sr_cv_cast(c, node, in[0], SIGRUN_TYPE_INT32, &dims))) return st;
+  int t = sr_cv_out_tensor(c, node, NULL, v.type, rank, d);
   int ins[2] = {dims.id, in[1].id};
   if (t < 0 || sr_cv_emit(c, SR_BUILTIN_FILL, ins, 2, &t, 1, NULL) < 0) return c->error->status;
   out[0] = sr_cv_tensor_val(t);

@@ -11,8 +11,9 @@
 #include "convert/lower.h"
 
 sr_cv_lower_fn sr_cv_find_lowering(const char* op) {
-  const sr_cv_lowering* tables[] = {sr_cv_var_lowerings,   sr_cv_math_lowerings,   sr_cv_nn_lowerings,
-                                    sr_cv_shape_lowerings, sr_cv_shape2_lowerings, sr_cv_reduce_lowerings};
+  const sr_cv_lowering* tables[] = {sr_cv_var_lowerings,    sr_cv_math_lowerings,   sr_cv_nn_lowerings,
+                                    sr_cv_shape_lowerings,  sr_cv_shape2_lowerings, sr_cv_reduce_lowerings,
+                                    sr_cv_einsum_lowerings};
   for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++)
     for (const sr_cv_lowering* l = tables[t]; l->op; l++)
       if (strcmp(l->op, op) == 0) return l->fn;
