@@ -103,6 +103,17 @@ def static_batch():
     return k.Model(i, L.Dense(2)(x))
 
 
+def attention():
+    """MultiHeadAttention (Einsum), a residual Add, LayerNormalization and a tanh-approximate gelu."""
+    k = keras()
+    L = k.layers
+    i = k.Input((8, 16))
+    x = L.MultiHeadAttention(2, 8)(i, i)
+    x = L.LayerNormalization()(L.Add()([x, i]))
+    x = L.Dense(12, activation=lambda t: k.activations.gelu(t, approximate=True))(x)
+    return k.Model(i, x)
+
+
 def wide():
     """Weights of 1024+ elements, which dynamic-range quantization turns into int8."""
     k = keras()
@@ -114,7 +125,7 @@ def wide():
     return k.Model(i, L.Dense(40)(x))
 
 
-MODELS = {f.__name__: f for f in (mlp, convnet, sequence, merge, embedding, static_batch, wide)}
+MODELS = {f.__name__: f for f in (mlp, convnet, sequence, merge, embedding, static_batch, attention, wide)}
 
 
 @pytest.fixture(scope="module")
@@ -146,6 +157,10 @@ def test_fusions_match_the_official_converter(exported):
     assert sorted(ours_ops) == sorted(ref_ops), (ours_ops, ref_ops)
     mlp_ops = co.operators(co.ours(exported("mlp")))["main"]
     assert "GELU" in mlp_ops and "HARD_SWISH" in mlp_ops and "RELU" not in mlp_ops
+    for name in ("mlp", "sequence", "attention"):  # GELU (exact and approximate), LayerNorm, Einsum
+        ours_ops, ref_ops = co.operators(co.ours(exported(name)))["main"], co.operators(co.official(exported(name)))["main"]
+        for op in ("GELU", "HARD_SWISH", "FULLY_CONNECTED", "BATCH_MATMUL", "SOFTMAX", "LOGISTIC"):
+            assert ours_ops.count(op) == ref_ops.count(op), (name, op, ours_ops, ref_ops)
 
 
 def test_dynamic_batch_resizes(exported):
