@@ -104,8 +104,8 @@ static sigrun_status decode_header(sr_bundle* b, const sr_sstable_kv* kv, sigrun
                           (int)h.num_shards, SR_BUNDLE_MAX_SHARDS);
   }
   if (h.endianness != 0 && h.endianness != 1) {
-    return sr_tfd_fail_at(&r, kv->value_offset, SIGRUN_STATUS_BAD_MODEL, "endianness %d is neither LITTLE (0) nor BIG (1)",
-                          (int)h.endianness);
+    return sr_tfd_fail_at(&r, kv->value_offset, SIGRUN_STATUS_BAD_MODEL,
+                          "endianness %d is neither LITTLE (0) nor BIG (1)", (int)h.endianness);
   }
   if (h.min_consumer > SR_BUNDLE_VERSION) {
     return sr_fail(error, SIGRUN_STATUS_UNSUPPORTED, "%s: the bundle needs a reader of version %d (this one is %d)",
@@ -322,7 +322,8 @@ static sigrun_status read_raw(const sr_bundle* b, const sr_bundle_entry* e, void
   return st;
 }
 
-static sigrun_status crc_mismatch(const sr_bundle* b, const sr_bundle_entry* e, uint32_t computed, sigrun_error* error) {
+static sigrun_status crc_mismatch(const sr_bundle* b, const sr_bundle_entry* e, uint32_t computed,
+                                  sigrun_error* error) {
   char shard[96];
   return sr_fail(error, SIGRUN_STATUS_BAD_MODEL,
                  "%s: tensor '%s' at offset %llu (%llu bytes): bad CRC32C (stored 0x%08x, computed 0x%08x)",

@@ -49,13 +49,11 @@ static sigrun_status function_field(const sr_pb_reader* r, const sr_pb_field* f,
 
 static sigrun_status variable_field(const sr_pb_reader* r, const sr_pb_field* f, sr_pool* pool, void* out) {
   sr_saved_object* o = out;
-  sigrun_status st;
   switch (f->number) {
     case 1:
       return sr_pb_i32(r, f, &o->variable.dtype);
     case 2:
-      SR_TFD_DECODE(st, r, f, "TensorShapeProto", sr_tfd_shape, pool, &o->variable.shape);
-      return st;
+      return sr_tfd_sub(r, f, "TensorShapeProto", pool, &o->variable.shape, sr_tfd_shape_field);
     case 3:
       return sr_pb_bool(r, f, &o->variable.trainable);
     case 6:
@@ -141,6 +139,7 @@ static sigrun_status object_graph_field(const sr_pb_reader* r, const sr_pb_field
     if (!o) return sr_pb_oom(r);
     sigrun_status st = sr_tfd_sub(r, f, "SavedObject", pool, o, object_field);
     object_defaults(o);
+    if (st == SIGRUN_STATUS_OK) st = sr_tfd_shape_check(r, f->data_offset, &o->variable.shape);
     return st;
   }
   if (f->number == 2) {
@@ -340,7 +339,9 @@ static sigrun_status walk(sr_saved_model* m, const trackable_graph* g, const cha
   sr_free(seen);
   sr_free(tseen);
   sr_free(sorted);
-  if (st != SIGRUN_STATUS_OK) return sr_fail(error, st, "%s: out of memory walking the object graph", m->internal->pb_name);
+  if (st != SIGRUN_STATUS_OK) {
+    return sr_fail(error, st, "%s: out of memory walking the object graph", m->internal->pb_name);
+  }
   return SIGRUN_STATUS_OK;
 }
 

@@ -18,7 +18,6 @@
 
 static sigrun_status tensor_info_field(const sr_pb_reader* r, const sr_pb_field* f, sr_pool* pool, void* out) {
   sr_tf_tensor_info* t = out;
-  sigrun_status st;
   switch (f->number) {
     case 1:
       t->encoding = SR_TF_TENSOR_INFO_NAME;
@@ -26,8 +25,7 @@ static sigrun_status tensor_info_field(const sr_pb_reader* r, const sr_pb_field*
     case 2:
       return sr_pb_i32(r, f, &t->dtype);
     case 3:
-      SR_TFD_DECODE(st, r, f, "TensorShapeProto", sr_tfd_shape, pool, &t->shape);
-      return st;
+      return sr_tfd_sub(r, f, "TensorShapeProto", pool, &t->shape, sr_tfd_shape_field);
     case 4:
     case 5:
       if (f->wire != SR_PB_LEN) return sr_pb_fail(r, f, SIGRUN_STATUS_BAD_MODEL, "expected a message");
@@ -53,17 +51,14 @@ static sigrun_status push_tensor_info(const sr_pb_reader* r, const sr_pb_field* 
   sigrun_status st = sr_tfd_sub(r, f, "SignatureDef.TensorInfoEntry", pool, t, tensor_info_entry_field);
   if (!t->key) t->key = "";
   if (!t->name) t->name = "";
+  if (st == SIGRUN_STATUS_OK) st = sr_tfd_shape_check(r, f->data_offset, &t->shape);
   return st;
 }
 
 static sigrun_status named_tensor_field(const sr_pb_reader* r, const sr_pb_field* f, sr_pool* pool, void* out) {
   sr_tf_named_tensor* t = out;
-  sigrun_status st;
   if (f->number == 1) return sr_tfd_name(r, f, pool, &t->key);
-  if (f->number == 2) {
-    SR_TFD_DECODE(st, r, f, "TensorProto", sr_tfd_tensor, pool, &t->value);
-    return st;
-  }
+  if (f->number == 2) return sr_tfd_sub(r, f, "TensorProto", pool, &t->value, sr_tfd_tensor_field);
   return SIGRUN_STATUS_OK;
 }
 
@@ -81,6 +76,7 @@ static sigrun_status signature_def_field(const sr_pb_reader* r, const sr_pb_fiel
       if (!t) return sr_pb_oom(r);
       sigrun_status st = sr_tfd_sub(r, f, "SignatureDef.DefaultsEntry", pool, t, named_tensor_field);
       if (!t->key) t->key = "";
+      if (st == SIGRUN_STATUS_OK) st = sr_tfd_tensor_finish(r, f->data_offset, &t->value);
       return st;
     }
     default:
@@ -91,13 +87,15 @@ static sigrun_status signature_def_field(const sr_pb_reader* r, const sr_pb_fiel
 static sigrun_status signature_entry_field(const sr_pb_reader* r, const sr_pb_field* f, sr_pool* pool, void* out) {
   sr_tf_signature* s = out;
   if (f->number == 1) return sr_tfd_name(r, f, pool, &s->key);
-  if (f->number != 2) return SIGRUN_STATUS_OK;
-  sr_pb_reader sub;
-  sigrun_status st = sr_pb_sub(r, f, "SignatureDef", &sub);
-  if (st == SIGRUN_STATUS_OK) st = sr_tfd_message(&sub, pool, s, signature_def_field);
-  if (st == SIGRUN_STATUS_OK) st = sr_tfd_map_finish(&sub, s->inputs, &s->n_inputs, sizeof *s->inputs);
-  if (st == SIGRUN_STATUS_OK) st = sr_tfd_map_finish(&sub, s->outputs, &s->n_outputs, sizeof *s->outputs);
-  if (st == SIGRUN_STATUS_OK) st = sr_tfd_map_finish(&sub, s->defaults, &s->n_defaults, sizeof *s->defaults);
+  if (f->number == 2) return sr_tfd_sub(r, f, "SignatureDef", pool, s, signature_def_field);
+  return SIGRUN_STATUS_OK;
+}
+
+/* The maps of a SignatureDef, sorted once its map entry has been read whole. */
+static sigrun_status signature_finish(const sr_pb_reader* r, sr_tf_signature* s) {
+  sigrun_status st = sr_tfd_map_finish(r, s->inputs, &s->n_inputs, sizeof *s->inputs);
+  if (st == SIGRUN_STATUS_OK) st = sr_tfd_map_finish(r, s->outputs, &s->n_outputs, sizeof *s->outputs);
+  if (st == SIGRUN_STATUS_OK) st = sr_tfd_map_finish(r, s->defaults, &s->n_defaults, sizeof *s->defaults);
   return st;
 }
 
@@ -176,6 +174,7 @@ static sigrun_status meta_graph_field(const sr_pb_reader* r, const sr_pb_field* 
       sigrun_status st = sr_tfd_sub(r, f, "MetaGraphDef.SignatureDefEntry", pool, s, signature_entry_field);
       if (!s->key) s->key = "";
       if (!s->method_name) s->method_name = "";
+      if (st == SIGRUN_STATUS_OK) st = signature_finish(r, s);
       return st;
     }
     case 7:
@@ -258,6 +257,26 @@ static sigrun_status sort_named(sr_saved_model* m, void* items, size_t count, si
   return SIGRUN_STATUS_OK;
 }
 
+/* Adds the registry's OpDefs of ops the file does not describe (m->ops sorted and unique on entry and exit). */
+static sigrun_status add_registry_ops(sr_saved_model* m, sigrun_error* error) {
+  sr_pb_reader r;
+  sr_pb_init(&r, sr_tf_op_registry, sr_tf_op_registry_size, "sigrun's TF op registry", "OpList", error);
+  sr_saved_model registry = {0}; /* only its ops array is used, filled by the OpList decoder */
+  sigrun_status st = sr_tfd_message(&r, &m->internal->pool, &registry, op_list_field);
+  if (st != SIGRUN_STATUS_OK) return st;
+  size_t n_file = m->n_ops;
+  for (size_t i = 0; i < registry.n_ops; i++) {
+    if (sr_saved_model_find_key(m->ops, n_file, sizeof *m->ops, registry.ops[i].name)) continue;
+    sr_tf_op_def* op = SR_PB_PUSH(&m->internal->pool, m->ops, m->n_ops);
+    if (!op) return sr_fail(error, SIGRUN_STATUS_NO_MEMORY, "out of memory");
+    *op = registry.ops[i];
+    op->from_registry = 1;
+  }
+  if (sr_tfd_sort(m->ops, m->n_ops, sizeof *m->ops, sr_tfd_cmp_key) != SIGRUN_STATUS_OK)
+    return sr_fail(error, SIGRUN_STATUS_NO_MEMORY, "out of memory");
+  return SIGRUN_STATUS_OK;
+}
+
 static void resolve_nodes(sr_saved_model* m, sr_tf_node_list* list) {
   for (size_t i = 0; i < list->count; i++) {
     sr_tf_node* n = &list->items[i];
@@ -271,6 +290,7 @@ static sigrun_status index_and_resolve(sr_saved_model* m, sigrun_error* error) {
   const char* file = m->internal->pb_name;
   sr_pool* pool = &m->internal->pool;
   sigrun_status st = sort_named(m, m->ops, m->n_ops, sizeof *m->ops, "stripped_op_list: op", error);
+  if (st == SIGRUN_STATUS_OK) st = add_registry_ops(m, error);
   if (st == SIGRUN_STATUS_OK) st = sort_named(m, m->functions, m->n_functions, sizeof *m->functions, "function", error);
   if (st == SIGRUN_STATUS_OK) st = sr_tfd_index_nodes(file, "graph_def", pool, &m->graph, error);
   for (size_t i = 0; st == SIGRUN_STATUS_OK && i < m->n_functions; i++) {

@@ -161,7 +161,9 @@ typedef struct sr_saved_model {
   sr_tf_node_list graph;       /* graph_def.node, each with op_def / function resolved */
   sr_tf_function* functions;   /* graph_def.library.function, sorted by name (unique) */
   size_t n_functions;
-  sr_tf_op_def* ops;           /* stripped_op_list, sorted by name (unique) */
+  sr_tf_op_def* ops;           /* stripped_op_list, sorted by name (unique), plus the OpDefs of sigrun's copy of
+                                  TF's registry for ops the list lacks (from_registry set; TF omits ops used only
+                                  in While/If bodies) */
   size_t n_ops;
   sr_saved_object* objects;    /* SavedObjectGraph.nodes; objects[0] is the root; n_objects 0 for a TF1 model */
   size_t n_objects;

@@ -12,6 +12,7 @@
 typedef struct binder {
   sr_saved_model* m;
   sr_pool* pool;
+  size_t args_budget; /* call arguments all signatures may still bind (see sr_saved_model_bind_signatures) */
   char reason[400];
 } binder;
 
@@ -129,8 +130,7 @@ static int resolve_inputs(binder* b, const sr_tf_signature* sig, input_ref** ref
   return 1;
 }
 
-static int bind_args(binder* b, const sr_tf_signature* sig, const input_ref* refs, size_t n_refs,
-                     sr_saved_call* call) {
+static int bind_args(binder* b, const input_ref* refs, size_t n_refs, sr_saved_call* call) {
   const sr_tf_node* node = call->node;
   size_t n_data = 0;
   while (n_data < node->n_input && node->input[n_data][0] != '^') n_data++;
@@ -141,6 +141,10 @@ static int bind_args(binder* b, const sr_tf_signature* sig, const input_ref* ref
   }
   const sr_saved_concrete_function* cf = sr_saved_model_concrete_function(b->m, call->function->signature.name);
   size_t n_bound = cf ? cf->n_bound_inputs : 0;
+  if (n_params > b->args_budget) {
+    return unbound(b, "signatures bind more call arguments in total than saved_model.pb has bytes");
+  }
+  b->args_budget -= n_params;
   if (n_bound > n_params) {
     return unbound(b, "'%s' has %zu bound inputs but only %zu parameters", call->function->signature.name, n_bound,
                    n_params);
@@ -168,7 +172,9 @@ static int bind_args(binder* b, const sr_tf_signature* sig, const input_ref* ref
 }
 
 sigrun_status sr_saved_model_bind_signatures(sr_saved_model* m, sigrun_error* error) {
-  binder b = {m, &m->internal->pool, ""};
+  /* Many signatures may name one call node; without a bound, a small hostile file could make the binding
+   * allocate signatures x parameters. Real files spend several bytes per call argument, so this never binds. */
+  binder b = {m, &m->internal->pool, m->internal->pb_size, ""};
   for (size_t i = 0; i < m->n_signatures; i++) {
     sr_tf_signature* sig = &m->signatures[i];
     sig->call = NULL;
@@ -181,7 +187,7 @@ sigrun_status sr_saved_model_bind_signatures(sr_saved_model* m, sigrun_error* er
       input_ref* refs = NULL;
       size_t n_refs = 0;
       int ok = resolve_inputs(&b, sig, &refs, &n_refs) && bind_outputs(&b, sig, call) &&
-               bind_args(&b, sig, refs, n_refs, call);
+               bind_args(&b, refs, n_refs, call);
       sr_free(refs);
       if (ok) {
         sig->call = call;

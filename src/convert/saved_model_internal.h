@@ -29,6 +29,11 @@ sigrun_status sr_object_graph_bind_variables(sr_saved_model* model, sigrun_error
 /* Binds every signature to its call node, wrapper function and captures (sets call or unbound_reason). */
 sigrun_status sr_saved_model_bind_signatures(sr_saved_model* model, sigrun_error* error);
 
+/* A serialized OpList of the ops the converter may meet, from TensorFlow's registry (tf_op_registry.c, generated
+ * by tools/dev/gen_tf_op_registry.py): the fallback for ops missing from a file's stripped_op_list. */
+extern const uint8_t sr_tf_op_registry[];
+extern const size_t sr_tf_op_registry_size;
+
 /* Binary search in a sorted array of elements that start with a `const char*` key. */
 const void* sr_saved_model_find_key(const void* items, size_t count, size_t elem_size, const char* key);
 

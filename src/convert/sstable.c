@@ -138,7 +138,9 @@ static sigrun_status parse_block(table_reader* t, const block_span* b, int first
     int is_restart = 0;
     if (next_restart < num_restarts) {
       uint32_t r = load32(restarts + 4 * next_restart);
-      if (r < at) return fail_block(t, b, "restart point %zu (offset %u) is not at an entry", next_restart, (unsigned)r);
+      if (r < at) {
+        return fail_block(t, b, "restart point %zu (offset %u) is not at an entry", next_restart, (unsigned)r);
+      }
       if (r == at) {
         is_restart = 1;
         next_restart++;
@@ -151,7 +153,9 @@ static sigrun_status parse_block(table_reader* t, const block_span* b, int first
     if (st != SIGRUN_STATUS_OK) return st;
     pos += used;
     uint32_t shared = len[0], unshared = len[1], value_len = len[2];
-    if (is_restart && shared != 0) return fail_block(t, b, "entry at +%zu is a restart point but shares %u key bytes", at, (unsigned)shared);
+    if (is_restart && shared != 0) {
+      return fail_block(t, b, "entry at +%zu is a restart point but shares %u key bytes", at, (unsigned)shared);
+    }
     if (shared > t->key_len || (!have_prev && shared)) {
       return fail_block(t, b, "entry at +%zu shares %u bytes of a %zu-byte previous key", at, (unsigned)shared,
                         have_prev ? t->key_len : 0);
@@ -161,7 +165,9 @@ static sigrun_status parse_block(table_reader* t, const block_span* b, int first
                         (unsigned)unshared, (unsigned)value_len);
     }
     size_t key_len = (size_t)shared + unshared;
-    if (key_len > t->key_budget) return fail_block(t, b, "entry at +%zu: expanded keys exceed 16 times the file size", at);
+    if (key_len > t->key_budget) {
+      return fail_block(t, b, "entry at +%zu: expanded keys exceed 16 times the file size", at);
+    }
     t->key_budget -= key_len;
     /* The new key must be strictly greater than the previous one: compare before overwriting. */
     const char* unshared_bytes = (const char*)block + pos;

@@ -148,15 +148,15 @@ sigrun_status sr_tfd_shape_field(const sr_pb_reader* r, const sr_pb_field* f, sr
   }
 }
 
-static sigrun_status check_shape(const sr_pb_reader* r, size_t start, const sr_tf_shape* shape) {
+sigrun_status sr_tfd_shape_check(const sr_pb_reader* r, size_t offset, const sr_tf_shape* shape) {
   if (shape->unknown_rank && shape->rank) {
-    return sr_tfd_fail_at(r, start, SIGRUN_STATUS_BAD_MODEL, "unknown_rank is set but %zu dims are listed",
+    return sr_tfd_fail_at(r, offset, SIGRUN_STATUS_BAD_MODEL, "unknown_rank is set but %zu dims are listed",
                           shape->rank);
   }
   for (size_t i = 0; i < shape->rank; i++) {
     if (shape->dims[i] < -1) {
-      return sr_tfd_fail_at(r, start, SIGRUN_STATUS_BAD_MODEL, "dim %zu is %lld (sizes are >= 0, or -1 for unknown)",
-                            i, (long long)shape->dims[i]);
+      return sr_tfd_fail_at(r, offset, SIGRUN_STATUS_BAD_MODEL,
+                            "dim %zu is %lld (sizes are >= 0, or -1 for unknown)", i, (long long)shape->dims[i]);
     }
   }
   return SIGRUN_STATUS_OK;
@@ -166,12 +166,12 @@ sigrun_status sr_tfd_shape(sr_pb_reader* r, sr_pool* pool, sr_tf_shape* out) {
   size_t start = r->pos;
   sigrun_status st = sr_tfd_message(r, pool, out, sr_tfd_shape_field);
   if (st != SIGRUN_STATUS_OK) return st;
-  return check_shape(r, start, out);
+  return sr_tfd_shape_check(r, start, out);
 }
 
 /* ---- TensorProto ---- */
 
-static sigrun_status tensor_field(const sr_pb_reader* r, const sr_pb_field* f, sr_pool* pool, void* out) {
+sigrun_status sr_tfd_tensor_field(const sr_pb_reader* r, const sr_pb_field* f, sr_pool* pool, void* out) {
   sr_tf_tensor* t = out;
   switch (f->number) {
     case 1:
@@ -210,48 +210,54 @@ static sigrun_status tensor_field(const sr_pb_reader* r, const sr_pb_field* f, s
   }
 }
 
-sigrun_status sr_tfd_tensor(sr_pb_reader* r, sr_pool* pool, sr_tf_tensor* out) {
-  size_t start = r->pos;
-  sigrun_status st = sr_tfd_message(r, pool, out, tensor_field);
+sigrun_status sr_tfd_tensor_finish(const sr_pb_reader* r, size_t offset, sr_tf_tensor* out) {
+  sigrun_status st = sr_tfd_shape_check(r, offset, &out->shape);
   if (st != SIGRUN_STATUS_OK) return st;
-  if ((st = check_shape(r, start, &out->shape)) != SIGRUN_STATUS_OK) return st;
   if (out->shape.unknown_rank) {
-    return sr_tfd_fail_at(r, start, SIGRUN_STATUS_BAD_MODEL, "a tensor value cannot have an unknown rank");
+    return sr_tfd_fail_at(r, offset, SIGRUN_STATUS_BAD_MODEL, "a tensor value cannot have an unknown rank");
   }
   size_t count = 1;
   for (size_t i = 0; i < out->shape.rank; i++) {
     int64_t d = out->shape.dims[i];
     if (d < 0) {
-      return sr_tfd_fail_at(r, start, SIGRUN_STATUS_BAD_MODEL, "a tensor value cannot have unknown dim %zu", i);
+      return sr_tfd_fail_at(r, offset, SIGRUN_STATUS_BAD_MODEL, "a tensor value cannot have unknown dim %zu", i);
     }
     if ((uint64_t)d > SIZE_MAX || !sr_mul_size(count, (size_t)d, &count)) {
-      return sr_tfd_fail_at(r, start, SIGRUN_STATUS_BAD_MODEL, "element count of the shape overflows");
+      return sr_tfd_fail_at(r, offset, SIGRUN_STATUS_BAD_MODEL, "element count of the shape overflows");
     }
   }
   out->num_elements = count;
   size_t width = sr_tf_dtype_size(out->dtype);
   size_t nbytes;
   if (!sr_mul_size(count, width ? width : 1, &nbytes)) {
-    return sr_tfd_fail_at(r, start, SIGRUN_STATUS_BAD_MODEL, "%zu elements of %s overflow size_t", count,
+    return sr_tfd_fail_at(r, offset, SIGRUN_STATUS_BAD_MODEL, "%zu elements of %s overflow size_t", count,
                           sr_tf_dtype_name(out->dtype));
   }
   if (width && out->content_size && out->content_size != nbytes) {
-    return sr_tfd_fail_at(r, start, SIGRUN_STATUS_BAD_MODEL,
+    return sr_tfd_fail_at(r, offset, SIGRUN_STATUS_BAD_MODEL,
                           "tensor_content has %zu bytes but %zu %s elements need %zu", out->content_size, count,
                           sr_tf_dtype_name(out->dtype), nbytes);
   }
   return SIGRUN_STATUS_OK;
 }
 
+sigrun_status sr_tfd_tensor(sr_pb_reader* r, sr_pool* pool, sr_tf_tensor* out) {
+  size_t start = r->pos;
+  sigrun_status st = sr_tfd_message(r, pool, out, sr_tfd_tensor_field);
+  if (st != SIGRUN_STATUS_OK) return st;
+  return sr_tfd_tensor_finish(r, start, out);
+}
+
 /* ---- AttrValue ---- */
 
-static sigrun_status tensor_sub(const sr_pb_reader* r, const sr_pb_field* f, sr_pool* pool, sr_tf_tensor* t) {
+/* Repeated elements (list members) are decoded and finished at once: each is read exactly once. */
+static sigrun_status tensor_element(const sr_pb_reader* r, const sr_pb_field* f, sr_pool* pool, sr_tf_tensor* t) {
   sigrun_status st;
   SR_TFD_DECODE(st, r, f, "TensorProto", sr_tfd_tensor, pool, t);
   return st;
 }
 
-static sigrun_status shape_sub(const sr_pb_reader* r, const sr_pb_field* f, sr_pool* pool, sr_tf_shape* s) {
+static sigrun_status shape_element(const sr_pb_reader* r, const sr_pb_field* f, sr_pool* pool, sr_tf_shape* s) {
   sigrun_status st;
   SR_TFD_DECODE(st, r, f, "TensorShapeProto", sr_tfd_shape, pool, s);
   return st;
@@ -264,16 +270,14 @@ static sigrun_status func_field(const sr_pb_reader* r, const sr_pb_field* f, sr_
   return SIGRUN_STATUS_OK;
 }
 
-static sigrun_status func_decode(sr_pb_reader* r, sr_pool* pool, sr_tf_func* out) {
-  sigrun_status st = sr_tfd_message(r, pool, out, func_field);
-  if (st != SIGRUN_STATUS_OK) return st;
-  if (!out->name) out->name = "";
-  return sr_tfd_attr_map_finish(r, &out->attr);
+static sigrun_status func_finish(const sr_pb_reader* r, sr_tf_func* fn) {
+  if (!fn->name) fn->name = "";
+  return sr_tfd_attr_map_finish(r, &fn->attr);
 }
 
-static sigrun_status func_sub(const sr_pb_reader* r, const sr_pb_field* f, sr_pool* pool, sr_tf_func* fn) {
-  sigrun_status st;
-  SR_TFD_DECODE(st, r, f, "NameAttrList", func_decode, pool, fn);
+static sigrun_status func_element(const sr_pb_reader* r, const sr_pb_field* f, sr_pool* pool, sr_tf_func* fn) {
+  sigrun_status st = sr_tfd_sub(r, f, "NameAttrList", pool, fn, func_field);
+  if (st == SIGRUN_STATUS_OK) st = func_finish(r, fn);
   return st;
 }
 
@@ -296,17 +300,17 @@ static sigrun_status list_field(const sr_pb_reader* r, const sr_pb_field* f, sr_
     case 7: {
       sr_tf_shape* s = SR_PB_PUSH(pool, l->shape, l->n_shape);
       if (!s) return sr_pb_oom(r);
-      return shape_sub(r, f, pool, s);
+      return shape_element(r, f, pool, s);
     }
     case 8: {
       sr_tf_tensor* t = SR_PB_PUSH(pool, l->tensor, l->n_tensor);
       if (!t) return sr_pb_oom(r);
-      return tensor_sub(r, f, pool, t);
+      return tensor_element(r, f, pool, t);
     }
     case 9: {
       sr_tf_func* fn = SR_PB_PUSH(pool, l->func, l->n_func);
       if (!fn) return sr_pb_oom(r);
-      return func_sub(r, f, pool, fn);
+      return func_element(r, f, pool, fn);
     }
     default:
       return SIGRUN_STATUS_OK;
@@ -314,12 +318,13 @@ static sigrun_status list_field(const sr_pb_reader* r, const sr_pb_field* f, sr_
 }
 
 /* Points a->member at a fresh zeroed message unless the oneof already holds that member, in which case the new
- * bytes merge into it (protobuf's rule); then makes kind current. Evaluates to the member or NULL (no memory). */
+ * bytes merge into it (protobuf's rule). Evaluates to the member or NULL (no memory). */
 #define ATTR_MEMBER(a, k, member, pool)                                                       \
   ((a)->kind == (k) && (a)->member ? (a)->member                                              \
                                    : ((a)->member = sr_pool_alloc((pool), sizeof *(a)->member)))
 
-static sigrun_status attr_field(const sr_pb_reader* r, const sr_pb_field* f, sr_pool* pool, void* out) {
+/* Singular sub-messages (shape, tensor, func) are only merged here; sr_tfd_attr_finish checks them once. */
+sigrun_status sr_tfd_attr_field(const sr_pb_reader* r, const sr_pb_field* f, sr_pool* pool, void* out) {
   sr_tf_attr* a = out;
   sigrun_status st;
   switch (f->number) {
@@ -348,13 +353,13 @@ static sigrun_status attr_field(const sr_pb_reader* r, const sr_pb_field* f, sr_
       sr_tf_shape* s = ATTR_MEMBER(a, SR_TF_ATTR_SHAPE, shape, pool);
       if (!s) return sr_pb_oom(r);
       a->kind = SR_TF_ATTR_SHAPE;
-      return shape_sub(r, f, pool, s);
+      return sr_tfd_sub(r, f, "TensorShapeProto", pool, s, sr_tfd_shape_field);
     }
     case 8: {
       sr_tf_tensor* t = ATTR_MEMBER(a, SR_TF_ATTR_TENSOR, tensor, pool);
       if (!t) return sr_pb_oom(r);
       a->kind = SR_TF_ATTR_TENSOR;
-      return tensor_sub(r, f, pool, t);
+      return sr_tfd_sub(r, f, "TensorProto", pool, t, sr_tfd_tensor_field);
     }
     case 9:
       st = sr_tfd_name(r, f, pool, &a->placeholder);
@@ -363,7 +368,7 @@ static sigrun_status attr_field(const sr_pb_reader* r, const sr_pb_field* f, sr_
       sr_tf_func* fn = ATTR_MEMBER(a, SR_TF_ATTR_FUNC, func, pool);
       if (!fn) return sr_pb_oom(r);
       a->kind = SR_TF_ATTR_FUNC;
-      return func_sub(r, f, pool, fn);
+      return sr_tfd_sub(r, f, "NameAttrList", pool, fn, func_field);
     }
     default:
       return SIGRUN_STATUS_OK;
@@ -372,8 +377,24 @@ static sigrun_status attr_field(const sr_pb_reader* r, const sr_pb_field* f, sr_
   return st;
 }
 
+sigrun_status sr_tfd_attr_finish(const sr_pb_reader* r, size_t offset, sr_tf_attr* a) {
+  switch (a->kind) {
+    case SR_TF_ATTR_SHAPE:
+      return sr_tfd_shape_check(r, offset, a->shape);
+    case SR_TF_ATTR_TENSOR:
+      return sr_tfd_tensor_finish(r, offset, a->tensor);
+    case SR_TF_ATTR_FUNC:
+      return func_finish(r, a->func);
+    default: /* list members were finished as they were read */
+      return SIGRUN_STATUS_OK;
+  }
+}
+
 sigrun_status sr_tfd_attr(sr_pb_reader* r, sr_pool* pool, sr_tf_attr* out) {
-  return sr_tfd_message(r, pool, out, attr_field);
+  size_t start = r->pos;
+  sigrun_status st = sr_tfd_message(r, pool, out, sr_tfd_attr_field);
+  if (st != SIGRUN_STATUS_OK) return st;
+  return sr_tfd_attr_finish(r, start, out);
 }
 
 /* ---- maps ---- */
@@ -381,11 +402,7 @@ sigrun_status sr_tfd_attr(sr_pb_reader* r, sr_pool* pool, sr_tf_attr* out) {
 static sigrun_status attr_entry_field(const sr_pb_reader* r, const sr_pb_field* f, sr_pool* pool, void* out) {
   sr_tf_attr_entry* e = out;
   if (f->number == 1) return sr_tfd_name(r, f, pool, &e->key);
-  if (f->number == 2) {
-    sigrun_status st;
-    SR_TFD_DECODE(st, r, f, "AttrValue", sr_tfd_attr, pool, &e->value);
-    return st;
-  }
+  if (f->number == 2) return sr_tfd_sub(r, f, "AttrValue", pool, &e->value, sr_tfd_attr_field);
   return SIGRUN_STATUS_OK;
 }
 
@@ -395,6 +412,7 @@ sigrun_status sr_tfd_attr_map_entry(const sr_pb_reader* r, const sr_pb_field* f,
   if (!e) return sr_pb_oom(r);
   sigrun_status st = sr_tfd_sub(r, f, entry_msg, pool, e, attr_entry_field);
   if (!e->key) e->key = "";
+  if (st == SIGRUN_STATUS_OK) st = sr_tfd_attr_finish(r, f->data_offset, &e->value);
   return st;
 }
 

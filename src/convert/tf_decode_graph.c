@@ -63,12 +63,9 @@ static sigrun_status attr_def_field(const sr_pb_reader* r, const sr_pb_field* f,
       return sr_tfd_name(r, f, pool, &a->name);
     case 2:
       return sr_tfd_name(r, f, pool, &a->type);
-    case 3: {
-      sigrun_status st;
-      SR_TFD_DECODE(st, r, f, "AttrValue", sr_tfd_attr, pool, &a->default_value);
+    case 3:
       a->has_default = 1;
-      return st;
-    }
+      return sr_tfd_sub(r, f, "AttrValue", pool, &a->default_value, sr_tfd_attr_field);
     case 5:
       return sr_pb_bool(r, f, &a->has_minimum);
     case 6:
@@ -105,6 +102,7 @@ static sigrun_status op_def_field(const sr_pb_reader* r, const sr_pb_field* f, s
       sigrun_status st = sr_tfd_sub(r, f, "OpDef.AttrDef", pool, a, attr_def_field);
       if (!a->name) a->name = "";
       if (!a->type) a->type = "";
+      if (st == SIGRUN_STATUS_OK && a->has_default) st = sr_tfd_attr_finish(r, f->data_offset, &a->default_value);
       return st;
     }
     case 16:
@@ -138,11 +136,7 @@ static sigrun_status arg_attrs_field(const sr_pb_reader* r, const sr_pb_field* f
 static sigrun_status arg_attr_entry_field(const sr_pb_reader* r, const sr_pb_field* f, sr_pool* pool, void* out) {
   sr_tf_arg_attrs* e = out;
   if (f->number == 1) return sr_pb_u32(r, f, &e->index);
-  if (f->number == 2) {
-    sigrun_status st = sr_tfd_sub(r, f, "FunctionDef.ArgAttrs", pool, &e->attr, arg_attrs_field);
-    if (st == SIGRUN_STATUS_OK) st = sr_tfd_attr_map_finish(r, &e->attr);
-    return st;
-  }
+  if (f->number == 2) return sr_tfd_sub(r, f, "FunctionDef.ArgAttrs", pool, &e->attr, arg_attrs_field);
   return SIGRUN_STATUS_OK;
 }
 
@@ -168,7 +162,9 @@ static sigrun_status function_field(const sr_pb_reader* r, const sr_pb_field* f,
     case 7: {
       sr_tf_arg_attrs* e = SR_PB_PUSH(pool, fn->arg_attr, fn->n_arg_attr);
       if (!e) return sr_pb_oom(r);
-      return sr_tfd_sub(r, f, "FunctionDef.ArgAttrEntry", pool, e, arg_attr_entry_field);
+      st = sr_tfd_sub(r, f, "FunctionDef.ArgAttrEntry", pool, e, arg_attr_entry_field);
+      if (st == SIGRUN_STATUS_OK) st = sr_tfd_attr_map_finish(r, &e->attr);
+      return st;
     }
     default: /* 8 resource_arg_unique_id */
       return SIGRUN_STATUS_OK;

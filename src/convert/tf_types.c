@@ -371,8 +371,9 @@ sigrun_status sr_tf_node_output_index(const sr_tf_node* node, const char* arg, s
     if (st != SIGRUN_STATUS_OK) return st;
     if (cmp_n(out->name, arg, arg_len) == 0) {
       if ((uint64_t)k >= len) {
-        return sr_fail(error, SIGRUN_STATUS_NOT_FOUND, "node '%s' (%s): output '%s' has %zu tensors, index %lld asked for",
-                       node->name, node->op, out->name, len, (long long)k);
+        return sr_fail(error, SIGRUN_STATUS_NOT_FOUND,
+                       "node '%s' (%s): output '%s' has %zu tensors, index %lld asked for", node->name, node->op,
+                       out->name, len, (long long)k);
       }
       *flat = before + (size_t)k;
       return SIGRUN_STATUS_OK;

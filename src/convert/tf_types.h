@@ -69,9 +69,9 @@ typedef struct sr_tf_shape {
 
 /* A TensorProto as stored. Values are either tensor_content (raw little-endian elements, pointing into the
  * file buffer) or one of the typed lists; sr_tf_tensor_read picks the one matching dtype and applies TF's
- * rule that a shorter list repeats its last value. Checked at decode: every dim >= 0 and unknown_rank unset,
- * num_elements fits size_t (and num_elements * dtype size too), content_size is 0 or exactly
- * num_elements * dtype size, and no typed list is longer than num_elements (pairs for complex). */
+ * rule that a shorter list repeats its last value (a longer one is cut, as TF's Tensor::FromProto does).
+ * Checked at decode: every dim >= 0 and unknown_rank unset, num_elements fits size_t (and num_elements * dtype
+ * size too), and content_size is 0 or exactly num_elements * dtype size. */
 typedef struct sr_tf_tensor {
   int32_t dtype;
   sr_tf_shape shape;
@@ -213,6 +213,9 @@ typedef struct sr_tf_op_def {
   int is_commutative;
   int is_aggregate;
   int allows_uninitialized_input;
+  /* Set when the file's stripped_op_list lacked this op and the OpDef comes from sigrun's copy of TensorFlow's
+   * registry (src/convert/tf_op_registry.c): TF omits ops used only inside While/If bodies. */
+  int from_registry;
 } sr_tf_op_def;
 
 /* The AttrDef named name, or NULL. */

@@ -1,6 +1,8 @@
 """Builds the small real SavedModels the converter's C tests read, and what TensorFlow says about each.
 
-    /work/main/.venv/bin/python tests/convert/make_saved_models.py [OUT_DIR]   (default tests/data/saved_models)
+    /work/main/.venv/bin/python tests/convert/make_saved_models.py [OUT_DIR [NAME...]]
+                                                      (default tests/data/saved_models and the small models)
+    build/test_saved_model OUT_DIR/ NAME...           (checks models kept outside the repository)
 
 For every model NAME it writes OUT_DIR/NAME/ (the SavedModel as tf.saved_model.save / model.export wrote it) and
 OUT_DIR/NAME.expected.txt with TensorFlow's own view of it, which tests/convert/test_saved_model.c compares
@@ -139,12 +141,41 @@ def make_multi(path):
     tf.saved_model.save(m, path, signatures={"add": m.add, "mul": m.mul, "uniq": m.uniq})
 
 
+def make_mobilenet_v2(path):
+    """Large (not committed): Keras MobileNetV2, random weights, for scale checks of the reader."""
+    keras.utils.set_random_seed(3)
+    keras.applications.MobileNetV2(weights=None, input_shape=(96, 96, 3), alpha=0.35, classes=10).export(path)
+
+
+def make_lstm(path):
+    """A Keras LSTM: a While loop whose cond/body functions use ops (Less, LogicalAnd, TensorListGetItem...) that
+    TF leaves out of stripped_op_list, so "node:out_arg:K" there needs the reader's registry fallback."""
+    keras.utils.set_random_seed(4)
+    inp = keras.Input((5, 3), name="seq")
+    out = keras.layers.Dense(2)(keras.layers.LSTM(4)(inp))
+    keras.Model(inp, out).export(path)
+
+
+def make_attention(path):
+    """Not committed: Keras MultiHeadAttention + LayerNormalization (Einsum, moments)."""
+    keras.utils.set_random_seed(5)
+    inp = keras.Input((4, 8), name="tokens")
+    x = keras.layers.MultiHeadAttention(num_heads=2, key_dim=4)(inp, inp)
+    out = keras.layers.LayerNormalization()(x + inp)
+    keras.Model(inp, out).export(path)
+
+
 MODELS = {
     "encode_decode": make_encode_decode,
     "dense": make_dense,
     "conv": make_conv,
     "train": make_train,
     "multi": make_multi,
+    "lstm": make_lstm,
+}
+EXTRA_MODELS = {
+    "mobilenet_v2": make_mobilenet_v2,
+    "attention": make_attention,
 }
 
 
@@ -369,7 +400,9 @@ def main():
     out_dir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", "data",
                                                                  "saved_models")
     os.makedirs(out_dir, exist_ok=True)
-    for name, make in MODELS.items():
+    names = sys.argv[2:] or list(MODELS)
+    for name in names:
+        make = MODELS.get(name) or EXTRA_MODELS[name]
         path = os.path.join(out_dir, name)
         shutil.rmtree(path, ignore_errors=True)
         make(path)

@@ -152,7 +152,8 @@ static void test_packed_and_unpacked(void) {
       CHECK(count == (form == 2 ? 2 * n : n));
       for (size_t i = 0; i < count; i++) {
         int64_t want = ints[i % n];
-        const void* slot = (const uint8_t*)out64 + i * (kind == SR_PB_K_BOOL ? 1 : (kind == SR_PB_K_INT32 || kind == SR_PB_K_UINT32) ? 4 : 8);
+        size_t width = kind == SR_PB_K_BOOL ? 1 : (kind == SR_PB_K_INT32 || kind == SR_PB_K_UINT32) ? 4 : 8;
+        const void* slot = (const uint8_t*)out64 + i * width;
         if (kind == SR_PB_K_INT32) {
           int32_t v;
           memcpy(&v, slot, 4);

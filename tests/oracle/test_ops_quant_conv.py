@@ -310,3 +310,29 @@ def test_transpose_conv_input_order():
     content = convert_quantized(("qtconv", TCONV_CASES[0], "int8"), _tconv_fn(TCONV_CASES[0]), "int8")
     (ins, _), = _op_types(content, "TRANSPOSE_CONV")
     assert ins[0] == np.int32 and ins[1] == np.int8 and ins[2] == np.int8
+
+
+def test_hybrid_asymmetric_input_quantization_ties():
+    """A per-channel hybrid CONV_2D quantizes its float input asymmetrically at run time. Inputs that land
+    exactly on .5 after scaling (scale 1 here: the input's range is [0, 255]) show LiteRT's order: round the
+    scaled value half away from zero, then add the zero point (2.5 -> 3 - 128), not round after adding it
+    (-125.5 -> -126). An identity-like 1x1 filter reads each quantized input back; outputs must match to
+    float rounding."""
+    channels = 64  # 4096 weights: enough for the converter to quantize them
+    gains = (1 + np.arange(channels, dtype=np.float32) / 64)
+    w = (np.eye(channels, dtype=np.float32) * gains[None, :]).reshape(1, 1, channels, channels)
+
+    @tf.function(input_signature=[tf.TensorSpec([1, 1, 1, channels], tf.float32)])
+    def conv(x):
+        return tf.nn.conv2d(x, w, 1, "VALID")
+
+    content = convert_quantized("hybrid-ties", conv, "dynamic")
+    ops = _op_types(content, "CONV_2D")
+    assert ops and ops[0][0][:2] == [np.float32, np.int8], ops
+    x = np.zeros((1, 1, 1, channels), np.float32)
+    x[0, 0, 0, :10] = [255.0, 2.5, 3.5, 4.5, 5.5, 127.5, 0.5, 1.5, 100.5, 254.5]
+    ref, got = run_both(content, {"x": x})
+    for name in ref:
+        np.testing.assert_allclose(got[name], ref[name], rtol=1e-6, atol=1e-6)
+        # The premise: LiteRT's results are the half-away-rounded inputs (3, 4, ... at gains 1 + c/64).
+        np.testing.assert_allclose(ref[name].reshape(-1)[1:5] / gains[1:5], [3, 4, 5, 6], rtol=1e-2)

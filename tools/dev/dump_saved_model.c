@@ -35,7 +35,8 @@ static void print_signature(const sr_saved_model* m, const sr_tf_signature* s) {
     printf("    unbound: %s\n", s->unbound_reason);
     return;
   }
-  printf("    call %s (%s) -> %s; outputs at", s->call->node->name, s->call->node->op, s->call->function->signature.name);
+  printf("    call %s (%s) -> %s; outputs at", s->call->node->name, s->call->node->op,
+         s->call->function->signature.name);
   for (size_t i = 0; i < s->n_outputs; i++) printf(" %zu", s->call->output_index[i]);
   printf("\n");
   for (size_t i = 0; i < s->call->n_args; i++) {
