@@ -105,6 +105,39 @@ def train_module():
     return co.save_module(m, {"infer": m.infer, "train": m.train})
 
 
+def ops_module():
+    """A tf.function mixing the elementwise, reduction, slicing, joining and gathering ops the lowering folds or
+    emits (int64 indices into a captured variable, reversed strides, split / unstack lists, where, argmax)."""
+    t = tf()
+
+    class Ops(t.Module):
+        def __init__(self):
+            super().__init__()
+            self.table = t.Variable(t.random.stateless_normal([10, 4], seed=[1, 2]))
+
+        @t.function(input_signature=[t.TensorSpec([None, 6], t.float32), t.TensorSpec([None], t.int64)])
+        def ops(self, x, ids):
+            a = t.reduce_sum(x, axis=1, keepdims=True) + t.reduce_max(x, axis=-1, keepdims=True)
+            b = t.where(x > 0.0, x, -x * 0.5)
+            c = t.clip_by_value(x, -0.5, 0.5)
+            d = x[:, 1:5:2] * x[:, ::-2][:, :2]
+            e = t.concat(t.split(x, 3, axis=1)[::-1], axis=1)
+            h = t.transpose(t.expand_dims(x, -1), [0, 2, 1])
+            i = t.squeeze(h, 1) * t.math.rsqrt(t.abs(x) + 1.0)
+            j = t.pow(t.abs(x), 1.5) + t.floor(x) + t.maximum(x, 0.1) - t.minimum(x, -0.1)
+            k = t.tile(x[:, :2], [1, 3])
+            m = t.stack(t.unstack(x[:, :3], axis=1)[::-1], axis=1)
+            o = t.reduce_mean(t.square(x - t.reduce_mean(x)), axis=0)
+            p = t.nn.log_softmax(x) + t.nn.softmax(x * 2.0)
+            q = t.exp(-t.abs(x)) + t.math.log(t.abs(x) + 1.0)
+            return {"a": a + t.reduce_min(b, axis=1, keepdims=True), "c": c + d[:, :1], "e": e + i + j + k + p + q,
+                    "g": t.gather(self.table, ids), "l": t.pad(x, [[0, 0], [1, 2]]), "m": m,
+                    "n": t.cast(t.argmax(x, axis=1), t.float32), "o": o}
+
+    m = Ops()
+    return co.save_module(m, {"ops": m.ops})
+
+
 def strings_module():
     """LiteRT's signatures guide's own example: string ops, which only TF Select (Flex) provides."""
     t = tf()
@@ -154,6 +187,10 @@ def test_shared_layer_weights_are_stored_once(saved):
     assert len(mine) < 64 * 32 * 4 * 1.6
     # (LiteRT's converter keeps these Keras-3 layer variables of a plain tf.Module as resource variables that
     # nothing initializes: its model reads zeros. sigrun freezes them; docs/converter.md, "Differences".)
+
+
+def test_assorted_ops(saved):
+    co.check_saved_model(saved(ops_module))
 
 
 def test_train_signature_keeps_resource_variables(saved):
