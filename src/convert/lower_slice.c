@@ -170,7 +170,7 @@ static sigrun_status apply_slice(sr_cv_ctx* c, const sr_tf_node* node, sr_cv_val
     return SIGRUN_STATUS_OK;
   }
   /* The canonical slice over the input dims: one begin/end/stride per dim, no ellipsis, no new axis. */
-  int64_t b[SR_MAX_RANK], e[SR_MAX_RANK], s[SR_MAX_RANK];
+  int64_t b[SR_MAX_RANK] = {0}, e[SR_MAX_RANK] = {0}, s[SR_MAX_RANK] = {0};
   int bm = 0, em = 0, sm = 0, r = 0;
   for (int i = 0; i < n; i++) {
     if (plan[i].in_dim < 0) continue;
