@@ -2,7 +2,7 @@
  * import_sig.c — one SavedModel signature to one subgraph: its inputs become subgraph inputs named after their
  * TensorInfo ("serving_default_x:0"), captured objects become variable handles or constants, the wrapper
  * function is evaluated, and each output tensor takes its TensorInfo name ("StatefulPartitionedCall:0") and
- * joins the subgraph outputs. TensorMaps list inputs and outputs by signature key, sorted, as LiteRT writes them.
+ * joins the subgraph outputs (an input returned as is stays the input tensor, as in LiteRT's output). TensorMaps list inputs and outputs by signature key, sorted, as LiteRT writes them.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,31 +52,6 @@ static sigrun_status capture_value(sr_cv_ctx* c, const sr_saved_call_arg* arg, s
                  (int)arg->object_id, node ? node->name : "?", node ? node->op : "?");
 }
 
-/* out = RESHAPE(x, its own shape): a fresh tensor with x's value (a constant shape when x's is static, else
- * SHAPE(x)). */
-static sigrun_status copy_tensor(sr_cv_ctx* c, int x, int* out) {
-  sr_cv_tensor tx = sr_cv_g(c)->t[x];
-  if (tx.rank < 0) return sr_fail(c->error, SIGRUN_STATUS_UNSUPPORTED, "an output of unknown rank");
-  int shape;
-  if (sr_cv_static(&tx)) {
-    int32_t d[SR_MAX_RANK];
-    for (int i = 0; i < tx.rank; i++) d[i] = (int32_t)tx.dims[i];
-    shape = sr_cv_const_i32(c->m, sr_cv_g(c), "shape", d, tx.rank, 0, c->error);
-  } else {
-    int64_t n = tx.rank;
-    shape = sr_cv_add_tensor(c->m, sr_cv_g(c), "shape", SIGRUN_TYPE_INT32, 1, &n, c->error);
-    sr_cv_opts o;
-    memset(&o, 0, sizeof o);
-    o.out_type = SIGRUN_TYPE_INT32;
-    if (shape >= 0 && sr_cv_emit(c, SR_BUILTIN_SHAPE, &x, 1, &shape, 1, &o) < 0) return c->error->status;
-  }
-  int t = sr_cv_add_tensor(c->m, sr_cv_g(c), tx.name, tx.type, tx.rank, tx.dims, c->error);
-  int ins[2] = {x, shape};
-  if (shape < 0 || t < 0 || sr_cv_emit(c, SR_BUILTIN_RESHAPE, ins, 2, &t, 1, NULL) < 0) return c->error->status;
-  *out = t;
-  return SIGRUN_STATUS_OK;
-}
-
 static int by_name(const void* a, const void* b) {
   return strcmp(((const sr_cv_tensor_map*)a)->name, ((const sr_cv_tensor_map*)b)->name);
 }
@@ -98,20 +73,16 @@ static sigrun_status bind_outputs(sr_cv_ctx* c, const sr_tf_signature* sig, cons
     if (v.kind != SR_CV_VAL_TENSOR)
       return sr_fail(c->error, SIGRUN_STATUS_UNSUPPORTED, "signature '%s': output '%s' is not a tensor", sig->key,
                      info->key);
+    /* As LiteRT's converter: an output that is a signature input stays that input tensor (and keeps its name), a
+     * constant or a tensor returned twice is output as it is; anything else takes the TensorInfo name (the
+     * last one when returned twice, as LiteRT's outputs sorted by key show). */
     g = sr_cv_g(c);
-    sr_cv_tensor* t = &g->t[v.id];
-    int reused = 0;
-    for (int i = 0; i < g->n_outputs; i++) reused |= g->outputs[i] == v.id;
-    for (int i = 0; i < g->n_inputs; i++) reused |= g->inputs[i] == v.id;
-    if (t->data || reused) {
-      /* A constant, an input or a tensor already returned: the output needs a tensor of its own. */
-      sigrun_status st = copy_tensor(c, v.id, &v.id);
-      if (st) return st;
-      g = sr_cv_g(c);
-      t = &g->t[v.id];
+    int is_input = 0;
+    for (int i = 0; i < g->n_inputs; i++) is_input |= g->inputs[i] == v.id;
+    if (!is_input) {
+      g->t[v.id].name = sr_pool_strdup(&c->m->pool, info->name);
+      if (!g->t[v.id].name) return sr_cv_oom(c);
     }
-    t->name = sr_pool_strdup(&c->m->pool, info->name);
-    if (!t->name) return sr_cv_oom(c);
     g->outputs[g->n_outputs++] = v.id;
     out->outputs[out->n_outputs].name = info->key;
     out->outputs[out->n_outputs].tensor = v.id;

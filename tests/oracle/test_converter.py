@@ -138,6 +138,20 @@ def ops_module():
     return co.save_module(m, {"ops": m.ops})
 
 
+def edge_module():
+    """Outputs that are an input as is, a constant, and one tensor under two keys: written as LiteRT writes them."""
+    t = tf()
+
+    class Edge(t.Module):
+        @t.function(input_signature=[t.TensorSpec([None, 3], t.float32)])
+        def edge(self, x):
+            y = x * 2.0
+            return {"same": x, "const": t.constant([1.0, 2.0]), "twice_a": y, "twice_b": y}
+
+    m = Edge()
+    return co.save_module(m, {"edge": m.edge})
+
+
 def strings_module():
     """LiteRT's signatures guide's own example: string ops, which only TF Select (Flex) provides."""
     t = tf()
@@ -191,6 +205,11 @@ def test_shared_layer_weights_are_stored_once(saved):
 
 def test_assorted_ops(saved):
     co.check_saved_model(saved(ops_module))
+
+
+def test_outputs_that_are_inputs_constants_or_repeated(saved):
+    mine, ref = co.check_saved_model(saved(edge_module))
+    assert co.operators(mine) == co.operators(ref) == {"main": ["MUL"]}
 
 
 def test_train_signature_keeps_resource_variables(saved):
