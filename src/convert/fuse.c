@@ -106,10 +106,11 @@ static float* new_const(sr_cv_fuser* f, const char* name, const sr_cv_tensor* li
   return *id < 0 ? NULL : data;
 }
 
-/* op's bias values (zeros when absent) into a new constant of `channels`; -1 on failure. */
-static int copy_bias(sr_cv_fuser* f, int op, int64_t channels, float** values) {
+/* op's bias (input `slot`; zeros when absent) into a new constant of `channels`; -1 on failure, -2 when the
+ * bias is not a float vector of that size. */
+static int copy_bias(sr_cv_fuser* f, int op, int slot, int64_t channels, float** values) {
   sr_cv_graph* g = sr_cv_fg(f);
-  int b = g->ops[op].n_in > 2 ? g->ops[op].in[2] : -1;
+  int b = g->ops[op].n_in > slot ? g->ops[op].in[slot] : -1;
   sr_cv_tensor like;
   memset(&like, 0, sizeof like);
   like.rank = 1;
@@ -130,11 +131,13 @@ static int copy_bias(sr_cv_fuser* f, int op, int64_t channels, float** values) {
   return id;
 }
 
-/* ADD / SUB of a per-channel constant after a weighted op: into its bias. */
+/* ADD / SUB of a per-channel constant after a weighted op (or TRANSPOSE_CONV, whose optional bias is its fourth
+ * input, version 3 as LiteRT writes it): into its bias. */
 static sigrun_status fold_bias(sr_cv_fuser* f, int op, int* changed) {
   sr_cv_graph* g = sr_cv_fg(f);
   const sr_cv_op* p = &g->ops[op];
-  if (!is_weighted(p->code) || p->o.act || p->n_in < 2) return SIGRUN_STATUS_OK;
+  int tconv = p->code == SR_BUILTIN_TRANSPOSE_CONV;
+  if ((!is_weighted(p->code) && !tconv) || p->o.act || p->n_in < 2) return SIGRUN_STATUS_OK;
   int t = p->out[0], r = sr_cv_sole(f, t);
   if (r < 0) return SIGRUN_STATUS_OK;
   const sr_cv_op* a = &g->ops[r];
@@ -144,10 +147,12 @@ static sigrun_status fold_bias(sr_cv_fuser* f, int op, int* changed) {
   int64_t channels = out->dims[out->rank - 1];
   int c = other(a, t);
   size_t n = per_channel(f, c, channels);
-  if (!n) return SIGRUN_STATUS_OK;
+  if (!n || sr_cv_is_splat(f, c, 0.0, 0.0)) return SIGRUN_STATUS_OK; /* adding zeros: sr_cv_drop_identity's */
   int sign = a->code == SR_BUILTIN_SUB ? -1 : 1;
+  int slot = tconv ? 3 : 2;
+  if (!tconv && p->n_in < 3) return SIGRUN_STATUS_OK; /* FULLY_CONNECTED always has the optional slot */
   float* bias;
-  int b = copy_bias(f, op, channels, &bias);
+  int b = copy_bias(f, op, slot, channels, &bias);
   if (b == -2) return SIGRUN_STATUS_OK;
   if (b < 0) return f->error->status;
   g = sr_cv_fg(f);
@@ -155,8 +160,15 @@ static sigrun_status fold_bias(sr_cv_fuser* f, int op, int* changed) {
   for (int64_t i = 0; i < channels; i++)
     bias[i] += (float)(sign * sr_cv_elem_f(ct->data, ct->type, n == 1 ? 0 : (size_t)i));
   sr_cv_op* w = &g->ops[op];
-  if (w->n_in < 3) return SIGRUN_STATUS_OK; /* FULLY_CONNECTED always has the optional slot */
-  w->in[2] = b;
+  if (tconv && w->n_in < 4) {
+    int* in = sr_pool_array(&f->m->pool, 4, sizeof(int));
+    if (!in) return oom(f);
+    memcpy(in, w->in, 3 * sizeof(int));
+    w->in = in;
+    w->n_in = 4;
+    w->version = 3;
+  }
+  w->in[slot] = b;
   w->o.act = g->ops[r].o.act;
   sr_cv_take_output(f, op, r);
   *changed = 1;
@@ -179,7 +191,7 @@ static sigrun_status fold_scale(sr_cv_fuser* f, int op, int* changed) {
   int64_t channels = out->dims[out->rank - 1];
   int c = other(&g->ops[r], t);
   size_t n = per_channel(f, c, channels);
-  if (!n || channels <= 0 || wn % (size_t)channels) return SIGRUN_STATUS_OK;
+  if (!n || channels <= 0 || wn % (size_t)channels || sr_cv_is_splat(f, c, 1.0, 0.0)) return SIGRUN_STATUS_OK;
   int wid;
   sr_cv_tensor wlike = *w;
   float* nw = new_const(f, wlike.name, &wlike, &wid);
@@ -187,7 +199,7 @@ static sigrun_status fold_scale(sr_cv_fuser* f, int op, int* changed) {
   float* bias = NULL;
   int b = -1;
   if (sr_cv_fg(f)->ops[op].n_in > 2 && sr_cv_fg(f)->ops[op].in[2] >= 0) {
-    b = copy_bias(f, op, channels, &bias);
+    b = copy_bias(f, op, 2, channels, &bias);
     if (b == -2) return SIGRUN_STATUS_OK;
     if (b < 0) return f->error->status;
   }
@@ -251,7 +263,8 @@ static int fuse_activation(sr_cv_fuser* f, int op) {
   sr_cv_graph* g = sr_cv_fg(f);
   const sr_cv_op* p = &g->ops[op];
   int code = p->code;
-  if (!(is_weighted(code) || code == SR_BUILTIN_ADD || code == SR_BUILTIN_SUB || code == SR_BUILTIN_MUL) ||
+  if (!(is_weighted(code) || code == SR_BUILTIN_TRANSPOSE_CONV || code == SR_BUILTIN_ADD || code == SR_BUILTIN_SUB ||
+        code == SR_BUILTIN_MUL) ||
       p->o.act || g->t[p->out[0]].type != SIGRUN_TYPE_FLOAT32)
     return 0;
   int r = sr_cv_sole(f, p->out[0]);

@@ -147,18 +147,30 @@ int sr_cv_match_gelu_tanh(sr_cv_fuser* f, int mul) {
   return 0;
 }
 
-/* x + 0, 0 + x, x - 0, x * 1, 1 * x, x / 1 with a float constant that does not grow x's shape: every reader of
- * the result reads x instead. A result that is a subgraph output is left alone (it carries the output name). */
+/* Constant integer multiples all 1 (a TILE that copies). */
+static int all_ones_int(sr_cv_fuser* f, int t) {
+  const sr_cv_tensor* x = &sr_cv_fg(f)->t[t];
+  size_t n;
+  if (!x->data || !sr_cv_is_int(x->type) || !sr_cv_count(x, &n)) return 0;
+  for (size_t i = 0; i < n; i++)
+    if (sr_cv_elem_i(x->data, x->type, i) != 1) return 0;
+  return 1;
+}
+
+/* x + 0, 0 + x, x - 0, x * 1, 1 * x, x / 1 with a float constant, and TILE by ones, that do not grow x's shape:
+ * every reader of the result reads x instead. A result that is a subgraph output is left alone (it carries the
+ * output name). */
 int sr_cv_drop_identity(sr_cv_fuser* f, int op) {
   sr_cv_graph* g = sr_cv_fg(f);
   const sr_cv_op* o = &g->ops[op];
-  if (o->n_in != 2 || o->o.act) return 0;
+  if (o->n_in != 2 || o->o.act || o->n_out != 1) return 0;
   int x = -1;
   switch (o->code) {
     case SR_BUILTIN_ADD: x = other_than_splat(f, o, 0.0, 0.0); break;
     case SR_BUILTIN_MUL: x = other_than_splat(f, o, 1.0, 0.0); break;
     case SR_BUILTIN_SUB: x = sr_cv_is_splat(f, o->in[1], 0.0, 0.0) ? o->in[0] : -1; break;
     case SR_BUILTIN_DIV: x = sr_cv_is_splat(f, o->in[1], 1.0, 0.0) ? o->in[0] : -1; break;
+    case SR_BUILTIN_TILE: x = all_ones_int(f, o->in[1]) ? o->in[0] : -1; break;
     default: return 0;
   }
   if (x < 0 || g->t[x].data) return 0;

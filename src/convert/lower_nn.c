@@ -243,6 +243,85 @@ static sigrun_status lower_pool(sr_cv_ctx* c, const sr_tf_node* node, const sr_c
   return SIGRUN_STATUS_OK;
 }
 
+/* Conv2DBackpropInput (Keras Conv2DTranspose): TRANSPOSE_CONV(output_shape, weights, input), the TF filter
+ * [H, W, out_channels, in_channels] transposed to [out_channels, H, W, in_channels]. The output shape comes from
+ * input_sizes (partially known values give the static dims); a bias stays an ADD. */
+static sigrun_status lower_conv_transpose(sr_cv_ctx* c, const sr_tf_node* node, const sr_cv_val* in, int n_in,
+                                          sr_cv_val* out, int n_out) {
+  sigrun_status st = sr_cv_need_inputs(c, node, in, n_in, 3);
+  if (st) return st;
+  if (!is_nhwc(node)) return sr_cv_unsupported(c, node, "data_format NCHW (only NHWC)");
+  int sh = 1, sw = 1, dh = 1, dw = 1, padding = 0;
+  sr_cv_val x = in[2];
+  if ((st = hw_attr(c, node, "strides", 1, &sh, &sw)) || (st = hw_attr(c, node, "dilations", 1, &dh, &dw))) return st;
+  const char* p;
+  if ((st = sr_cv_attr_str(c, node, "padding", &p))) return st;
+  if (strcmp(p, "SAME") && strcmp(p, "VALID")) return sr_cv_unsupported(c, node, "padding %s", p);
+  padding = strcmp(p, "SAME") == 0 ? SR_CV_PAD_SAME : SR_CV_PAD_VALID;
+  if (dh != 1 || dw != 1) return sr_cv_unsupported(c, node, "dilations above 1");
+  sr_cv_tensor ts = *sr_cv_tv(c, in[0]), tf = *sr_cv_tv(c, in[1]), tx = *sr_cv_tv(c, x);
+  if (tx.type != SIGRUN_TYPE_FLOAT32 || tf.type != SIGRUN_TYPE_FLOAT32)
+    return sr_cv_unsupported(c, node, "%s transposed convolution", sigrun_type_name(tx.type));
+  if (tx.rank != 4 || tf.rank != 4 || !sr_cv_static(&tf) || ts.rank != 1 || ts.dims[0] != 4)
+    return sr_cv_fail(c, node, SIGRUN_STATUS_BAD_MODEL, "needs rank-4 input and filter and 4 input_sizes");
+  if (tx.dims[3] >= 0 && tx.dims[3] != tf.dims[3])
+    return sr_cv_fail(c, node, SIGRUN_STATUS_BAD_MODEL, "input has %lld channels, the filter %lld", (long long)tx.dims[3],
+                      (long long)tf.dims[3]);
+  int64_t d[4];
+  for (int i = 0; i < 4; i++) {
+    int64_t v = sr_cv_n_values(&ts) == 4 ? sr_cv_value(&ts, (size_t)i) : SR_CV_UNKNOWN;
+    if (v != SR_CV_UNKNOWN && (v < 0 || v > INT32_MAX))
+      return sr_cv_fail(c, node, SIGRUN_STATUS_BAD_MODEL, "output size %lld", (long long)v);
+    d[i] = v == SR_CV_UNKNOWN ? -1 : v;
+  }
+  if (d[3] >= 0 && d[3] != tf.dims[2])
+    return sr_cv_fail(c, node, SIGRUN_STATUS_BAD_MODEL, "output channels %lld, the filter %lld", (long long)d[3],
+                      (long long)tf.dims[2]);
+  static const int hwoi_to_ohwi[4] = {2, 0, 1, 3};
+  sr_cv_val w, shape = in[0];
+  if ((st = sr_cv_transpose(c, node, in[1], hwoi_to_ohwi, &w))) return st;
+  if (ts.type != SIGRUN_TYPE_INT32 && (st = sr_cv_cast(c, node, in[0], SIGRUN_TYPE_INT32, &shape))) return st;
+  int t = sr_cv_out_tensor(c, node, NULL, tx.type, 4, d);
+  sr_cv_opts o;
+  memset(&o, 0, sizeof o);
+  o.padding = padding;
+  o.stride_h = sh;
+  o.stride_w = sw;
+  int ins[3] = {shape.id, w.id, x.id};
+  if (t < 0 || sr_cv_emit(c, SR_BUILTIN_TRANSPOSE_CONV, ins, 3, &t, 1, &o) < 0) return c->error->status;
+  out[0] = sr_cv_tensor_val(t);
+  return SIGRUN_STATUS_OK;
+}
+
+/* ResizeBilinear / ResizeNearestNeighbor (Keras UpSampling2D with interpolation, Resizing): one builtin each. */
+static sigrun_status lower_resize(sr_cv_ctx* c, const sr_tf_node* node, const sr_cv_val* in, int n_in,
+                                  sr_cv_val* out, int n_out) {
+  sigrun_status st = sr_cv_need_inputs(c, node, in, n_in, 2);
+  if (st) return st;
+  sr_cv_tensor tx = *sr_cv_tv(c, in[0]), ts = *sr_cv_tv(c, in[1]);
+  if (tx.rank != 4 || ts.rank != 1 || ts.dims[0] != 2)
+    return sr_cv_fail(c, node, SIGRUN_STATUS_BAD_MODEL, "needs a rank-4 input and a size of 2");
+  if (tx.type != SIGRUN_TYPE_FLOAT32) return sr_cv_unsupported(c, node, "%s images", sigrun_type_name(tx.type));
+  int64_t d[4] = {tx.dims[0], -1, -1, tx.dims[3]};
+  for (int i = 0; i < 2; i++) {
+    int64_t v = sr_cv_n_values(&ts) == 2 ? sr_cv_value(&ts, (size_t)i) : SR_CV_UNKNOWN;
+    if (v != SR_CV_UNKNOWN && (v < 0 || v > INT32_MAX)) return sr_cv_fail(c, node, SIGRUN_STATUS_BAD_MODEL, "size %lld", (long long)v);
+    d[1 + i] = v == SR_CV_UNKNOWN ? -1 : v;
+  }
+  sr_cv_opts o;
+  memset(&o, 0, sizeof o);
+  o.adj_x = sr_cv_attr_bool_or(node, "align_corners", 0);      /* align_corners */
+  o.adj_y = sr_cv_attr_bool_or(node, "half_pixel_centers", 0); /* half_pixel_centers */
+  int bilinear = strcmp(node->op, "ResizeBilinear") == 0;
+  int t = sr_cv_out_tensor(c, node, NULL, tx.type, 4, d);
+  int ins[2] = {in[0].id, in[1].id};
+  if (t < 0 || sr_cv_emit(c, bilinear ? SR_BUILTIN_RESIZE_BILINEAR : SR_BUILTIN_RESIZE_NEAREST_NEIGHBOR, ins, 2, &t,
+                          1, &o) < 0)
+    return c->error->status;
+  out[0] = sr_cv_tensor_val(t);
+  return SIGRUN_STATUS_OK;
+}
+
 /* ---- batch normalization ---- */
 
 /* Inference: y = x * s + (offset - mean * s) with s = scale / sqrt(variance + epsilon), both folded. */
@@ -342,11 +421,14 @@ const sr_cv_lowering sr_cv_nn_lowerings[] = {
     {"BatchMatMulV2", lower_matmul},
     {"BatchMatMulV3", lower_matmul},
     {"Conv2D", lower_conv},
+    {"Conv2DBackpropInput", lower_conv_transpose},
     {"DepthwiseConv2dNative", lower_conv},
     {"FusedBatchNorm", lower_fused_batch_norm},
     {"FusedBatchNormV2", lower_fused_batch_norm},
     {"FusedBatchNormV3", lower_fused_batch_norm},
     {"MatMul", lower_matmul},
     {"MaxPool", lower_pool},
+    {"ResizeBilinear", lower_resize},
+    {"ResizeNearestNeighbor", lower_resize},
     {NULL, NULL},
 };

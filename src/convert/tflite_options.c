@@ -175,6 +175,26 @@ sr_fbo sr_cv_write_options(sr_fbb* b, const sr_cv_op* op, uint8_t* type) {
       sr_fbb_add_i8(b, 0, (int8_t)o->out_type, 0);
       *type = op->code == SR_BUILTIN_ARG_MAX ? SR_OPTIONS_ARG_MAX : SR_OPTIONS_ARG_MIN;
       return sr_fbb_table_end(b);
+    case SR_BUILTIN_TRANSPOSE_CONV:
+      sr_fbb_table_start(b);
+      sr_fbb_add_i8(b, 0, (int8_t)o->padding, 0);
+      sr_fbb_add_i32(b, 1, o->stride_w, 0);
+      sr_fbb_add_i32(b, 2, o->stride_h, 0);
+      act_only(b, 3, o->act);
+      *type = SR_OPTIONS_TRANSPOSE_CONV;
+      return sr_fbb_table_end(b);
+    case SR_BUILTIN_RESIZE_BILINEAR: /* align_corners 2, half_pixel_centers 3 (0 and 1 are deprecated) */
+      sr_fbb_table_start(b);
+      sr_fbb_add_bool(b, 2, o->adj_x, 0);
+      sr_fbb_add_bool(b, 3, o->adj_y, 0);
+      *type = SR_OPTIONS_RESIZE_BILINEAR;
+      return sr_fbb_table_end(b);
+    case SR_BUILTIN_RESIZE_NEAREST_NEIGHBOR:
+      sr_fbb_table_start(b);
+      sr_fbb_add_bool(b, 0, o->adj_x, 0);
+      sr_fbb_add_bool(b, 1, o->adj_y, 0);
+      *type = SR_OPTIONS_RESIZE_NEAREST_NEIGHBOR;
+      return sr_fbb_table_end(b);
     case SR_BUILTIN_MIRROR_PAD:
       sr_fbb_table_start(b);
       sr_fbb_add_i8(b, 0, (int8_t)o->padding, 0); /* MirrorPadMode: REFLECT 0, SYMMETRIC 1 */
@@ -268,6 +288,10 @@ static const runtime_entry k_runtime[] = {
     {SR_BUILTIN_REDUCE_MIN, 1, "1.11.0"},
     {SR_BUILTIN_REDUCE_PROD, 1, "1.11.0"},
     {SR_BUILTIN_RELU, 1, "1.5.0"},
+    {SR_BUILTIN_RESIZE_BILINEAR, 1, "1.7.0"},
+    {SR_BUILTIN_RESIZE_BILINEAR, 3, "2.2.0"},
+    {SR_BUILTIN_RESIZE_NEAREST_NEIGHBOR, 1, "1.13.1"},
+    {SR_BUILTIN_RESIZE_NEAREST_NEIGHBOR, 3, "2.3.0"},
     {SR_BUILTIN_RELU6, 1, "1.5.0"},
     {SR_BUILTIN_RESHAPE, 1, "1.5.0"},
     {SR_BUILTIN_RSQRT, 1, "1.10.0"},
@@ -287,6 +311,8 @@ static const runtime_entry k_runtime[] = {
     {SR_BUILTIN_TANH, 1, "1.14.0"},
     {SR_BUILTIN_TILE, 1, "1.10.1"},
     {SR_BUILTIN_TRANSPOSE, 1, "1.6.0"},
+    {SR_BUILTIN_TRANSPOSE_CONV, 1, "1.9.0"},
+    {SR_BUILTIN_TRANSPOSE_CONV, 3, "2.3.0"},
     {SR_BUILTIN_UNPACK, 1, "1.11.0"},
     {SR_BUILTIN_VAR_HANDLE, 1, "2.6.0"},
 };

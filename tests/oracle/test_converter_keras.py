@@ -114,6 +114,19 @@ def attention():
     return k.Model(i, x)
 
 
+def decoder():
+    """Conv2DTranspose (bias and relu fold into TRANSPOSE_CONV), bilinear upsampling, Resizing. (Nearest
+    UpSampling2D converts too, but with a dynamic batch LiteRT's converter infers a looser output shape_signature,
+    [-1, -1, W, C], than sigrun's [-1, H, W, C]; docs/converter.md, "Differences".)"""
+    k = keras()
+    L = k.layers
+    i = k.Input((6, 6, 3))
+    x = L.Conv2DTranspose(4, 3, strides=2, padding="same", activation="relu")(i)
+    x = L.Conv2DTranspose(2, 3, padding="valid")(x)
+    x = L.UpSampling2D(interpolation="bilinear")(x)
+    return k.Model(i, L.Resizing(9, 11)(x))
+
+
 def wide():
     """Weights of 1024+ elements, which dynamic-range quantization turns into int8."""
     k = keras()
@@ -125,7 +138,7 @@ def wide():
     return k.Model(i, L.Dense(40)(x))
 
 
-MODELS = {f.__name__: f for f in (mlp, convnet, sequence, merge, embedding, static_batch, attention, wide)}
+MODELS = {f.__name__: f for f in (mlp, convnet, sequence, merge, embedding, static_batch, attention, decoder, wide)}
 
 
 @pytest.fixture(scope="module")
