@@ -50,12 +50,14 @@ static sigrun_status permute(sr_cv_ctx* c, const sr_tf_node* node, sr_cv_val x, 
   return sr_cv_transpose(c, node, x, perm, out);
 }
 
-/* Product of the dims of x at [from, to), -1 when one is unknown. */
+/* Product of the dims of x at [from, to), -1 when one is unknown or the product leaves LiteRT's int32 dims
+ * (then the reshape refuses it). */
 static int64_t group_size(const sr_cv_tensor* x, int from, int to) {
   int64_t p = 1;
   for (int i = from; i < to; i++) {
     if (x->dims[i] < 0) return -1;
     p *= x->dims[i];
+    if (p > INT32_MAX) return -1;
   }
   return p;
 }

@@ -57,10 +57,14 @@ static void plan_dim(const slice_spec* sp, int i, int64_t D, slice_dim* d) {
   else
     ee = clamp64(sp->e[i] < 0 ? sp->e[i] + D : sp->e[i], lo, hi);
   d->begin = bb;
+  /* ceil((ee - bb) / st) written without sums that could overflow for huge strides (bb, ee are clamped to
+   * [-1, D], so their difference is small). */
   if (st > 0)
-    d->size = ee > bb ? (ee - bb + st - 1) / st : 0;
+    d->size = ee > bb ? (ee - bb - 1) / st + 1 : 0;
+  else if (st == INT64_MIN)
+    d->size = bb > ee ? 1 : 0;
   else
-    d->size = bb > ee ? (bb - ee - st - 1) / -st : 0;
+    d->size = bb > ee ? (bb - ee - 1) / -st + 1 : 0;
 }
 
 /* Plans the slice of x; fills plan[0..*n) (one per output dim before shrinking, plus new axes). */
@@ -521,6 +525,7 @@ static sigrun_status lower_range(sr_cv_ctx* c, const sr_tf_node* node, const sr_
   sigrun_type type = s->type;
   double start = sr_cv_elem_f(s->data, type, 0), limit = sr_cv_elem_f(sr_cv_tv(c, in[1])->data, type, 0),
          delta = sr_cv_elem_f(sr_cv_tv(c, in[2])->data, type, 0);
+  int64_t start_i = sr_cv_elem_i(s->data, type, 0), delta_i = sr_cv_elem_i(sr_cv_tv(c, in[2])->data, type, 0);
   if (delta == 0 || !(delta == delta)) return sr_cv_fail(c, node, SIGRUN_STATUS_BAD_MODEL, "delta 0");
   double count_f = (limit - start) / delta;
   if (!(count_f < 1e8)) return sr_cv_unsupported(c, node, "a range of %g elements", count_f);
@@ -532,7 +537,7 @@ static sigrun_status lower_range(sr_cv_ctx* c, const sr_tf_node* node, const sr_
     if (sr_cv_is_float(type))
       sr_cv_set_f(data, type, (size_t)i, start + (double)i * delta);
     else
-      sr_cv_set_i(data, type, (size_t)i, (int64_t)start + i * (int64_t)delta);
+      sr_cv_set_i(data, type, (size_t)i, (int64_t)((uint64_t)start_i + (uint64_t)i * (uint64_t)delta_i));
   }
   out[0] = sr_cv_tensor_val(t);
   return SIGRUN_STATUS_OK;
