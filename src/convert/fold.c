@@ -407,7 +407,12 @@ void sr_cv_fold_unary(int code, const sr_cv_opts* opts, const sr_cv_tensor* a, s
   size_t count;
   sr_cv_count(a, &count);
   for (size_t i = 0; i < count; i++) {
-    if (sr_cv_is_float(a->type)) {
+    if (code == SR_BUILTIN_RSQRT && a->type == SIGRUN_TYPE_FLOAT32 && out_type == SIGRUN_TYPE_FLOAT32) {
+      /* TF's float Rsqrt is 1 / sqrt in float, two roundings; doing the same keeps folded batch-norm scales
+       * (and the weights they scale) bit-identical to TensorFlow's and LiteRT's converter's. */
+      float x = (float)sr_cv_elem_f(a->data, a->type, i);
+      sr_cv_set_f(out, out_type, i, 1.0f / sqrtf(x));
+    } else if (sr_cv_is_float(a->type)) {
       sr_cv_set_f(out, out_type, i, unary_f(code, opts, sr_cv_elem_f(a->data, a->type, i)));
     } else {
       int64_t x = sr_cv_elem_i(a->data, a->type, i), r;
