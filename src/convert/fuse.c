@@ -313,6 +313,81 @@ static int fuse_pad(sr_cv_fuser* f, int op) {
   return 1;
 }
 
+/* SPACE_TO_BATCH_ND -> stride-1 VALID CONV_2D / DEPTHWISE_CONV_2D -> BATCH_TO_SPACE_ND, TF's spelling of a
+ * dilated convolution, back to one convolution with dilation = block: SAME when the paddings minus the crops are
+ * SAME's pads for the dilated filter, VALID when they only round up to a multiple of the block. */
+static int fuse_dilated_conv(sr_cv_fuser* f, int op) {
+  sr_cv_graph* g = sr_cv_fg(f);
+  const sr_cv_op* bts = &g->ops[op];
+  if (bts->code != SR_BUILTIN_BATCH_TO_SPACE_ND || bts->n_in != 3) return 0;
+  int cv = sr_cv_producer(f, bts->in[0]);
+  if (cv < 0 || sr_cv_sole(f, bts->in[0]) != op) return 0;
+  const sr_cv_op* conv = &g->ops[cv];
+  if ((conv->code != SR_BUILTIN_CONV_2D && conv->code != SR_BUILTIN_DEPTHWISE_CONV_2D) || conv->o.act ||
+      conv->o.padding != SR_CV_PAD_VALID || conv->o.stride_h != 1 || conv->o.stride_w != 1 ||
+      conv->o.dilation_h != 1 || conv->o.dilation_w != 1)
+    return 0;
+  int stb = sr_cv_producer_is(f, conv->in[0], SR_BUILTIN_SPACE_TO_BATCH_ND);
+  if (stb < 0 || sr_cv_sole(f, conv->in[0]) != cv) return 0;
+  const sr_cv_op* s = &g->ops[stb];
+  const sr_cv_tensor *x = &g->t[s->in[0]], *w = &g->t[conv->in[1]];
+  const sr_cv_tensor *b1 = &g->t[s->in[1]], *b2 = &g->t[bts->in[1]], *pads = &g->t[s->in[2]], *crops = &g->t[bts->in[2]];
+  size_t n;
+  if (x->rank != 4 || w->rank != 4 || !b1->data || !b2->data || !pads->data || !crops->data || !sr_cv_count(b1, &n) ||
+      n != 2 || !sr_cv_count(pads, &n) || n != 4 || !sr_cv_count(crops, &n) || n != 4)
+    return 0;
+  int mode = -1; /* SR_CV_PAD_SAME or SR_CV_PAD_VALID, the same on both axes */
+  int dil[2];
+  for (int a = 0; a < 2; a++) {
+    int64_t d = sr_cv_elem_i(b1->data, b1->type, (size_t)a), k = w->dims[1 + a];
+    int64_t pb = sr_cv_elem_i(pads->data, pads->type, 2 * (size_t)a), pa = sr_cv_elem_i(pads->data, pads->type, 2 * (size_t)a + 1);
+    int64_t cb = sr_cv_elem_i(crops->data, crops->type, 2 * (size_t)a), ca = sr_cv_elem_i(crops->data, crops->type, 2 * (size_t)a + 1);
+    if (d != sr_cv_elem_i(b2->data, b2->type, (size_t)a) || d < 1 || d > INT32_MAX || cb != 0 || x->dims[1 + a] < 0) return 0;
+    int64_t total = (k - 1) * d, same_b = total / 2, same_a = total - same_b;
+    int m = pb == same_b && pa - ca == same_a ? SR_CV_PAD_SAME : pb == 0 && pa == ca ? SR_CV_PAD_VALID : -1;
+    if (m < 0 || (mode >= 0 && m != mode)) return 0;
+    if (total == 0) m = mode >= 0 ? mode : m; /* a 1-wide filter pads nothing either way */
+    mode = m;
+    dil[a] = (int)d;
+  }
+  sr_cv_op* c = &g->ops[cv];
+  c->in[0] = s->in[0];
+  c->o.padding = mode;
+  c->o.dilation_h = dil[0];
+  c->o.dilation_w = dil[1];
+  g->ops[stb].dead = 1;
+  sr_cv_take_output(f, cv, op);
+  return 1;
+}
+
+/* TRANSPOSE swapping the last two dims into a BATCH_MATMUL operand: the matmul's adjoint flag instead. */
+static int fuse_transpose_matmul(sr_cv_fuser* f, int op) {
+  sr_cv_graph* g = sr_cv_fg(f);
+  if (g->ops[op].code != SR_BUILTIN_BATCH_MATMUL || g->ops[op].n_in != 2) return 0;
+  for (int side = 0; side < 2; side++) {
+    int t = g->ops[op].in[side], tr = sr_cv_producer_is(f, t, SR_BUILTIN_TRANSPOSE);
+    if (tr < 0 || sr_cv_sole(f, t) != op) continue;
+    const sr_cv_tensor* perm = &g->t[g->ops[tr].in[1]];
+    size_t n;
+    if (!perm->data || !sr_cv_count(perm, &n) || n < 2) continue;
+    int swap = 1;
+    for (size_t i = 0; i < n; i++) {
+      int64_t want = i == n - 2 ? (int64_t)n - 1 : i == n - 1 ? (int64_t)n - 2 : (int64_t)i;
+      swap &= sr_cv_elem_i(perm->data, perm->type, i) == want;
+    }
+    if (!swap) continue;
+    sr_cv_op* m = &g->ops[op];
+    m->in[side] = g->ops[tr].in[0];
+    if (side == 0)
+      m->o.adj_x = !m->o.adj_x;
+    else
+      m->o.adj_y = !m->o.adj_y;
+    g->ops[tr].dead = 1;
+    return 1;
+  }
+  return 0;
+}
+
 /* A FULLY_CONNECTED bias of zeros is dropped, as LiteRT's converter drops an add of zero. */
 static void drop_zero_bias(sr_cv_fuser* f, int op) {
   sr_cv_graph* g = sr_cv_fg(f);
@@ -337,7 +412,7 @@ sigrun_status sr_cv_fuse_graph(sr_cv_model* m, int graph, sigrun_error* error) {
     for (int o = 0; o < sr_cv_fg(&f)->n_ops && !st; o++) {
       if (sr_cv_fg(&f)->ops[o].dead) continue;
       if (sr_cv_match_gelu(&f, o) || sr_cv_match_gelu_tanh(&f, o) || sr_cv_match_hard_swish(&f, o) ||
-          sr_cv_drop_identity(&f, o) || fuse_pad(&f, o)) {
+          sr_cv_drop_identity(&f, o) || fuse_pad(&f, o) || fuse_dilated_conv(&f, o) || fuse_transpose_matmul(&f, o)) {
         changed = 1;
         continue;
       }

@@ -322,6 +322,67 @@ static sigrun_status lower_resize(sr_cv_ctx* c, const sr_tf_node* node, const sr
   return SIGRUN_STATUS_OK;
 }
 
+/* SpaceToBatchND / BatchToSpaceND over the spatial dims of an NHWC tensor (TF writes a dilated convolution as
+ * SpaceToBatchND -> Conv2D -> BatchToSpaceND; fuse.c turns the trio back into one dilated CONV_2D). */
+static sigrun_status lower_space_batch(sr_cv_ctx* c, const sr_tf_node* node, const sr_cv_val* in, int n_in,
+                                       sr_cv_val* out, int n_out) {
+  sigrun_status st = sr_cv_need_inputs(c, node, in, n_in, 3);
+  if (st) return st;
+  int to_batch = strcmp(node->op, "SpaceToBatchND") == 0;
+  int64_t block[SR_MAX_RANK], pads[2 * SR_MAX_RANK];
+  size_t nb, np;
+  if ((st = sr_cv_known_ints(c, node, in[1], "block_shape", block, SR_MAX_RANK, &nb))) return st;
+  sr_cv_tensor tp = *sr_cv_tv(c, in[2]), tx = *sr_cv_tv(c, in[0]);
+  if (!tp.data || tp.rank != 2 || tp.dims[1] != 2 || !sr_cv_count(&tp, &np) || np > 2 * SR_MAX_RANK)
+    return sr_cv_unsupported(c, node, "paddings / crops known only at run time");
+  for (size_t i = 0; i < np; i++) pads[i] = sr_cv_elem_i(tp.data, tp.type, i);
+  if (tx.rank < 0 || (size_t)tx.rank < nb + 1 || np != 2 * nb)
+    return sr_cv_fail(c, node, SIGRUN_STATUS_BAD_MODEL, "%zu block dims for rank %d", nb, tx.rank);
+  int64_t d[SR_MAX_RANK], prod = 1;
+  memcpy(d, tx.dims, sizeof d);
+  for (size_t i = 0; i < nb; i++) {
+    if (block[i] < 1 || block[i] > INT32_MAX || pads[2 * i] < 0 || pads[2 * i + 1] < 0 || pads[2 * i] > INT32_MAX ||
+        pads[2 * i + 1] > INT32_MAX)
+      return sr_cv_fail(c, node, SIGRUN_STATUS_BAD_MODEL, "block %lld, padding %lld, %lld", (long long)block[i],
+                        (long long)pads[2 * i], (long long)pads[2 * i + 1]);
+    prod *= block[i];
+    if (prod > INT32_MAX) return sr_cv_fail(c, node, SIGRUN_STATUS_BAD_MODEL, "block product too large");
+    int64_t h = tx.dims[1 + i];
+    if (h < 0) {
+      d[1 + i] = -1;
+    } else if (to_batch) {
+      if ((h + pads[2 * i] + pads[2 * i + 1]) % block[i])
+        return sr_cv_fail(c, node, SIGRUN_STATUS_BAD_MODEL, "padded dim %zu is not a multiple of %lld", i + 1,
+                          (long long)block[i]);
+      d[1 + i] = (h + pads[2 * i] + pads[2 * i + 1]) / block[i];
+    } else {
+      d[1 + i] = h * block[i] - pads[2 * i] - pads[2 * i + 1];
+      if (d[1 + i] < 0) return sr_cv_fail(c, node, SIGRUN_STATUS_BAD_MODEL, "crops exceed dim %zu", i + 1);
+    }
+  }
+  if (tx.dims[0] >= 0) {
+    if (!to_batch && tx.dims[0] % prod)
+      return sr_cv_fail(c, node, SIGRUN_STATUS_BAD_MODEL, "batch %lld is not a multiple of %lld", (long long)tx.dims[0],
+                        (long long)prod);
+    d[0] = to_batch ? tx.dims[0] * prod : tx.dims[0] / prod;
+  }
+  int32_t b32[SR_MAX_RANK];
+  for (size_t i = 0; i < nb; i++) b32[i] = (int32_t)block[i];
+  int bt = sr_cv_const_i32(c->m, sr_cv_g(c), "block_shape", b32, (int)nb, 0, c->error);
+  int64_t pd[2] = {(int64_t)nb, 2};
+  void* pdata;
+  int pt = sr_cv_add_const_alloc(c->m, sr_cv_g(c), to_batch ? "paddings" : "crops", SIGRUN_TYPE_INT32, 2, pd, &pdata,
+                                 c->error);
+  int t = sr_cv_out_tensor(c, node, NULL, tx.type, tx.rank, d);
+  if (bt < 0 || pt < 0 || t < 0) return c->error->status;
+  for (size_t i = 0; i < np; i++) ((int32_t*)pdata)[i] = (int32_t)pads[i];
+  int ins[3] = {in[0].id, bt, pt};
+  if (sr_cv_emit(c, to_batch ? SR_BUILTIN_SPACE_TO_BATCH_ND : SR_BUILTIN_BATCH_TO_SPACE_ND, ins, 3, &t, 1, NULL) < 0)
+    return c->error->status;
+  out[0] = sr_cv_tensor_val(t);
+  return SIGRUN_STATUS_OK;
+}
+
 /* ---- batch normalization ---- */
 
 /* Inference: y = x * s + (offset - mean * s) with s = scale / sqrt(variance + epsilon), both folded. */
@@ -418,6 +479,7 @@ static sigrun_status lower_fused_batch_norm(sr_cv_ctx* c, const sr_tf_node* node
 const sr_cv_lowering sr_cv_nn_lowerings[] = {
     {"AvgPool", lower_pool},
     {"BatchMatMul", lower_matmul},
+    {"BatchToSpaceND", lower_space_batch},
     {"BatchMatMulV2", lower_matmul},
     {"BatchMatMulV3", lower_matmul},
     {"Conv2D", lower_conv},
@@ -430,5 +492,6 @@ const sr_cv_lowering sr_cv_nn_lowerings[] = {
     {"MaxPool", lower_pool},
     {"ResizeBilinear", lower_resize},
     {"ResizeNearestNeighbor", lower_resize},
+    {"SpaceToBatchND", lower_space_batch},
     {NULL, NULL},
 };

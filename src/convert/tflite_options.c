@@ -219,6 +219,8 @@ sr_fbo sr_cv_write_options(sr_fbb* b, const sr_cv_op* op, uint8_t* type) {
     case SR_BUILTIN_POW: *type = SR_OPTIONS_POW; return empty_table(b);
     case SR_BUILTIN_ABS: *type = SR_OPTIONS_ABS; return empty_table(b);
     case SR_BUILTIN_BROADCAST_TO: *type = SR_OPTIONS_BROADCAST_TO; return empty_table(b);
+    case SR_BUILTIN_SPACE_TO_BATCH_ND: *type = SR_OPTIONS_SPACE_TO_BATCH_ND; return empty_table(b);
+    case SR_BUILTIN_BATCH_TO_SPACE_ND: *type = SR_OPTIONS_BATCH_TO_SPACE_ND; return empty_table(b);
     default: return 0;
   }
 }
@@ -238,6 +240,7 @@ static const runtime_entry k_runtime[] = {
     {SR_BUILTIN_AVERAGE_POOL_2D, 1, "1.5.0"},
     {SR_BUILTIN_BATCH_MATMUL, 1, "2.3.0"},
     {SR_BUILTIN_BATCH_MATMUL, 4, "2.5.0"},
+    {SR_BUILTIN_BATCH_TO_SPACE_ND, 1, "1.6.0"},
     {SR_BUILTIN_BROADCAST_TO, 2, "2.5.0"},
     {SR_BUILTIN_CALL_ONCE, 1, "2.5.0"},
     {SR_BUILTIN_CAST, 1, "1.5.0"},
@@ -299,6 +302,7 @@ static const runtime_entry k_runtime[] = {
     {SR_BUILTIN_SHAPE, 1, "1.10.0"},
     {SR_BUILTIN_SLICE, 1, "1.14.0"},
     {SR_BUILTIN_SOFTMAX, 1, "1.5.0"},
+    {SR_BUILTIN_SPACE_TO_BATCH_ND, 1, "1.6.0"},
     {SR_BUILTIN_SPLIT, 1, "1.5.0"},
     {SR_BUILTIN_SPLIT_V, 1, "1.13.1"},
     {SR_BUILTIN_SQRT, 1, "1.10.0"},

@@ -127,6 +127,30 @@ def decoder():
     return k.Model(i, L.Resizing(9, 11)(x))
 
 
+def dilated():
+    """Dilated convolutions (TF writes SpaceToBatchND / Conv2D / BatchToSpaceND; sigrun fuses them back into one
+    dilated CONV_2D / DEPTHWISE_CONV_2D), Cropping2D, Permute, GlobalMaxPooling2D, RepeatVector."""
+    k = keras()
+    L = k.layers
+    i = k.Input((9, 8, 3))
+    x = L.Conv2D(4, 3, dilation_rate=2, padding="same", activation="relu")(i)
+    x = L.DepthwiseConv2D(3, dilation_rate=(2, 3), padding="same")(x)
+    x = L.Conv2D(5, 2, dilation_rate=3)(x)
+    x = L.Cropping2D(((1, 0), (0, 1)))(x)
+    y = L.RepeatVector(2)(L.GlobalMaxPooling2D()(x))
+    return k.Model(i, [L.Permute((3, 1, 2))(x), y])
+
+
+def attention_layers():
+    """Keras' dot-product Attention (a transposed matmul operand: BATCH_MATMUL adj_y) and TimeDistributed."""
+    k = keras()
+    L = k.layers
+    q, v = k.Input((5, 4)), k.Input((6, 4))
+    a = L.Attention()([q, v])
+    t = L.TimeDistributed(L.Dense(3))(a)
+    return k.Model([q, v], [t, L.GlobalAveragePooling1D()(t)])
+
+
 def wide():
     """Weights of 1024+ elements, which dynamic-range quantization turns into int8."""
     k = keras()
@@ -138,7 +162,10 @@ def wide():
     return k.Model(i, L.Dense(40)(x))
 
 
-MODELS = {f.__name__: f for f in (mlp, convnet, sequence, merge, embedding, static_batch, attention, decoder, wide)}
+MODELS = {
+    f.__name__: f
+    for f in (mlp, convnet, sequence, merge, embedding, static_batch, attention, attention_layers, decoder, dilated, wide)
+}
 
 
 @pytest.fixture(scope="module")
