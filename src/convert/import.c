@@ -28,6 +28,20 @@ sigrun_status sr_cv_fail(sr_cv_ctx* c, const sr_tf_node* node, sigrun_status sta
 }
 
 sigrun_status sr_cv_unsupported(sr_cv_ctx* c, const sr_tf_node* node, const char* fmt, ...) {
+  char text[256] = "";
+  if (fmt) {
+    va_list args;
+    va_start(args, fmt);
+    vsnprintf(text, sizeof text, fmt, args);
+    va_end(args);
+  }
+  /* A function inlined several times (or by several signatures) reports each problem once. */
+  for (int i = 0; i < c->n_problems; i++) {
+    const sr_cv_problem* p = &c->problems[i];
+    if (!strcmp(p->op, node->op) && !strcmp(p->node, node->name) && !strcmp(p->function, c->fn_name ? c->fn_name : "") &&
+        !strcmp(p->why ? p->why : "", text))
+      return SR_CV_RECORDED;
+  }
   if (c->n_problems == c->cap_problems) {
     int cap = c->cap_problems ? c->cap_problems * 2 : 16;
     sr_cv_problem* p = sr_realloc(c->problems, (size_t)cap * sizeof *p);
@@ -41,11 +55,6 @@ sigrun_status sr_cv_unsupported(sr_cv_ctx* c, const sr_tf_node* node, const char
   p->function = c->fn_name ? c->fn_name : "";
   p->why = NULL;
   if (fmt) {
-    char text[256];
-    va_list args;
-    va_start(args, fmt);
-    vsnprintf(text, sizeof text, fmt, args);
-    va_end(args);
     p->why = sr_pool_strdup(&c->m->pool, text);
     if (!p->why) return sr_cv_oom(c);
   }
