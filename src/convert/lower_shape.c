@@ -392,8 +392,8 @@ static sigrun_status lower_unpack(sr_cv_ctx* c, const sr_tf_node* node, const sr
   int* outs = sr_pool_array(&c->m->pool, (size_t)(n_out ? n_out : 1), sizeof(int));
   if (!outs) return sr_cv_oom(c);
   for (int j = 0; j < n_out; j++) {
-    char suffix[32];
-    snprintf(suffix, sizeof suffix, j ? ":%d" : "", j);
+    char suffix[32] = "";
+    if (j) snprintf(suffix, sizeof suffix, ":%d", j);
     outs[j] = sr_cv_out_tensor(c, node, suffix, tx.type, tx.rank - 1, d);
     if (outs[j] < 0) return c->error->status;
     out[j] = sr_cv_tensor_val(outs[j]);

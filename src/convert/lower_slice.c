@@ -316,8 +316,8 @@ static sigrun_status split(sr_cv_ctx* c, const sr_tf_node* node, sr_cv_val xv, i
     int64_t d[SR_MAX_RANK];
     memcpy(d, x.dims, sizeof d);
     d[a] = sizes[j];
-    char suffix[32];
-    snprintf(suffix, sizeof suffix, j ? ":%d" : "", j);
+    char suffix[32] = "";
+    if (j) snprintf(suffix, sizeof suffix, ":%d", j);
     outs[j] = sr_cv_out_tensor(c, node, suffix, x.type, x.rank, d);
     if (outs[j] < 0) return c->error->status;
     out[j] = sr_cv_tensor_val(outs[j]);
