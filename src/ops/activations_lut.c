@@ -293,7 +293,7 @@ static sigrun_status eval_smooth(sr_node* node) {
       else
         sr_lut16_apply(d->lut16, x, y, n);
       break;
-    default: d->lut8_apply(d->lut8, x, y, n); break;
+    default: sr_lut8_run(node, d->lut8_apply, d->lut8, x, y, n); break;
   }
   return SIGRUN_STATUS_OK;
 }

@@ -101,7 +101,7 @@ static sigrun_status eval_swish(sr_node* node) {
   if (x->type == SIGRUN_TYPE_FLOAT32)
     sr_vec_unary_run(node, d->vec, &d->unary, x->data, y->data, n);
   else
-    d->lut8(d->table, x->data, y->data, n);
+    sr_lut8_run(node, d->lut8, d->table, x->data, y->data, n);
   return SIGRUN_STATUS_OK;
 }
 

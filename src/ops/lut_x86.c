@@ -1,7 +1,8 @@
 /*
  * lut_x86.c — 256-entry byte table lookups (sr_lut8_apply) with byte shuffles: the table is sixteen 16-byte
  * pieces; each piece is shuffled by the low nibble of every input byte and kept where the high nibble selects
- * it. Exact (a table lookup by other means). AVX-512 BW does 64 bytes per step, AVX2 32.
+ * it. Exact (a table lookup by other means). AVX-512 BW does 64 bytes per step, AVX2 32. With AVX-512 VBMI
+ * two two-register permutes cover the table's halves and the byte's top bit picks one: 3 instructions per 64.
  */
 #include "lut.h"
 
@@ -11,6 +12,19 @@
 
 #if SR_HAVE_X86_KERNELS
 #include <immintrin.h>
+
+SR_TARGET_AVX512_VBMI static void sr_u8_lut__avx512vbmi(const uint8_t table[256], const uint8_t* x, uint8_t* y,
+                                                         size_t n) {
+  const __m512i t0 = _mm512_loadu_si512(table), t1 = _mm512_loadu_si512(table + 64);
+  const __m512i t2 = _mm512_loadu_si512(table + 128), t3 = _mm512_loadu_si512(table + 192);
+  for (size_t i = 0; i < n; i += 64) {
+    const size_t left = n - i;
+    const __mmask64 m = left >= 64 ? ~(__mmask64)0 : (((__mmask64)1 << left) - 1);
+    const __m512i v = _mm512_maskz_loadu_epi8(m, x + i);
+    const __m512i low = _mm512_permutex2var_epi8(t0, v, t1), high = _mm512_permutex2var_epi8(t2, v, t3);
+    _mm512_mask_storeu_epi8(y + i, m, _mm512_mask_blend_epi8(_mm512_movepi8_mask(v), low, high));
+  }
+}
 
 SR_TARGET_AVX512 static void sr_u8_lut__avx512(const uint8_t table[256], const uint8_t* x, uint8_t* y, size_t n) {
   __m512i piece[16];
@@ -52,6 +66,7 @@ SR_TARGET_AVX2 static void sr_u8_lut__avx2(const uint8_t table[256], const uint8
 
 sr_lut8_fn sr_lut8_kernel(unsigned isa) {
 #if SR_HAVE_X86_KERNELS
+  if (isa & SR_ISA_AVX512_VBMI) return sr_u8_lut__avx512vbmi;
   if (isa & SR_ISA_AVX512) return sr_u8_lut__avx512;
   if (isa & SR_ISA_AVX2_FMA) return sr_u8_lut__avx2;
 #endif

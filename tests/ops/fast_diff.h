@@ -19,12 +19,14 @@ static inline uint32_t fd_rnd(void) {
 static inline int fd_rndi(int lo, int hi) { return lo + (int)(fd_rnd() % (uint32_t)(hi - lo + 1)); }
 static inline float fd_rndf(float lo, float hi) { return lo + (hi - lo) * (float)(fd_rnd() % 100001) / 100000.0f; }
 
-/* ISA levels to test: AVX2 alone, then AVX-512, as far as the CPU goes. */
+/* ISA levels to test: AVX2 alone, then AVX-512, then all the CPU has, as far as it goes (at most 3). */
 static inline int fd_isa_levels(unsigned* out) {
   const unsigned have = sr_cpu_isa();
   int n = 0;
   if (have & SR_ISA_AVX2_FMA) out[n++] = SR_ISA_AVX2_FMA;
   if (have & SR_ISA_AVX512) out[n++] = SR_ISA_AVX2_FMA | SR_ISA_AVX512;
+  /* Everything the CPU has (VNNI, VBMI), when that is more than the levels above. */
+  if (n && have != out[n - 1]) out[n++] = have;
   return n;
 }
 
