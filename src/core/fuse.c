@@ -6,13 +6,18 @@
  * (the literal graph is the specification) or preserve_all_tensors (every intermediate must keep its value).
  *
  * Today one pattern: SWISH, LOGISTIC(x) -> s feeding only MUL(x, s) (EfficientNet, MobileNetV3's swish).
+ * Also here: folding DEQUANTIZE of constants once per model (sr_fold_constant_node).
  */
 #include "fuse.h"
 
 #include "../format/schema_enums.h"
 #include "../ops/fused.h"
 #include "../ops/vec_f32.h"
+#include "packed.h"
 #include "runner.h"
+
+/* Identifies folded DEQUANTIZE outputs in the packed-weight cache ("dequantized to f32", version 1). */
+#define SR_FOLD_DEQUANTIZE_F32 0x4451463301ull
 
 static int is_builtin(const sr_node* n, int code) {
   return n->kind == n->op->kind && !n->custom && n->op->builtin_code == code && !n->op->custom_code;
@@ -86,4 +91,31 @@ void sr_fuse_nodes(sr_runner* r) {
       consumer[t->index] = i;
     }
   for (int i = 0; i < r->n_nodes; i++) try_swish(r, i, uses, consumer);
+}
+
+static void fold_eval(void* dst, size_t bytes, const void* arg) {
+  sr_node* node = (sr_node*)arg;
+  sr_tensor* out = node->outputs[0];
+  void* data = out->data;
+  (void)bytes;
+  out->data = dst;
+  node->kind->eval(node); /* DEQUANTIZE of a constant cannot fail once prepared */
+  out->data = data;
+}
+
+void sr_fold_constant_node(sr_runner* r, sr_node* node) {
+  node->folded = 0;
+  if (r->interpreter->options.reference_kernels_only || !is_builtin(node, SR_BUILTIN_DEQUANTIZE)) return;
+  if (node->n_inputs != 1 || node->n_outputs != 1 || !node->inputs[0] || node->scratch_bytes) return;
+  const sr_tensor* in = node->inputs[0];
+  sr_tensor* out = node->outputs[0];
+  if (!sr_tensor_is_const(in) || out->alloc != SR_ALLOC_NONE || out->type != SIGRUN_TYPE_FLOAT32 ||
+      is_subgraph_output(r, out->index) || out->bytes == 0)
+    return;
+  /* The input's definition is part of the key: two tensors may share a buffer with different quantization. */
+  const void* data = sr_packed_get(r->model, in->data, in->def, SR_FOLD_DEQUANTIZE_F32, out->bytes, fold_eval, node);
+  if (!data) return;
+  out->data = (void*)data;
+  out->alloc = SR_ALLOC_CONST;
+  node->folded = 1;
 }

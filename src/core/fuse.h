@@ -8,6 +8,11 @@
 
 /* Rewrites fusable node pairs of r (after its nodes and custom ops are bound, before its first allocation). */
 void sr_fuse_nodes(sr_runner* r);
+/* After node's prepare: a node whose result is a constant (today a DEQUANTIZE of constant weights, float16
+ * or int8, as MediaPipe models store them) computes it now into the model's shared cache (core/packed.h),
+ * its output becomes a constant tensor and node->folded is set, so weighted ops after it see constant
+ * weights (and pack them once) and invoke skips it. Out of memory: left unfolded. */
+void sr_fold_constant_node(sr_runner* r, sr_node* node);
 /* 1 for the second node of a fused pair, which invoke skips. */
 int sr_fuse_skipped(const sr_node* node);
 /* What the profiler calls a node: the fused kernel's name ("LOGISTIC+MUL (swish)") or the operator's. */

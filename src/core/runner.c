@@ -322,6 +322,7 @@ static sigrun_status prepare_nodes(sr_runner* r, sigrun_error* error) {
     n->scratch_bytes = 0;
     n->scratch = NULL;
     n->deferred = 0;
+    n->folded = 0;
     for (int k = 0; k < n->n_inputs; k++)
       if (n->inputs[k] && n->inputs[k]->alloc == SR_ALLOC_DYNAMIC) n->deferred = 1;
     if (n->deferred) {
@@ -331,6 +332,7 @@ static sigrun_status prepare_nodes(sr_runner* r, sigrun_error* error) {
     }
     sigrun_status st = n->kind->prepare(n);
     if (st != SIGRUN_STATUS_OK) return st;
+    sr_fold_constant_node(r, n);
   }
   return SIGRUN_STATUS_OK;
 }
@@ -493,7 +495,7 @@ static sigrun_status invoke(sr_runner* r, sigrun_error* error) {
     sr_node* n = &r->nodes[i];
     if (cancelled(r))
       return sr_fail(error, SIGRUN_STATUS_CANCELLED, "%s: cancelled before operator %d (%s)", r->key, i, n->op->name);
-    if (sr_fuse_skipped(n)) continue;
+    if (n->folded || sr_fuse_skipped(n)) continue;
     n->error = error;
     sigrun_status st = r->root->profiler ? run_node_profiled(r, i, error) : run_node(r, i, error);
     if (st) return st;

@@ -83,6 +83,7 @@ typedef struct sr_node {
   int reference_only;   /* options forced reference kernels */
   unsigned isa;         /* SR_ISA_* bits (core/cpu.h) fast kernels may use; 0 when reference_only */
   int deferred;         /* prepare runs at invoke because input shapes depend on data */
+  int folded;           /* its outputs are constants computed at prepare (core/fuse.c): invoke skips it */
   sigrun_error* error;
 } sr_node;
 
