@@ -1,0 +1,247 @@
+/*
+ * gemm_f32.c — the ISA-independent half of the float GEMM (gemm_f32.h): packing B into NR-wide panels, copying
+ * A panels (strided matrices, im2col of a convolution), the tiling over (row block, column block) tiles with
+ * K blocks inside a tile, and the portable micro-kernel. Invariant: the value of an output element depends only
+ * on (k, the K blocking, which is a function of k alone) — never on the tile, the thread or which micro-kernel
+ * (main or small) computed its row — so every tiling gives bit-identical results.
+ */
+#include "gemm_f32.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "../core/cpu.h"
+#include "../core/parallel.h"
+#include "../core/runner.h"
+#include "../format/schema_enums.h"
+#include "cast.h"
+
+const float sr_gemm_f32_zeros[SR_GEMM_F32_MAX_NR] = {0};
+
+/* ---- portable micro-kernel: 4 x 8, written so compilers vectorize the column loop ---- */
+
+#define P_MR 4
+#define P_NR 8
+
+static void sr_f32_gemm_4x8__c(size_t kc, const float* a, const float* b, float* c, size_t ldc, size_t mr,
+                               size_t nr, const float* bias, float lo, float hi) {
+  float acc[P_MR][P_NR];
+  for (size_t r = 0; r < P_MR; r++)
+    for (size_t j = 0; j < P_NR; j++) acc[r][j] = bias ? bias[j] : (r < mr && j < nr ? c[r * ldc + j] : 0.0f);
+  for (size_t k = 0; k < kc; k++, b += P_NR)
+    for (size_t r = 0; r < P_MR; r++) {
+      const float x = a[r * SR_GEMM_F32_KC + k];
+      for (size_t j = 0; j < P_NR; j++) acc[r][j] += x * b[j];
+    }
+  for (size_t r = 0; r < mr; r++)
+    for (size_t j = 0; j < nr; j++) c[r * ldc + j] = sr_conv_clamp_f32(acc[r][j], lo, hi);
+}
+
+const sr_gemm_f32_arch sr_gemm_f32_portable = {"c", P_MR, P_MR, P_NR, sr_f32_gemm_4x8__c, sr_f32_gemm_4x8__c};
+
+const sr_gemm_f32_arch* sr_gemm_f32_select(const sr_node* node) {
+  /* Packed weights live in the model's cache: a node outside a runner (a unit test's) has none. */
+  if (node->reference_only || !node->runner) return NULL;
+  const sr_gemm_f32_arch* arch = NULL;
+  if (node->isa & SR_ISA_AVX512) arch = sr_gemm_f32_avx512();
+  if (!arch && (node->isa & SR_ISA_AVX2_FMA)) arch = sr_gemm_f32_avx2();
+  return arch ? arch : &sr_gemm_f32_portable;
+}
+
+/* ---- packed B ---- */
+
+static size_t round_up(size_t x, size_t to) { return (x + to - 1) / to * to; }
+
+size_t sr_gemm_f32_packed_floats(const sr_gemm_f32_arch* arch, size_t n, size_t k) {
+  const size_t np = round_up(n, arch->nr);
+  if (np < n || k == SIZE_MAX || np > SIZE_MAX / sizeof(float) / (k + 1)) return 0;
+  return np * (k + 1);
+}
+
+static inline float value_at(sr_f32_source s, size_t i) {
+  return s.f16 ? sr_cast_f16_to_f32(((const uint16_t*)s.data)[i]) : ((const float*)s.data)[i];
+}
+
+void sr_gemm_f32_pack_panel(const sr_gemm_f32_arch* arch, size_t n, size_t k, sr_f32_source w, size_t w_col,
+                            size_t w_row, size_t panel, float* dst) {
+  const size_t nr = arch->nr, j0 = panel * nr, cols = n - j0 < nr ? n - j0 : nr;
+  const float* wf = w.data;
+  for (size_t kk = 0; kk < k; kk++, dst += nr) {
+    size_t jj = 0;
+    if (w.f16)
+      for (; jj < cols; jj++) dst[jj] = value_at(w, (j0 + jj) * w_col + kk * w_row);
+    else
+      for (; jj < cols; jj++) dst[jj] = wf[(j0 + jj) * w_col + kk * w_row];
+    for (; jj < nr; jj++) dst[jj] = 0.0f;
+  }
+}
+
+void sr_gemm_f32_pack(const sr_gemm_f32_arch* arch, size_t n, size_t k, sr_f32_source w, size_t w_col, size_t w_row,
+                      sr_f32_source bias, float* dst) {
+  const size_t np = round_up(n, arch->nr);
+  for (size_t j = 0; j < np; j++) dst[j] = bias.data && j < n ? value_at(bias, j) : 0.0f;
+  dst += np;
+  for (size_t p = 0; p < np / arch->nr; p++, dst += k * arch->nr)
+    sr_gemm_f32_pack_panel(arch, n, k, w, w_col, w_row, p, dst);
+}
+
+sr_f32_source sr_f32_fixed_values(const sr_node* node, const sr_tensor* t) {
+  sr_f32_source s = {NULL, 0};
+  if (!t || t->type != SIGRUN_TYPE_FLOAT32) return s;
+  if (sr_tensor_is_const(t)) {
+    s.data = t->data;
+    return s;
+  }
+  const sr_runner* r = node->runner;
+  for (int i = 0; r && i < r->n_nodes; i++) {
+    const sr_node* p = &r->nodes[i];
+    if (p->n_outputs != 1 || p->outputs[0] != t) continue;
+    /* The one producer (checked at load). */
+    const sr_tensor* x = p->n_inputs == 1 ? p->inputs[0] : NULL;
+    if (p->op->builtin_code == SR_BUILTIN_DEQUANTIZE && x && x->type == SIGRUN_TYPE_FLOAT16 &&
+        sr_tensor_is_const(x) && sr_tensor_count(x) == sr_tensor_count(t)) {
+      s.data = x->data;
+      s.f16 = 1;
+    }
+    break;
+  }
+  return s;
+}
+
+uint64_t sr_gemm_f32_pack_format(const sr_gemm_f32_arch* arch, unsigned tag, size_t n, size_t k) {
+  /* tag (8 bits) | nr (8) | n (24) | k (24): with `bytes` in the cache key, every parameter of the layout. */
+  if (n >= (1u << 24) || k >= (1u << 24)) return 0;
+  return (uint64_t)(tag & 0xff) << 56 | (uint64_t)arch->nr << 48 | (uint64_t)n << 24 | (uint64_t)k;
+}
+
+/* ---- A panels ---- */
+
+void sr_gemm_f32_pack_a_matrix(const void* src, size_t i0, size_t mr, size_t k0, size_t kc, float* panel) {
+  const sr_gemm_f32_matrix* a = src;
+  if (a->col == 1) {
+    for (size_t r = 0; r < mr; r++) memcpy(panel + r * SR_GEMM_F32_KC, a->data + (i0 + r) * a->row + k0, kc * sizeof(float));
+    return;
+  }
+  /* Column-major (a transposed operand): rows are contiguous, so walk them innermost. */
+  for (size_t kk = 0; kk < kc; kk++) {
+    const float* col = a->data + (k0 + kk) * a->col + i0 * a->row;
+    for (size_t r = 0; r < mr; r++) panel[r * SR_GEMM_F32_KC + kk] = col[r * a->row];
+  }
+}
+
+/* Depths [k, end) of output pixel (b, oy, ox) of the im2col matrix into dst. With dilation_w 1, neighbouring
+ * kx taps that are inside the input are adjacent in memory, so each copy covers as many of them as it can. */
+static void im2col_row(const sr_conv_geom* g, const float* input, size_t b, int64_t oy, int64_t ox, size_t k,
+                       size_t end, float* dst) {
+  const size_t ci = (size_t)g->in_c, kw = (size_t)g->filter_w;
+  while (k < end) {
+    const size_t tap = k / ci, c0 = k % ci, ky = tap / kw, kx = tap % kw;
+    const int64_t iy = oy * g->stride_h - g->pad_top + (int64_t)ky * g->dilation_h;
+    const int64_t ix = ox * g->stride_w - g->pad_left + (int64_t)kx * g->dilation_w;
+    size_t len = ci - c0;
+    const int inside = iy >= 0 && iy < g->in_h && ix >= 0 && ix < g->in_w;
+    if (inside && g->dilation_w == 1) {
+      const size_t more_taps = kw - 1 - kx, more_pixels = (size_t)(g->in_w - 1 - ix);
+      len += ci * (more_taps < more_pixels ? more_taps : more_pixels);
+    }
+    if (len > end - k) len = end - k;
+    if (inside)
+      memcpy(dst, input + ((b * (size_t)g->in_h + (size_t)iy) * (size_t)g->in_w + (size_t)ix) * ci + c0,
+             len * sizeof(float));
+    else
+      memset(dst, 0, len * sizeof(float));
+    dst += len;
+    k += len;
+  }
+}
+
+void sr_gemm_f32_pack_a_im2col(const void* src, size_t i0, size_t mr, size_t k0, size_t kc, float* panel) {
+  const sr_gemm_f32_im2col* a = src;
+  const sr_conv_geom* g = a->g;
+  const size_t ow = (size_t)g->out_w, plane = (size_t)g->out_h * ow;
+  for (size_t r = 0; r < mr; r++) {
+    const size_t p = i0 + r, b = p / plane, yx = p % plane;
+    im2col_row(g, a->input, b, (int64_t)(yx / ow), (int64_t)(yx % ow), k0, k0 + kc, panel + r * SR_GEMM_F32_KC);
+  }
+}
+
+/* ---- tiles ---- */
+
+size_t sr_gemm_f32_plan(sr_gemm_f32_job* job, int threads) {
+  const size_t mr = job->arch->mr, nr = job->arch->nr;
+  if (job->m == 0 || job->n == 0) return 0;
+  /* Tiles run column block by column block, so the B block of a tile (k x tile_n, at most ~2 MiB: half the
+   * L2 of recent x86 cores, measured best for 1024^3) is mostly still in L2 for the next tile down; inside a
+   * tile, an A panel stays in L1 while the tile's column panels pass (up to 16 of them). */
+  const size_t b_budget = (size_t)2 << 20;
+  size_t tile_n = b_budget / (sizeof(float) * nr * (job->k ? job->k : 1)) * nr;
+  if (tile_n < nr) tile_n = nr;
+  if (tile_n > 16 * nr) tile_n = 16 * nr;
+  if (tile_n > round_up(job->n, nr)) tile_n = round_up(job->n, nr);
+  size_t tile_m = 8 * mr;
+  if (tile_m > round_up(job->m, mr)) tile_m = round_up(job->m, mr);
+  for (;;) {
+    const size_t tiles = ((job->m + tile_m - 1) / tile_m) * ((job->n + tile_n - 1) / tile_n);
+    if (threads <= 1 || tiles >= 4 * (size_t)threads) break;
+    if (tile_m > mr) tile_m = round_up(tile_m / 2, mr);
+    else if (tile_n > nr) tile_n = round_up(tile_n / 2, nr);
+    else break;
+  }
+  job->tile_m = tile_m;
+  job->tile_n = tile_n;
+  return ((job->m + tile_m - 1) / tile_m) * ((job->n + tile_n - 1) / tile_n);
+}
+
+/* Rows of one panel: the main kernel, or the small one over groups of mr_small rows when that does less
+ * wasted work on a short tail. */
+static void panel_rows(const sr_gemm_f32_arch* arch, size_t kc, const float* panel, const float* b, float* c,
+                       size_t ldc, size_t rows, size_t cols, const float* init, float lo, float hi) {
+  if (rows == arch->mr || rows > 3 * (size_t)arch->mr_small) {
+    arch->main(kc, panel, b, c, ldc, rows, cols, init, lo, hi);
+    return;
+  }
+  for (size_t r = 0; r < rows; r += arch->mr_small) {
+    const size_t n = rows - r < arch->mr_small ? rows - r : arch->mr_small;
+    arch->small(kc, panel + r * SR_GEMM_F32_KC, b, c + r * ldc, ldc, n, cols, init, lo, hi);
+  }
+}
+
+void sr_gemm_f32_tiles(void* ctx, size_t begin, size_t end) {
+  const sr_gemm_f32_job* job = ctx;
+  const sr_gemm_f32_arch* arch = job->arch;
+  const size_t mr = arch->mr, nr = arch->nr, k = job->k;
+  const size_t tiles_m = (job->m + job->tile_m - 1) / job->tile_m;
+  const size_t blocks = k > SR_GEMM_F32_KC ? (k + SR_GEMM_F32_KC - 1) / SR_GEMM_F32_KC : 1;
+  const size_t kc_each = (k + blocks - 1) / blocks;
+  _Alignas(64) float panel[SR_GEMM_F32_MAX_MR * SR_GEMM_F32_KC];
+  for (size_t t = begin; t < end; t++) {
+    const size_t i0 = t % tiles_m * job->tile_m, j0 = t / tiles_m * job->tile_n;
+    const size_t i1 = job->m - i0 < job->tile_m ? job->m : i0 + job->tile_m;
+    const size_t j1 = job->n - j0 < job->tile_n ? job->n : j0 + job->tile_n;
+    for (size_t kb = 0; kb < blocks; kb++) {
+      const size_t k0 = kb * kc_each, kc = k - k0 < kc_each ? k - k0 : kc_each;
+      const int last = kb + 1 == blocks;
+      const float lo = last ? job->lo : -INFINITY, hi = last ? job->hi : INFINITY;
+      for (size_t i = i0; i < i1; i += mr) {
+        const size_t rows = i1 - i < mr ? i1 - i : mr;
+        if (kc) job->pack_a(job->a, i, rows, k0, kc, panel); /* with k == 0, A may have no memory */
+        /* Rows past the tail feed accumulators that are never stored; zeros keep them cheap (no NaN or
+         * denormal slow paths). */
+        for (size_t r = rows; r < mr; r++) memset(panel + r * SR_GEMM_F32_KC, 0, kc * sizeof(float));
+        for (size_t j = j0; j < j1; j += nr) {
+          const size_t cols = j1 - j < nr ? j1 - j : nr;
+          const float* b = job->b + (j / nr) * k * nr + k0 * nr;
+          const float* init = kb ? NULL : job->bias ? job->bias + j : sr_gemm_f32_zeros;
+          panel_rows(arch, kc, panel, b, job->c + i * job->ldc + j, job->ldc, rows, cols, init, lo, hi);
+        }
+      }
+    }
+  }
+}
+
+void sr_gemm_f32_run(const sr_node* node, sr_gemm_f32_job* job) {
+  const size_t tiles = sr_gemm_f32_plan(job, node ? sr_node_threads(node) : 1);
+  if (!tiles) return;
+  if (node) sr_parallel_for(node, tiles, 1, sr_gemm_f32_tiles, job);
+  else sr_gemm_f32_tiles(job, 0, tiles);
+}
