@@ -1,9 +1,10 @@
 /*
  * gemm_f32.c — the ISA-independent half of the float GEMM (gemm_f32.h): packing B into NR-wide panels, copying
  * A panels (strided matrices, im2col of a convolution), the tiling over (row block, column block) tiles with
- * K blocks inside a tile, and the portable micro-kernel. Invariant: the value of an output element depends only
- * on (k, the K blocking, which is a function of k alone) — never on the tile, the thread or which micro-kernel
- * (main or small) computed its row — so every tiling gives bit-identical results.
+ * K blocks inside a tile, and the portable micro-kernel. Invariant: for one ISA an output element is bias plus
+ * its products accumulated in increasing k by the same operations whatever the tile, the thread, the K blocks
+ * (a float accumulator stored between blocks is the same float), whether A was read in place or copied, and
+ * the micro-kernel (main or small) that computed it, so every tiling gives bit-identical results.
  */
 #include "gemm_f32.h"
 
@@ -18,26 +19,70 @@
 
 const float sr_gemm_f32_zeros[SR_GEMM_F32_MAX_NR] = {0};
 
-/* ---- portable micro-kernel: 4 x 8, written so compilers vectorize the column loop ---- */
+/* ---- portable micro-kernel: 4 x 8 ----
+ * With GCC or Clang the columns are two 4-float vectors (their generic vector extension, SSE2 on baseline x86-64,
+ * NEON on Arm); plain loops otherwise. Left to themselves, compilers vectorize this loop nest along k (a
+ * reduction) and shuffle on every step. */
 
 #define P_MR 4
 #define P_NR 8
 
-static void sr_f32_gemm_4x8__c(size_t kc, const float* a, const float* b, float* c, size_t ldc, size_t mr,
-                               size_t nr, const float* bias, float lo, float hi) {
-  float acc[P_MR][P_NR];
-  for (size_t r = 0; r < P_MR; r++)
-    for (size_t j = 0; j < P_NR; j++) acc[r][j] = bias ? bias[j] : (r < mr && j < nr ? c[r * ldc + j] : 0.0f);
-  for (size_t k = 0; k < kc; k++, b += P_NR)
+#if defined(__GNUC__) || defined(__clang__)
+typedef float sr_v4 __attribute__((vector_size(16)));
+
+static inline sr_v4 v4_load(const float* p) {
+  sr_v4 v;
+  memcpy(&v, p, sizeof v);
+  return v;
+}
+
+static void sr_f32_gemm_4x8__c(size_t kc, const float* a, size_t a_stride, const float* b, float* c, size_t ldc,
+                               size_t mr, size_t nr, const float* bias, float lo, float hi) {
+  sr_v4 acc[P_MR][2];
+  const float* rows[P_MR];
+  float tmp[P_NR];
+  for (size_t r = 0; r < P_MR; r++) {
+    rows[r] = a + (r < mr ? r : 0) * a_stride;
+    for (size_t j = 0; j < P_NR; j++) tmp[j] = bias ? bias[j] : r < mr && j < nr ? c[r * ldc + j] : 0.0f;
+    acc[r][0] = v4_load(tmp), acc[r][1] = v4_load(tmp + 4);
+  }
+  for (size_t k = 0; k < kc; k++, b += P_NR) {
+    const sr_v4 b0 = v4_load(b), b1 = v4_load(b + 4);
     for (size_t r = 0; r < P_MR; r++) {
-      const float x = a[r * SR_GEMM_F32_KC + k];
-      for (size_t j = 0; j < P_NR; j++) acc[r][j] += x * b[j];
+      const float x = rows[r][k];
+      acc[r][0] += x * b0;
+      acc[r][1] += x * b1;
     }
+  }
+  for (size_t r = 0; r < mr; r++) {
+    memcpy(tmp, &acc[r][0], sizeof acc[r][0]);
+    memcpy(tmp + 4, &acc[r][1], sizeof acc[r][1]);
+    for (size_t j = 0; j < nr; j++) c[r * ldc + j] = sr_conv_clamp_f32(tmp[j], lo, hi);
+  }
+}
+#else
+static void sr_f32_gemm_4x8__c(size_t kc, const float* a, size_t a_stride, const float* b, float* c, size_t ldc,
+                               size_t mr, size_t nr, const float* bias, float lo, float hi) {
+  float acc[P_MR][P_NR];
+  const float* rows[P_MR];
+  for (size_t r = 0; r < P_MR; r++) {
+    rows[r] = a + (r < mr ? r : 0) * a_stride;
+    for (size_t j = 0; j < P_NR; j++) acc[r][j] = bias ? bias[j] : r < mr && j < nr ? c[r * ldc + j] : 0.0f;
+  }
+  for (size_t k = 0; k < kc; k++, b += P_NR)
+    for (size_t r = 0; r < P_MR; r++)
+      for (size_t j = 0; j < P_NR; j++) acc[r][j] += rows[r][k] * b[j];
   for (size_t r = 0; r < mr; r++)
     for (size_t j = 0; j < nr; j++) c[r * ldc + j] = sr_conv_clamp_f32(acc[r][j], lo, hi);
 }
+#endif
 
-const sr_gemm_f32_arch sr_gemm_f32_portable = {"c", P_MR, P_MR, P_NR, sr_f32_gemm_4x8__c, sr_f32_gemm_4x8__c};
+const sr_gemm_f32_arch sr_gemm_f32_portable = {"c",
+                                               P_MR,
+                                               P_MR,
+                                               P_NR,
+                                               {sr_f32_gemm_4x8__c, sr_f32_gemm_4x8__c},
+                                               {sr_f32_gemm_4x8__c, sr_f32_gemm_4x8__c}};
 
 const sr_gemm_f32_arch* sr_gemm_f32_select(const sr_node* node) {
   /* Packed weights live in the model's cache: a node outside a runner (a unit test's) has none. */
@@ -129,39 +174,71 @@ void sr_gemm_f32_pack_a_matrix(const void* src, size_t i0, size_t mr, size_t k0,
   }
 }
 
-/* Depths [k, end) of output pixel (b, oy, ox) of the im2col matrix into dst. With dilation_w 1, neighbouring
- * kx taps that are inside the input are adjacent in memory, so each copy covers as many of them as it can. */
-static void im2col_row(const sr_conv_geom* g, const float* input, size_t b, int64_t oy, int64_t ox, size_t k,
-                       size_t end, float* dst) {
+/* Short runs (a first layer's 3 channels x 3 taps) are cheaper as a plain loop than as a call. */
+static inline void copy_floats(float* dst, const float* src, size_t n) {
+  if (n >= 32) {
+    memcpy(dst, src, n * sizeof(float));
+    return;
+  }
+  for (size_t i = 0; i < n; i++) dst[i] = src[i];
+}
+
+/* Offsets [lo, hi) of one filter row (kw taps x ci channels) of one output pixel, whose first tap reads input
+ * column ix0 of the input row `row` (NULL: the filter row lies in the padding). */
+static void im2col_filter_row(const sr_conv_geom* g, const float* row, int64_t ix0, size_t lo, size_t hi, float* dst) {
   const size_t ci = (size_t)g->in_c, kw = (size_t)g->filter_w;
-  while (k < end) {
-    const size_t tap = k / ci, c0 = k % ci, ky = tap / kw, kx = tap % kw;
-    const int64_t iy = oy * g->stride_h - g->pad_top + (int64_t)ky * g->dilation_h;
-    const int64_t ix = ox * g->stride_w - g->pad_left + (int64_t)kx * g->dilation_w;
-    size_t len = ci - c0;
-    const int inside = iy >= 0 && iy < g->in_h && ix >= 0 && ix < g->in_w;
-    if (inside && g->dilation_w == 1) {
-      const size_t more_taps = kw - 1 - kx, more_pixels = (size_t)(g->in_w - 1 - ix);
-      len += ci * (more_taps < more_pixels ? more_taps : more_pixels);
-    }
-    if (len > end - k) len = end - k;
-    if (inside)
-      memcpy(dst, input + ((b * (size_t)g->in_h + (size_t)iy) * (size_t)g->in_w + (size_t)ix) * ci + c0,
-             len * sizeof(float));
-    else
-      memset(dst, 0, len * sizeof(float));
-    dst += len;
-    k += len;
+  if (!row) {
+    memset(dst, 0, (hi - lo) * sizeof(float));
+    return;
+  }
+  if (g->dilation_w == 1 && ix0 >= 0 && ix0 + (int64_t)kw <= g->in_w) {
+    /* The whole window row is inside the input, taps side by side in memory: one copy. */
+    copy_floats(dst, row + (size_t)ix0 * ci + lo, hi - lo);
+    return;
+  }
+  for (size_t kx = lo / ci; kx < kw && kx * ci < hi; kx++) {
+    const size_t a = kx * ci > lo ? kx * ci : lo, b = (kx + 1) * ci < hi ? (kx + 1) * ci : hi;
+    const int64_t ix = ix0 + (int64_t)kx * g->dilation_w;
+    if (ix >= 0 && ix < g->in_w) copy_floats(dst, row + (size_t)ix * ci + (a - kx * ci), b - a);
+    else memset(dst, 0, (b - a) * sizeof(float));
+    dst += b - a;
   }
 }
 
 void sr_gemm_f32_pack_a_im2col(const void* src, size_t i0, size_t mr, size_t k0, size_t kc, float* panel) {
   const sr_gemm_f32_im2col* a = src;
   const sr_conv_geom* g = a->g;
-  const size_t ow = (size_t)g->out_w, plane = (size_t)g->out_h * ow;
+  const size_t ci = (size_t)g->in_c, kh = (size_t)g->filter_h, row_len = (size_t)g->filter_w * ci, k1 = k0 + kc;
+  const size_t ow = (size_t)g->out_w, oh = (size_t)g->out_h, in_w = (size_t)g->in_w;
+  const size_t image = (size_t)g->in_h * in_w * ci, row_step = (size_t)g->dilation_h * in_w * ci;
+  const size_t ky0 = k0 / row_len, ky1 = (k1 + row_len - 1) / row_len;
+  /* Window extent beyond its first tap. */
+  const int64_t span_y = ((int64_t)kh - 1) * g->dilation_h, span_x = ((int64_t)g->filter_w - 1) * g->dilation_w;
+  const int whole_rows = g->dilation_w == 1 && k0 == 0 && k1 == kh * row_len;
+  /* Output pixel of row i0; the following rows step through x, then y, then the batch. */
+  size_t b = i0 / (oh * ow), oy = i0 % (oh * ow) / ow, ox = i0 % ow;
   for (size_t r = 0; r < mr; r++) {
-    const size_t p = i0 + r, b = p / plane, yx = p % plane;
-    im2col_row(g, a->input, b, (int64_t)(yx / ow), (int64_t)(yx % ow), k0, k0 + kc, panel + r * SR_GEMM_F32_KC);
+    float* dst = panel + r * SR_GEMM_F32_KC;
+    const float* img = a->input + b * image;
+    const int64_t iy0 = (int64_t)oy * g->stride_h - g->pad_top, ix0 = (int64_t)ox * g->stride_w - g->pad_left;
+    if (whole_rows && iy0 >= 0 && iy0 + span_y < g->in_h && ix0 >= 0 && ix0 + span_x < g->in_w) {
+      /* Inside the input (most pixels): kh copies of a window row each. */
+      const float* p = img + ((size_t)iy0 * in_w + (size_t)ix0) * ci;
+      for (size_t ky = 0; ky < kh; ky++, p += row_step, dst += row_len) copy_floats(dst, p, row_len);
+    } else {
+      for (size_t ky = ky0; ky < ky1; ky++) {
+        const size_t lo = ky * row_len > k0 ? 0 : k0 - ky * row_len;
+        const size_t hi = (ky + 1) * row_len < k1 ? row_len : k1 - ky * row_len;
+        const int64_t iy = iy0 + (int64_t)ky * g->dilation_h;
+        const float* row = iy >= 0 && iy < g->in_h ? img + (size_t)iy * in_w * ci : NULL;
+        im2col_filter_row(g, row, ix0, lo, hi, dst);
+        dst += hi - lo;
+      }
+    }
+    if (++ox == ow) {
+      ox = 0;
+      if (++oy == oh) oy = 0, b++;
+    }
   }
 }
 
@@ -193,17 +270,26 @@ size_t sr_gemm_f32_plan(sr_gemm_f32_job* job, int threads) {
 }
 
 /* Rows of one panel: the main kernel, or the small one over groups of mr_small rows when that does less
- * wasted work on a short tail. */
-static void panel_rows(const sr_gemm_f32_arch* arch, size_t kc, const float* panel, const float* b, float* c,
-                       size_t ldc, size_t rows, size_t cols, const float* init, float lo, float hi) {
+ * wasted work on a short tail; the half-width forms when the panel's valid columns fit in half of it. */
+static void panel_rows(const sr_gemm_f32_arch* arch, size_t kc, const float* a, size_t a_stride, const float* b,
+                       float* c, size_t ldc, size_t rows, size_t cols, const float* init, float lo, float hi) {
+  const int half = cols <= (size_t)arch->nr / 2;
   if (rows == arch->mr || rows > 3 * (size_t)arch->mr_small) {
-    arch->main(kc, panel, b, c, ldc, rows, cols, init, lo, hi);
+    arch->main[half](kc, a, a_stride, b, c, ldc, rows, cols, init, lo, hi);
     return;
   }
   for (size_t r = 0; r < rows; r += arch->mr_small) {
     const size_t n = rows - r < arch->mr_small ? rows - r : arch->mr_small;
-    arch->small(kc, panel + r * SR_GEMM_F32_KC, b, c + r * ldc, ldc, n, cols, init, lo, hi);
+    arch->small[half](kc, a + r * a_stride, a_stride, b, c + r * ldc, ldc, n, cols, init, lo, hi);
   }
+}
+
+/* A row-major A the kernels can read in place, or NULL when panels must be copied. Rows 4 KiB apart (or a
+ * multiple) would all fall into one L1 set, so those are copied too. */
+static const sr_gemm_f32_matrix* in_place(const sr_gemm_f32_job* job) {
+  const sr_gemm_f32_matrix* a = job->a;
+  if (job->pack_a != sr_gemm_f32_pack_a_matrix || a->col != 1) return NULL;
+  return a->row * sizeof(float) % 4096 == 0 ? NULL : a;
 }
 
 void sr_gemm_f32_tiles(void* ctx, size_t begin, size_t end) {
@@ -211,7 +297,11 @@ void sr_gemm_f32_tiles(void* ctx, size_t begin, size_t end) {
   const sr_gemm_f32_arch* arch = job->arch;
   const size_t mr = arch->mr, nr = arch->nr, k = job->k;
   const size_t tiles_m = (job->m + job->tile_m - 1) / job->tile_m;
-  const size_t blocks = k > SR_GEMM_F32_KC ? (k + SR_GEMM_F32_KC - 1) / SR_GEMM_F32_KC : 1;
+  const sr_gemm_f32_matrix* direct = in_place(job);
+  /* K blocks keep a B block in L2 for the next row panels and a copied A panel on the stack; one row panel read
+   * in place has neither need, and reads each B panel front to back once. */
+  const int one_pass = direct && job->m <= mr;
+  const size_t blocks = k > SR_GEMM_F32_KC && !one_pass ? (k + SR_GEMM_F32_KC - 1) / SR_GEMM_F32_KC : 1;
   const size_t kc_each = (k + blocks - 1) / blocks;
   _Alignas(64) float panel[SR_GEMM_F32_MAX_MR * SR_GEMM_F32_KC];
   for (size_t t = begin; t < end; t++) {
@@ -224,15 +314,16 @@ void sr_gemm_f32_tiles(void* ctx, size_t begin, size_t end) {
       const float lo = last ? job->lo : -INFINITY, hi = last ? job->hi : INFINITY;
       for (size_t i = i0; i < i1; i += mr) {
         const size_t rows = i1 - i < mr ? i1 - i : mr;
-        if (kc) job->pack_a(job->a, i, rows, k0, kc, panel); /* with k == 0, A may have no memory */
-        /* Rows past the tail feed accumulators that are never stored; zeros keep them cheap (no NaN or
-         * denormal slow paths). */
-        for (size_t r = rows; r < mr; r++) memset(panel + r * SR_GEMM_F32_KC, 0, kc * sizeof(float));
+        /* With k == 0 nothing is read, and A may have no memory. */
+        const float* a = panel;
+        size_t a_stride = SR_GEMM_F32_KC;
+        if (kc && direct) a = direct->data + i * direct->row + k0, a_stride = direct->row;
+        else if (kc) job->pack_a(job->a, i, rows, k0, kc, panel);
         for (size_t j = j0; j < j1; j += nr) {
           const size_t cols = j1 - j < nr ? j1 - j : nr;
           const float* b = job->b + (j / nr) * k * nr + k0 * nr;
           const float* init = kb ? NULL : job->bias ? job->bias + j : sr_gemm_f32_zeros;
-          panel_rows(arch, kc, panel, b, job->c + i * job->ldc + j, job->ldc, rows, cols, init, lo, hi);
+          panel_rows(arch, kc, a, a_stride, b, job->c + i * job->ldc + j, job->ldc, rows, cols, init, lo, hi);
         }
       }
     }

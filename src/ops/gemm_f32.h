@@ -18,7 +18,7 @@
 #include "matmul.h"
 #include "op.h"
 
-/* Depth of one K block: A panels are [MR][SR_GEMM_F32_KC] floats; larger depths accumulate over blocks. */
+/* Depth of one K block: copied A panels are [MR][SR_GEMM_F32_KC] floats; larger depths accumulate over blocks. */
 #ifndef SR_GEMM_F32_KC
 #define SR_GEMM_F32_KC 256
 #endif
@@ -27,17 +27,19 @@
 /* Largest NR of any micro-kernel. */
 #define SR_GEMM_F32_MAX_NR 32
 
-/* C[mr x nr] (row stride ldc) = clamp(init + a . b) where a is an [MR][SR_GEMM_F32_KC] panel (rows >= mr zero),
- * b a packed [kc][NR] panel, and init the NR floats at `bias` broadcast to every row, or C itself when bias is
- * NULL (accumulating a later K block). lo/hi are the clamp (+-INFINITY leaves values alone); NaN passes. */
-typedef void (*sr_f32_gemm_ukernel)(size_t kc, const float* a, const float* b, float* c, size_t ldc, size_t mr,
-                                    size_t nr, const float* bias, float lo, float hi);
+/* C[mr x nr] (row stride ldc) = clamp(init + a . b) where a holds mr rows of kc values, a_stride floats apart
+ * (rows from mr up to the kernel's MR are not read: the kernel uses row 0 in their place), b is a packed
+ * [kc][NR] panel, and init the NR floats at `bias` broadcast to every row, or C itself when bias is NULL
+ * (accumulating a later K block). lo/hi are the clamp (+-INFINITY leaves values alone); NaN passes. */
+typedef void (*sr_f32_gemm_ukernel)(size_t kc, const float* a, size_t a_stride, const float* b, float* c,
+                                    size_t ldc, size_t mr, size_t nr, const float* bias, float lo, float hi);
 
-/* One ISA's micro-kernels: `main` computes MR rows; `small` MR_SMALL rows, for short row tails. */
+/* One ISA's micro-kernels: `main` computes MR rows, `small` MR_SMALL rows (short row tails); [0] computes NR
+ * columns, [1] only the first NR / 2 (panels whose other half is padding). */
 typedef struct sr_gemm_f32_arch {
   const char* name;
   uint8_t mr, mr_small, nr;
-  sr_f32_gemm_ukernel main, small;
+  sr_f32_gemm_ukernel main[2], small[2];
 } sr_gemm_f32_arch;
 
 extern const sr_gemm_f32_arch sr_gemm_f32_portable;

@@ -1,7 +1,8 @@
 /*
  * gemm_f32_avx2.c — AVX2 + FMA micro-kernels of the float GEMM (gemm_f32.h): 6 x 16 (12 ymm accumulators, two
- * B vectors and one broadcast in the 16 registers) and 2 x 16 for short row tails. Column tails use masked loads
- * and stores; B panels are zero-padded, so their loads are always whole.
+ * B vectors and one broadcast in the 16 registers) and 2 x 16 for short row tails, each also in an 8-column form
+ * for panels whose last 8 columns are padding. Column tails use masked loads and stores; B panels are
+ * zero-padded to 16 columns, so their loads are always whole.
  */
 #include "gemm_f32.h"
 
@@ -9,8 +10,6 @@
 
 #if SR_HAVE_X86_KERNELS
 #include <immintrin.h>
-
-#define KC SR_GEMM_F32_KC
 
 /* Lane i of the mask is set when column first + i < nr. */
 static inline SR_TARGET_AVX2 __m256i cols_mask(size_t nr, size_t first) {
@@ -22,14 +21,17 @@ static inline SR_TARGET_AVX2 __m256i cols_mask(size_t nr, size_t first) {
  * memory when 15 of the 16 registers are live, and stores it on every iteration. */
 #define ROWS(X) X(0) X(1) X(2) X(3) X(4) X(5)
 
-static inline __attribute__((always_inline)) SR_TARGET_AVX2 void tile(const size_t MR, size_t kc, const float* a,
+static inline __attribute__((always_inline)) SR_TARGET_AVX2 void tile(const size_t MR, const int NV, size_t kc,
+                                                                     const float* a, size_t a_stride,
                                                                      const float* b, float* c, size_t ldc,
                                                                      size_t mr, size_t nr, const float* bias,
                                                                      float lo, float hi) {
-#define DECL(r) __m256 x0_##r = _mm256_setzero_ps(), x1_##r = _mm256_setzero_ps();
+#define DECL(r)                                                     \
+  __m256 x0_##r = _mm256_setzero_ps(), x1_##r = _mm256_setzero_ps(); \
+  const float* a_##r = a + (r < mr ? r : 0) * a_stride;
   ROWS(DECL)
   if (bias) {
-    const __m256 b0 = _mm256_loadu_ps(bias), b1 = _mm256_loadu_ps(bias + 8);
+    const __m256 b0 = _mm256_loadu_ps(bias), b1 = NV > 1 ? _mm256_loadu_ps(bias + 8) : b0;
 #define INIT(r) \
   if (r < MR) x0_##r = b0, x1_##r = b1;
     ROWS(INIT)
@@ -38,17 +40,17 @@ static inline __attribute__((always_inline)) SR_TARGET_AVX2 void tile(const size
 #define LOAD(r)                                        \
   if (r < MR && r < mr) {                              \
     x0_##r = _mm256_maskload_ps(c + r * ldc, m0);     \
-    x1_##r = _mm256_maskload_ps(c + r * ldc + 8, m1); \
+    if (NV > 1) x1_##r = _mm256_maskload_ps(c + r * ldc + 8, m1); \
   }
     ROWS(LOAD)
   }
   for (size_t k = 0; k < kc; k++, b += 16) {
-    const __m256 w0 = _mm256_loadu_ps(b), w1 = _mm256_loadu_ps(b + 8);
+    const __m256 w0 = _mm256_loadu_ps(b), w1 = NV > 1 ? _mm256_loadu_ps(b + 8) : w0;
 #define STEP(r)                                        \
   if (r < MR) {                                        \
-    const __m256 x = _mm256_broadcast_ss(a + r * KC + k); \
+    const __m256 x = _mm256_broadcast_ss(a_##r + k);      \
     x0_##r = _mm256_fmadd_ps(x, w0, x0_##r);             \
-    x1_##r = _mm256_fmadd_ps(x, w1, x1_##r);             \
+    if (NV > 1) x1_##r = _mm256_fmadd_ps(x, w1, x1_##r); \
   }
     ROWS(STEP)
   }
@@ -58,22 +60,28 @@ static inline __attribute__((always_inline)) SR_TARGET_AVX2 void tile(const size
 #define STORE(r)                                                                              \
   if (r < MR && r < mr) {                                                                     \
     _mm256_maskstore_ps(c + r * ldc, m0, _mm256_min_ps(vhi, _mm256_max_ps(vlo, x0_##r)));     \
-    _mm256_maskstore_ps(c + r * ldc + 8, m1, _mm256_min_ps(vhi, _mm256_max_ps(vlo, x1_##r))); \
+    if (NV > 1) _mm256_maskstore_ps(c + r * ldc + 8, m1, _mm256_min_ps(vhi, _mm256_max_ps(vlo, x1_##r))); \
   }
   ROWS(STORE)
 }
 
-static SR_TARGET_AVX2 void sr_f32_gemm_6x16__avx2(size_t kc, const float* a, const float* b, float* c, size_t ldc,
-                                                  size_t mr, size_t nr, const float* bias, float lo, float hi) {
-  tile(6, kc, a, b, c, ldc, mr, nr, bias, lo, hi);
-}
+#define KERNEL(MR, NC, NV)                                                                                     \
+  static SR_TARGET_AVX2 void sr_f32_gemm_##MR##x##NC##__avx2(size_t kc, const float* a, size_t a_stride,        \
+                                                             const float* b, float* c, size_t ldc, size_t mr,    \
+                                                             size_t nr, const float* bias, float lo, float hi) { \
+    tile(MR, NV, kc, a, a_stride, b, c, ldc, mr, nr, bias, lo, hi);                                            \
+  }
+KERNEL(6, 16, 2)
+KERNEL(6, 8, 1)
+KERNEL(2, 16, 2)
+KERNEL(2, 8, 1)
 
-static SR_TARGET_AVX2 void sr_f32_gemm_2x16__avx2(size_t kc, const float* a, const float* b, float* c, size_t ldc,
-                                                  size_t mr, size_t nr, const float* bias, float lo, float hi) {
-  tile(2, kc, a, b, c, ldc, mr, nr, bias, lo, hi);
-}
-
-static const sr_gemm_f32_arch arch = {"avx2", 6, 2, 16, sr_f32_gemm_6x16__avx2, sr_f32_gemm_2x16__avx2};
+static const sr_gemm_f32_arch arch = {"avx2",
+                                      6,
+                                      2,
+                                      16,
+                                      {sr_f32_gemm_6x16__avx2, sr_f32_gemm_6x8__avx2},
+                                      {sr_f32_gemm_2x16__avx2, sr_f32_gemm_2x8__avx2}};
 
 const sr_gemm_f32_arch* sr_gemm_f32_avx2(void) { return &arch; }
 #else

@@ -206,6 +206,37 @@ static void test_pack_from_f16(void) {
   }
 }
 
+/* The same packer under another name: the driver then copies panels instead of reading A in place. */
+static void copy_rows(const void* src, size_t i0, size_t mr, size_t k0, size_t kc, float* panel) {
+  sr_gemm_f32_pack_a_matrix(src, i0, mr, k0, kc, panel);
+}
+
+/* A read in place and A copied into panels give the same bits, with and without K blocks. */
+static void test_in_place_equals_copied(void) {
+  static const size_t ks[] = {40, 1000};
+  for (int ki = 0; ki < 2; ki++) {
+    const size_t m = 45, n = 70, k = ks[ki];
+    float *a = randv(m * k), *w = randv(n * k);
+    for (int ai = 0; ai < n_archs; ai++) {
+      const sr_gemm_f32_arch* arch = archs[ai];
+      float* packed = sr_aligned_alloc(sr_gemm_f32_packed_floats(arch, n, k) * sizeof(float));
+      sr_gemm_f32_pack(arch, n, k, sr_f32_source_of(w), k, 1, sr_f32_source_of(NULL), packed);
+      const size_t np = sr_gemm_f32_packed_floats(arch, n, k) / (k + 1);
+      const sr_gemm_f32_matrix am = {a, k, 1};
+      float *direct = sentinel_output(m * n), *copied = sentinel_output(m * n);
+      sr_gemm_f32_job job = {arch, m, n, k, sr_gemm_f32_pack_a_matrix, &am, packed + np, NULL, direct, n,
+                             -FLT_MAX, FLT_MAX, 0, 0};
+      sr_gemm_f32_run(NULL, &job);
+      job.pack_a = copy_rows;
+      job.c = copied;
+      sr_gemm_f32_run(NULL, &job);
+      CHECK(memcmp(direct, copied, m * n * sizeof(float)) == 0);
+      sr_aligned_free(packed), sr_aligned_free(direct), sr_aligned_free(copied);
+    }
+    free(a), free(w);
+  }
+}
+
 /* ---- CONV_2D ---- */
 
 static int conv_case(int batches, int in_h, int in_w, int in_c, int out_c, int fh, int fw, int stride_h,
@@ -429,6 +460,7 @@ int main(void) {
   RUN(test_fc_nan_inf);
   RUN(test_tiling_is_invisible);
   RUN(test_pack_from_f16);
+  RUN(test_in_place_equals_copied);
   RUN(test_conv_random);
   RUN(test_conv_model_shapes);
   RUN(test_bmm_random);
