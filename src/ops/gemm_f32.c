@@ -292,41 +292,102 @@ static const sr_gemm_f32_matrix* in_place(const sr_gemm_f32_job* job) {
   return a->row * sizeof(float) % 4096 == 0 ? NULL : a;
 }
 
+/* Depths [k0, k0 + kc) of rows [i, i + rows) times columns [j0, j1): the first piece of K starts from the bias,
+ * later ones from C; only the last one clamps. */
+static void columns(const sr_gemm_f32_job* job, const float* a, size_t a_stride, size_t i, size_t rows, size_t k0,
+                    size_t kc, int first, int last, size_t j0, size_t j1) {
+  const sr_gemm_f32_arch* arch = job->arch;
+  const size_t nr = arch->nr;
+  const float lo = last ? job->lo : -INFINITY, hi = last ? job->hi : INFINITY;
+  for (size_t j = j0; j < j1; j += nr) {
+    const size_t cols = j1 - j < nr ? j1 - j : nr;
+    const float* b = job->b + (j / nr) * job->k * nr + k0 * nr;
+    const float* init = !first ? NULL : job->bias ? job->bias + j : sr_gemm_f32_zeros;
+    panel_rows(arch, kc, a, a_stride, b, job->c + i * job->ldc + j, job->ldc, rows, cols, init, lo, hi);
+  }
+}
+
+/* K split into `blocks` nearly equal blocks of at most SR_GEMM_F32_KC (one block when k is 0). */
+static size_t block_depth(size_t k, size_t* blocks) {
+  *blocks = k > SR_GEMM_F32_KC ? (k + SR_GEMM_F32_KC - 1) / SR_GEMM_F32_KC : 1;
+  return (k + *blocks - 1) / *blocks;
+}
+
+/* A matrix tile: K blocks outermost, so a block of B stays in L2 while the tile's row panels pass. */
+static void matrix_tile(const sr_gemm_f32_job* job, size_t i0, size_t i1, size_t j0, size_t j1, float* panel) {
+  const size_t mr = job->arch->mr, k = job->k;
+  const sr_gemm_f32_matrix* direct = in_place(job);
+  /* One row panel read in place needs no K blocks: it reads each B panel front to back once. */
+  size_t blocks = 1;
+  const size_t kc_each = direct && job->m <= mr ? k : block_depth(k, &blocks);
+  for (size_t kb = 0; kb < blocks; kb++) {
+    const size_t k0 = kb * kc_each, kc = k - k0 < kc_each ? k - k0 : kc_each;
+    for (size_t i = i0; i < i1; i += mr) {
+      const size_t rows = i1 - i < mr ? i1 - i : mr;
+      /* With k == 0 nothing is read, and A may have no memory. */
+      const float* a = panel;
+      size_t a_stride = SR_GEMM_F32_KC;
+      if (kc && direct) a = direct->data + i * direct->row + k0, a_stride = direct->row;
+      else if (kc) job->pack_a(job->a, i, rows, k0, kc, panel);
+      columns(job, a, a_stride, i, rows, k0, kc, kb == 0, kb + 1 == blocks, j0, j1);
+    }
+  }
+}
+
+/* Where a convolution panel can be read in place: its pixels lie in one output row, every window inside the
+ * input, window rows contiguous (dilation_w 1). Then filter row ky of every pixel is kw * in_c consecutive
+ * floats, and pixels are stride_w * in_c floats apart. Returns the first pixel's window, or NULL. */
+static const float* conv_in_place(const sr_gemm_f32_im2col* a, size_t i, size_t rows) {
+  const sr_conv_geom* g = a->g;
+  const size_t ow = (size_t)g->out_w, plane = (size_t)g->out_h * ow, ox = i % ow;
+  if (g->dilation_w != 1 || ox + rows > ow) return NULL;
+  const int64_t iy = (int64_t)(i % plane / ow) * g->stride_h - g->pad_top;
+  const int64_t ix = (int64_t)ox * g->stride_w - g->pad_left;
+  const int64_t ix_end = ix + (int64_t)(rows - 1) * g->stride_w + g->filter_w;
+  if (iy < 0 || iy + (int64_t)(g->filter_h - 1) * g->dilation_h >= g->in_h || ix < 0 || ix_end > g->in_w)
+    return NULL;
+  return a->input + ((i / plane * (size_t)g->in_h + (size_t)iy) * (size_t)g->in_w + (size_t)ix) * (size_t)g->in_c;
+}
+
+/* A convolution tile, panel by panel: inside the input, one piece of K per filter row (or per block of one)
+ * read in place; at the borders, im2col panels. */
+static void conv_tile(const sr_gemm_f32_job* job, size_t i0, size_t i1, size_t j0, size_t j1, float* panel) {
+  const sr_gemm_f32_im2col* src = job->a;
+  const sr_conv_geom* g = src->g;
+  const size_t mr = job->arch->mr, k = job->k, ci = (size_t)g->in_c, kh = (size_t)g->filter_h;
+  const size_t seg = (size_t)g->filter_w * ci, row_step = (size_t)g->dilation_h * (size_t)g->in_w * ci;
+  size_t blocks, pieces;
+  const size_t kc_each = block_depth(k, &blocks), piece = block_depth(seg, &pieces);
+  for (size_t i = i0; i < i1; i += mr) {
+    const size_t rows = i1 - i < mr ? i1 - i : mr;
+    const float* base = conv_in_place(src, i, rows);
+    if (base) {
+      for (size_t ky = 0; ky < kh; ky++)
+        for (size_t p = 0; p < pieces; p++) {
+          const size_t off = p * piece, kc = seg - off < piece ? seg - off : piece;
+          columns(job, base + ky * row_step + off, (size_t)g->stride_w * ci, i, rows, ky * seg + off, kc,
+                  ky == 0 && p == 0, ky + 1 == kh && p + 1 == pieces, j0, j1);
+        }
+      continue;
+    }
+    for (size_t kb = 0; kb < blocks; kb++) {
+      const size_t k0 = kb * kc_each, kc = k - k0 < kc_each ? k - k0 : kc_each;
+      sr_gemm_f32_pack_a_im2col(src, i, rows, k0, kc, panel);
+      columns(job, panel, SR_GEMM_F32_KC, i, rows, k0, kc, kb == 0, kb + 1 == blocks, j0, j1);
+    }
+  }
+}
+
 void sr_gemm_f32_tiles(void* ctx, size_t begin, size_t end) {
   const sr_gemm_f32_job* job = ctx;
-  const sr_gemm_f32_arch* arch = job->arch;
-  const size_t mr = arch->mr, nr = arch->nr, k = job->k;
   const size_t tiles_m = (job->m + job->tile_m - 1) / job->tile_m;
-  const sr_gemm_f32_matrix* direct = in_place(job);
-  /* K blocks keep a B block in L2 for the next row panels and a copied A panel on the stack; one row panel read
-   * in place has neither need, and reads each B panel front to back once. */
-  const int one_pass = direct && job->m <= mr;
-  const size_t blocks = k > SR_GEMM_F32_KC && !one_pass ? (k + SR_GEMM_F32_KC - 1) / SR_GEMM_F32_KC : 1;
-  const size_t kc_each = (k + blocks - 1) / blocks;
   _Alignas(64) float panel[SR_GEMM_F32_MAX_MR * SR_GEMM_F32_KC];
   for (size_t t = begin; t < end; t++) {
     const size_t i0 = t % tiles_m * job->tile_m, j0 = t / tiles_m * job->tile_n;
     const size_t i1 = job->m - i0 < job->tile_m ? job->m : i0 + job->tile_m;
     const size_t j1 = job->n - j0 < job->tile_n ? job->n : j0 + job->tile_n;
-    for (size_t kb = 0; kb < blocks; kb++) {
-      const size_t k0 = kb * kc_each, kc = k - k0 < kc_each ? k - k0 : kc_each;
-      const int last = kb + 1 == blocks;
-      const float lo = last ? job->lo : -INFINITY, hi = last ? job->hi : INFINITY;
-      for (size_t i = i0; i < i1; i += mr) {
-        const size_t rows = i1 - i < mr ? i1 - i : mr;
-        /* With k == 0 nothing is read, and A may have no memory. */
-        const float* a = panel;
-        size_t a_stride = SR_GEMM_F32_KC;
-        if (kc && direct) a = direct->data + i * direct->row + k0, a_stride = direct->row;
-        else if (kc) job->pack_a(job->a, i, rows, k0, kc, panel);
-        for (size_t j = j0; j < j1; j += nr) {
-          const size_t cols = j1 - j < nr ? j1 - j : nr;
-          const float* b = job->b + (j / nr) * k * nr + k0 * nr;
-          const float* init = kb ? NULL : job->bias ? job->bias + j : sr_gemm_f32_zeros;
-          panel_rows(arch, kc, a, a_stride, b, job->c + i * job->ldc + j, job->ldc, rows, cols, init, lo, hi);
-        }
-      }
-    }
+    if (job->pack_a == sr_gemm_f32_pack_a_im2col) conv_tile(job, i0, i1, j0, j1, panel);
+    else matrix_tile(job, i0, i1, j0, j1, panel);
   }
 }
 
