@@ -305,6 +305,13 @@ static void test_conv_model_shapes(void) {
   CHECK(conv_case(1, 1, 1, 5, 7, 3, 3, 1, 1, 1, 1, SR_PADDING_SAME, SR_ACT_NONE, 1)); /* every tap but one is padding */
   CHECK(conv_case(1, 6, 2, 4, 4, 1, 7, 1, 1, 1, 1, SR_PADDING_SAME, SR_ACT_NONE, 1)); /* window wider than the input */
   CHECK(conv_case(0, 5, 5, 3, 8, 3, 3, 1, 1, 1, 1, SR_PADDING_SAME, SR_ACT_NONE, 1)); /* no batches */
+  /* Output rows wider than a 14-row panel, so interior panels are read in place (one K piece per filter row),
+   * beside border panels copied as im2col: strides, dilation_h, batches, filter rows longer than a K block. */
+  CHECK(conv_case(2, 7, 40, 5, 20, 3, 3, 1, 1, 1, 1, SR_PADDING_SAME, SR_ACT_RELU6, 1));
+  CHECK(conv_case(1, 9, 61, 3, 17, 3, 3, 2, 2, 1, 1, SR_PADDING_SAME, SR_ACT_NONE, 1));
+  CHECK(conv_case(1, 8, 50, 6, 33, 2, 5, 1, 3, 2, 1, SR_PADDING_VALID, SR_ACT_RELU, 1));
+  CHECK(conv_case(1, 5, 44, 100, 40, 3, 3, 1, 1, 1, 1, SR_PADDING_SAME, SR_ACT_NONE, 1)); /* 300-float rows */
+  CHECK(conv_case(1, 4, 60, 8, 16, 1, 1, 1, 2, 1, 1, SR_PADDING_VALID, SR_ACT_NONE, 0));  /* 1x1, stride 2 */
 }
 
 /* ---- BATCH_MATMUL ---- */
