@@ -36,8 +36,9 @@ static inline sr_v4 v4_load(const float* p) {
   return v;
 }
 
-static void sr_f32_gemm_4x8__c(size_t kc, const float* a, size_t a_stride, const float* b, float* c, size_t ldc,
-                               size_t mr, size_t nr, const float* bias, float lo, float hi) {
+static void sr_f32_gemm_4x8__c(size_t kc, size_t nseg, size_t seg_step, const float* a, size_t a_stride,
+                               const float* b, float* c, size_t ldc, size_t mr, size_t nr, const float* bias, float lo,
+                               float hi) {
   sr_v4 acc[P_MR][2];
   const float* rows[P_MR];
   float tmp[P_NR];
@@ -46,14 +47,15 @@ static void sr_f32_gemm_4x8__c(size_t kc, const float* a, size_t a_stride, const
     for (size_t j = 0; j < P_NR; j++) tmp[j] = bias ? bias[j] : r < mr && j < nr ? c[r * ldc + j] : 0.0f;
     acc[r][0] = v4_load(tmp), acc[r][1] = v4_load(tmp + 4);
   }
-  for (size_t k = 0; k < kc; k++, b += P_NR) {
-    const sr_v4 b0 = v4_load(b), b1 = v4_load(b + 4);
-    for (size_t r = 0; r < P_MR; r++) {
-      const float x = rows[r][k];
-      acc[r][0] += x * b0;
-      acc[r][1] += x * b1;
+  for (size_t s = 0, off = 0; s < nseg; s++, off += seg_step)
+    for (size_t k = off; k < off + kc; k++, b += P_NR) {
+      const sr_v4 b0 = v4_load(b), b1 = v4_load(b + 4);
+      for (size_t r = 0; r < P_MR; r++) {
+        const float x = rows[r][k];
+        acc[r][0] += x * b0;
+        acc[r][1] += x * b1;
+      }
     }
-  }
   for (size_t r = 0; r < mr; r++) {
     memcpy(tmp, &acc[r][0], sizeof acc[r][0]);
     memcpy(tmp + 4, &acc[r][1], sizeof acc[r][1]);
@@ -61,17 +63,19 @@ static void sr_f32_gemm_4x8__c(size_t kc, const float* a, size_t a_stride, const
   }
 }
 #else
-static void sr_f32_gemm_4x8__c(size_t kc, const float* a, size_t a_stride, const float* b, float* c, size_t ldc,
-                               size_t mr, size_t nr, const float* bias, float lo, float hi) {
+static void sr_f32_gemm_4x8__c(size_t kc, size_t nseg, size_t seg_step, const float* a, size_t a_stride,
+                               const float* b, float* c, size_t ldc, size_t mr, size_t nr, const float* bias, float lo,
+                               float hi) {
   float acc[P_MR][P_NR];
   const float* rows[P_MR];
   for (size_t r = 0; r < P_MR; r++) {
     rows[r] = a + (r < mr ? r : 0) * a_stride;
     for (size_t j = 0; j < P_NR; j++) acc[r][j] = bias ? bias[j] : r < mr && j < nr ? c[r * ldc + j] : 0.0f;
   }
-  for (size_t k = 0; k < kc; k++, b += P_NR)
-    for (size_t r = 0; r < P_MR; r++)
-      for (size_t j = 0; j < P_NR; j++) acc[r][j] += rows[r][k] * b[j];
+  for (size_t s = 0, off = 0; s < nseg; s++, off += seg_step)
+    for (size_t k = off; k < off + kc; k++, b += P_NR)
+      for (size_t r = 0; r < P_MR; r++)
+        for (size_t j = 0; j < P_NR; j++) acc[r][j] += rows[r][k] * b[j];
   for (size_t r = 0; r < mr; r++)
     for (size_t j = 0; j < nr; j++) c[r * ldc + j] = sr_conv_clamp_f32(acc[r][j], lo, hi);
 }
@@ -269,18 +273,25 @@ size_t sr_gemm_f32_plan(sr_gemm_f32_job* job, int threads) {
   return ((job->m + tile_m - 1) / tile_m) * ((job->n + tile_n - 1) / tile_n);
 }
 
+/* Where a piece of K of one row panel is read: row r, segment s at a + r * a_stride + s * seg_step. */
+typedef struct sr_gemm_f32_piece {
+  const float* a;
+  size_t a_stride, kc, nseg, seg_step;
+} sr_gemm_f32_piece;
+
 /* Rows of one panel: the main kernel, or the small one over groups of mr_small rows when that does less
  * wasted work on a short tail; the half-width forms when the panel's valid columns fit in half of it. */
-static void panel_rows(const sr_gemm_f32_arch* arch, size_t kc, const float* a, size_t a_stride, const float* b,
-                       float* c, size_t ldc, size_t rows, size_t cols, const float* init, float lo, float hi) {
+static void panel_rows(const sr_gemm_f32_arch* arch, const sr_gemm_f32_piece* p, const float* b, float* c,
+                       size_t ldc, size_t rows, size_t cols, const float* init, float lo, float hi) {
   const int half = cols <= (size_t)arch->nr / 2;
   if (rows == arch->mr || rows > 3 * (size_t)arch->mr_small) {
-    arch->main[half](kc, a, a_stride, b, c, ldc, rows, cols, init, lo, hi);
+    arch->main[half](p->kc, p->nseg, p->seg_step, p->a, p->a_stride, b, c, ldc, rows, cols, init, lo, hi);
     return;
   }
   for (size_t r = 0; r < rows; r += arch->mr_small) {
     const size_t n = rows - r < arch->mr_small ? rows - r : arch->mr_small;
-    arch->small[half](kc, a + r * a_stride, a_stride, b, c + r * ldc, ldc, n, cols, init, lo, hi);
+    arch->small[half](p->kc, p->nseg, p->seg_step, p->a + r * p->a_stride, p->a_stride, b, c + r * ldc, ldc, n, cols,
+                      init, lo, hi);
   }
 }
 
@@ -292,10 +303,10 @@ static const sr_gemm_f32_matrix* in_place(const sr_gemm_f32_job* job) {
   return a->row * sizeof(float) % 4096 == 0 ? NULL : a;
 }
 
-/* Depths [k0, k0 + kc) of rows [i, i + rows) times columns [j0, j1): the first piece of K starts from the bias,
- * later ones from C; only the last one clamps. */
-static void columns(const sr_gemm_f32_job* job, const float* a, size_t a_stride, size_t i, size_t rows, size_t k0,
-                    size_t kc, int first, int last, size_t j0, size_t j1) {
+/* Depths [k0, k0 + nseg * kc) of rows [i, i + rows) times columns [j0, j1): the first piece of K starts from
+ * the bias, later ones from C; only the last one clamps. */
+static void columns(const sr_gemm_f32_job* job, const sr_gemm_f32_piece* p, size_t i, size_t rows, size_t k0,
+                    int first, int last, size_t j0, size_t j1) {
   const sr_gemm_f32_arch* arch = job->arch;
   const size_t nr = arch->nr;
   const float lo = last ? job->lo : -INFINITY, hi = last ? job->hi : INFINITY;
@@ -303,7 +314,7 @@ static void columns(const sr_gemm_f32_job* job, const float* a, size_t a_stride,
     const size_t cols = j1 - j < nr ? j1 - j : nr;
     const float* b = job->b + (j / nr) * job->k * nr + k0 * nr;
     const float* init = !first ? NULL : job->bias ? job->bias + j : sr_gemm_f32_zeros;
-    panel_rows(arch, kc, a, a_stride, b, job->c + i * job->ldc + j, job->ldc, rows, cols, init, lo, hi);
+    panel_rows(arch, p, b, job->c + i * job->ldc + j, job->ldc, rows, cols, init, lo, hi);
   }
 }
 
@@ -325,11 +336,10 @@ static void matrix_tile(const sr_gemm_f32_job* job, size_t i0, size_t i1, size_t
     for (size_t i = i0; i < i1; i += mr) {
       const size_t rows = i1 - i < mr ? i1 - i : mr;
       /* With k == 0 nothing is read, and A may have no memory. */
-      const float* a = panel;
-      size_t a_stride = SR_GEMM_F32_KC;
-      if (kc && direct) a = direct->data + i * direct->row + k0, a_stride = direct->row;
+      sr_gemm_f32_piece p = {panel, SR_GEMM_F32_KC, kc, 1, 0};
+      if (kc && direct) p.a = direct->data + i * direct->row + k0, p.a_stride = direct->row;
       else if (kc) job->pack_a(job->a, i, rows, k0, kc, panel);
-      columns(job, a, a_stride, i, rows, k0, kc, kb == 0, kb + 1 == blocks, j0, j1);
+      columns(job, &p, i, rows, k0, kb == 0, kb + 1 == blocks, j0, j1);
     }
   }
 }
@@ -349,31 +359,37 @@ static const float* conv_in_place(const sr_gemm_f32_im2col* a, size_t i, size_t 
   return a->input + ((i / plane * (size_t)g->in_h + (size_t)iy) * (size_t)g->in_w + (size_t)ix) * (size_t)g->in_c;
 }
 
-/* A convolution tile, panel by panel: inside the input, one piece of K per filter row (or per block of one)
- * read in place; at the borders, im2col panels. */
+/* A convolution tile, panel by panel: inside the input, read in place, every filter row in one kernel call (or,
+ * when a filter row is longer than a K block, one piece per block of it); at the borders, im2col panels. */
 static void conv_tile(const sr_gemm_f32_job* job, size_t i0, size_t i1, size_t j0, size_t j1, float* panel) {
   const sr_gemm_f32_im2col* src = job->a;
   const sr_conv_geom* g = src->g;
   const size_t mr = job->arch->mr, k = job->k, ci = (size_t)g->in_c, kh = (size_t)g->filter_h;
   const size_t seg = (size_t)g->filter_w * ci, row_step = (size_t)g->dilation_h * (size_t)g->in_w * ci;
+  const size_t pixel_step = (size_t)g->stride_w * ci;
   size_t blocks, pieces;
   const size_t kc_each = block_depth(k, &blocks), piece = block_depth(seg, &pieces);
   for (size_t i = i0; i < i1; i += mr) {
     const size_t rows = i1 - i < mr ? i1 - i : mr;
     const float* base = conv_in_place(src, i, rows);
-    if (base) {
+    if (base && pieces == 1) {
+      const sr_gemm_f32_piece p = {base, pixel_step, seg, kh, row_step};
+      columns(job, &p, i, rows, 0, 1, 1, j0, j1);
+    } else if (base) {
       for (size_t ky = 0; ky < kh; ky++)
-        for (size_t p = 0; p < pieces; p++) {
-          const size_t off = p * piece, kc = seg - off < piece ? seg - off : piece;
-          columns(job, base + ky * row_step + off, (size_t)g->stride_w * ci, i, rows, ky * seg + off, kc,
-                  ky == 0 && p == 0, ky + 1 == kh && p + 1 == pieces, j0, j1);
+        for (size_t q = 0; q < pieces; q++) {
+          const size_t off = q * piece;
+          const sr_gemm_f32_piece p = {base + ky * row_step + off, pixel_step, seg - off < piece ? seg - off : piece,
+                                       1, 0};
+          columns(job, &p, i, rows, ky * seg + off, ky == 0 && q == 0, ky + 1 == kh && q + 1 == pieces, j0, j1);
         }
-      continue;
-    }
-    for (size_t kb = 0; kb < blocks; kb++) {
-      const size_t k0 = kb * kc_each, kc = k - k0 < kc_each ? k - k0 : kc_each;
-      sr_gemm_f32_pack_a_im2col(src, i, rows, k0, kc, panel);
-      columns(job, panel, SR_GEMM_F32_KC, i, rows, k0, kc, kb == 0, kb + 1 == blocks, j0, j1);
+    } else {
+      for (size_t kb = 0; kb < blocks; kb++) {
+        const size_t k0 = kb * kc_each, kc = k - k0 < kc_each ? k - k0 : kc_each;
+        sr_gemm_f32_pack_a_im2col(src, i, rows, k0, kc, panel);
+        const sr_gemm_f32_piece p = {panel, SR_GEMM_F32_KC, kc, 1, 0};
+        columns(job, &p, i, rows, k0, kb == 0, kb + 1 == blocks, j0, j1);
+      }
     }
   }
 }

@@ -27,12 +27,14 @@
 /* Largest NR of any micro-kernel. */
 #define SR_GEMM_F32_MAX_NR 32
 
-/* C[mr x nr] (row stride ldc) = clamp(init + a . b) where a holds mr rows of kc values, a_stride floats apart
- * (rows from mr up to the kernel's MR are not read: the kernel uses row 0 in their place), b is a packed
- * [kc][NR] panel, and init the NR floats at `bias` broadcast to every row, or C itself when bias is NULL
- * (accumulating a later K block). lo/hi are the clamp (+-INFINITY leaves values alone); NaN passes. */
-typedef void (*sr_f32_gemm_ukernel)(size_t kc, const float* a, size_t a_stride, const float* b, float* c,
-                                    size_t ldc, size_t mr, size_t nr, const float* bias, float lo, float hi);
+/* C[mr x nr] (row stride ldc) = clamp(init + a . b). Row r of a is nseg segments of kc values: segment s starts at
+ * a + r * a_stride + s * seg_step (a convolution's filter rows; nseg 1 for a plain matrix). Rows from mr up to
+ * the kernel's MR are not read (the kernel uses row 0 in their place). b is a packed [nseg * kc][NR] panel,
+ * init the NR floats at `bias` broadcast to every row, or C itself when bias is NULL (accumulating a later piece
+ * of K). lo/hi are the clamp (+-INFINITY leaves values alone); NaN passes. */
+typedef void (*sr_f32_gemm_ukernel)(size_t kc, size_t nseg, size_t seg_step, const float* a, size_t a_stride,
+                                    const float* b, float* c, size_t ldc, size_t mr, size_t nr, const float* bias,
+                                    float lo, float hi);
 
 /* One ISA's micro-kernels: `main` computes MR rows, `small` MR_SMALL rows (short row tails); [0] computes NR
  * columns, [1] only the first NR / 2 (panels whose other half is padding). */

@@ -21,7 +21,7 @@ static inline SR_TARGET_AVX2 __m256i cols_mask(size_t nr, size_t first) {
  * memory when 15 of the 16 registers are live, and stores it on every iteration. */
 #define ROWS(X) X(0) X(1) X(2) X(3) X(4) X(5)
 
-static inline __attribute__((always_inline)) SR_TARGET_AVX2 void tile(const size_t MR, const int NV, size_t kc,
+static inline __attribute__((always_inline)) SR_TARGET_AVX2 void tile(const size_t MR, const int NV, size_t kc, size_t nseg, size_t seg_step,
                                                                      const float* a, size_t a_stride,
                                                                      const float* b, float* c, size_t ldc,
                                                                      size_t mr, size_t nr, const float* bias,
@@ -44,16 +44,17 @@ static inline __attribute__((always_inline)) SR_TARGET_AVX2 void tile(const size
   }
     ROWS(LOAD)
   }
-  for (size_t k = 0; k < kc; k++, b += 16) {
-    const __m256 w0 = _mm256_loadu_ps(b), w1 = NV > 1 ? _mm256_loadu_ps(b + 8) : w0;
-#define STEP(r)                                        \
-  if (r < MR) {                                        \
-    const __m256 x = _mm256_broadcast_ss(a_##r + k);      \
+  for (size_t s = 0, off = 0; s < nseg; s++, off += seg_step)
+    for (size_t k = off; k < off + kc; k++, b += 16) {
+      const __m256 w0 = _mm256_loadu_ps(b), w1 = NV > 1 ? _mm256_loadu_ps(b + 8) : w0;
+#define STEP(r)                                          \
+  if (r < MR) {                                          \
+    const __m256 x = _mm256_broadcast_ss(a_##r + k);     \
     x0_##r = _mm256_fmadd_ps(x, w0, x0_##r);             \
     if (NV > 1) x1_##r = _mm256_fmadd_ps(x, w1, x1_##r); \
   }
-    ROWS(STEP)
-  }
+      ROWS(STEP)
+    }
   /* max(lo, v) and min(hi, v) return v when it is NaN, as the reference's comparisons do. */
   const __m256 vlo = _mm256_set1_ps(lo), vhi = _mm256_set1_ps(hi);
   const __m256i m0 = cols_mask(nr, 0), m1 = cols_mask(nr, 8);
@@ -66,10 +67,11 @@ static inline __attribute__((always_inline)) SR_TARGET_AVX2 void tile(const size
 }
 
 #define KERNEL(MR, NC, NV)                                                                                     \
-  static SR_TARGET_AVX2 void sr_f32_gemm_##MR##x##NC##__avx2(size_t kc, const float* a, size_t a_stride,        \
-                                                             const float* b, float* c, size_t ldc, size_t mr,    \
-                                                             size_t nr, const float* bias, float lo, float hi) { \
-    tile(MR, NV, kc, a, a_stride, b, c, ldc, mr, nr, bias, lo, hi);                                            \
+  static SR_TARGET_AVX2 void sr_f32_gemm_##MR##x##NC##__avx2(size_t kc, size_t nseg, size_t seg_step,         \
+                                                             const float* a, size_t a_stride, const float* b,    \
+                                                             float* c, size_t ldc, size_t mr, size_t nr,         \
+                                                             const float* bias, float lo, float hi) {            \
+    tile(MR, NV, kc, nseg, seg_step, a, a_stride, b, c, ldc, mr, nr, bias, lo, hi);                              \
   }
 KERNEL(6, 16, 2)
 KERNEL(6, 8, 1)

@@ -23,7 +23,7 @@ static inline __mmask16 cols_mask(size_t nr, size_t first) {
  * stored. */
 #define ROWS(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11) X(12) X(13)
 
-static inline __attribute__((always_inline)) SR_TARGET_AVX512 void tile(const size_t MR, const int NV, size_t kc,
+static inline __attribute__((always_inline)) SR_TARGET_AVX512 void tile(const size_t MR, const int NV, size_t kc, size_t nseg, size_t seg_step,
                                                                        const float* a, size_t a_stride,
                                                                        const float* b, float* c, size_t ldc,
                                                                        size_t mr, size_t nr, const float* bias,
@@ -46,16 +46,17 @@ static inline __attribute__((always_inline)) SR_TARGET_AVX512 void tile(const si
   }
     ROWS(LOAD)
   }
-  for (size_t k = 0; k < kc; k++, b += 32) {
-    const __m512 w0 = _mm512_loadu_ps(b), w1 = NV > 1 ? _mm512_loadu_ps(b + 16) : w0;
+  for (size_t s = 0, off = 0; s < nseg; s++, off += seg_step)
+    for (size_t k = off; k < off + kc; k++, b += 32) {
+      const __m512 w0 = _mm512_loadu_ps(b), w1 = NV > 1 ? _mm512_loadu_ps(b + 16) : w0;
 #define STEP(r)                                          \
   if (r < MR) {                                          \
     const __m512 x = _mm512_set1_ps(a_##r[k]);           \
     x0_##r = _mm512_fmadd_ps(x, w0, x0_##r);             \
     if (NV > 1) x1_##r = _mm512_fmadd_ps(x, w1, x1_##r); \
   }
-    ROWS(STEP)
-  }
+      ROWS(STEP)
+    }
   /* max(lo, v) and min(hi, v) return v when it is NaN, as the reference's comparisons do. */
   const __m512 vlo = _mm512_set1_ps(lo), vhi = _mm512_set1_ps(hi);
 #define STORE(r)                                                                                                \
@@ -67,11 +68,10 @@ static inline __attribute__((always_inline)) SR_TARGET_AVX512 void tile(const si
 }
 
 #define KERNEL(MR, NC, NV)                                                                                        \
-  static SR_TARGET_AVX512 void sr_f32_gemm_##MR##x##NC##__avx512(size_t kc, const float* a, size_t a_stride,     \
-                                                                 const float* b, float* c, size_t ldc, size_t mr, \
-                                                                 size_t nr, const float* bias, float lo,          \
-                                                                 float hi) {                                     \
-    tile(MR, NV, kc, a, a_stride, b, c, ldc, mr, nr, bias, lo, hi);                                               \
+  static SR_TARGET_AVX512 void sr_f32_gemm_##MR##x##NC##__avx512(                                                \
+      size_t kc, size_t nseg, size_t seg_step, const float* a, size_t a_stride, const float* b, float* c, size_t ldc, \
+      size_t mr, size_t nr, const float* bias, float lo, float hi) {                                              \
+    tile(MR, NV, kc, nseg, seg_step, a, a_stride, b, c, ldc, mr, nr, bias, lo, hi);                               \
   }
 KERNEL(14, 32, 2)
 KERNEL(14, 16, 1)
