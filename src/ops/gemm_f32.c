@@ -86,7 +86,8 @@ const sr_gemm_f32_arch sr_gemm_f32_portable = {"c",
                                                P_MR,
                                                P_NR,
                                                {sr_f32_gemm_4x8__c, sr_f32_gemm_4x8__c},
-                                               {sr_f32_gemm_4x8__c, sr_f32_gemm_4x8__c}};
+                                               {sr_f32_gemm_4x8__c, sr_f32_gemm_4x8__c},
+                                               NULL};
 
 const sr_gemm_f32_arch* sr_gemm_f32_select(const sr_node* node) {
   /* Packed weights live in the model's cache: a node outside a runner (a unit test's) has none. */
@@ -282,8 +283,12 @@ typedef struct sr_gemm_f32_piece {
 /* Rows of one panel: the main kernel, or the small one over groups of mr_small rows when that does less
  * wasted work on a short tail; the half-width forms when the panel's valid columns fit in half of it. */
 static void panel_rows(const sr_gemm_f32_arch* arch, const sr_gemm_f32_piece* p, const float* b, float* c,
-                       size_t ldc, size_t rows, size_t cols, const float* init, float lo, float hi) {
+                       size_t ldc, size_t rows, size_t cols, const float* init, float lo, float hi, int single) {
   const int half = cols <= (size_t)arch->nr / 2;
+  if (single) {
+    arch->row(p->kc, p->nseg, p->seg_step, p->a, p->a_stride, b, c, ldc, rows, cols, init, lo, hi);
+    return;
+  }
   if (rows == arch->mr || rows > 3 * (size_t)arch->mr_small) {
     arch->main[half](p->kc, p->nseg, p->seg_step, p->a, p->a_stride, b, c, ldc, rows, cols, init, lo, hi);
     return;
@@ -296,11 +301,11 @@ static void panel_rows(const sr_gemm_f32_arch* arch, const sr_gemm_f32_piece* p,
 }
 
 /* A row-major A the kernels can read in place, or NULL when panels must be copied. Rows 4 KiB apart (or a
- * multiple) would all fall into one L1 set, so those are copied too. */
+ * multiple) would all fall into one L1 set, so those are copied too (a single row has no such problem). */
 static const sr_gemm_f32_matrix* in_place(const sr_gemm_f32_job* job) {
   const sr_gemm_f32_matrix* a = job->a;
   if (job->pack_a != sr_gemm_f32_pack_a_matrix || a->col != 1) return NULL;
-  return a->row * sizeof(float) % 4096 == 0 ? NULL : a;
+  return job->m > 1 && a->row * sizeof(float) % 4096 == 0 ? NULL : a;
 }
 
 /* Depths [k0, k0 + nseg * kc) of rows [i, i + rows) times columns [j0, j1): the first piece of K starts from
@@ -310,11 +315,12 @@ static void columns(const sr_gemm_f32_job* job, const sr_gemm_f32_piece* p, size
   const sr_gemm_f32_arch* arch = job->arch;
   const size_t nr = arch->nr;
   const float lo = last ? job->lo : -INFINITY, hi = last ? job->hi : INFINITY;
+  const int single = job->m == 1 && arch->row; /* the shape, not the tile, picks the one-row kernel */
   for (size_t j = j0; j < j1; j += nr) {
     const size_t cols = j1 - j < nr ? j1 - j : nr;
     const float* b = job->b + (j / nr) * job->k * nr + k0 * nr;
     const float* init = !first ? NULL : job->bias ? job->bias + j : sr_gemm_f32_zeros;
-    panel_rows(arch, p, b, job->c + i * job->ldc + j, job->ldc, rows, cols, init, lo, hi);
+    panel_rows(arch, p, b, job->c + i * job->ldc + j, job->ldc, rows, cols, init, lo, hi, single);
   }
 }
 

@@ -37,11 +37,14 @@ typedef void (*sr_f32_gemm_ukernel)(size_t kc, size_t nseg, size_t seg_step, con
                                     float lo, float hi);
 
 /* One ISA's micro-kernels: `main` computes MR rows, `small` MR_SMALL rows (short row tails); [0] computes NR
- * columns, [1] only the first NR / 2 (panels whose other half is padding). */
+ * columns, [1] only the first NR / 2 (panels whose other half is padding). `row` (or NULL) computes products with
+ * a single row (m == 1: FULLY_CONNECTED with one batch, LSTM steps) with several partial sums along k to hide the
+ * FMA latency, so its sums are associated differently: it is chosen from the shape alone (m == 1), never from
+ * the tiling. */
 typedef struct sr_gemm_f32_arch {
   const char* name;
   uint8_t mr, mr_small, nr;
-  sr_f32_gemm_ukernel main[2], small[2];
+  sr_f32_gemm_ukernel main[2], small[2], row;
 } sr_gemm_f32_arch;
 
 extern const sr_gemm_f32_arch sr_gemm_f32_portable;

@@ -78,12 +78,50 @@ KERNEL(14, 16, 1)
 KERNEL(4, 32, 2)
 KERNEL(4, 16, 1)
 
+/* One row: four pairs of partial sums over k (k mod 4), added at the end, keep 8 FMAs in flight where one row
+ * alone has 2; the B panel then streams at two vectors per FMA pair, as fast as L2 delivers it. */
+static SR_TARGET_AVX512 void sr_f32_gemm_1x32__avx512(size_t kc, size_t nseg, size_t seg_step, const float* a,
+                                                      size_t a_stride, const float* b, float* c, size_t ldc,
+                                                      size_t mr, size_t nr, const float* bias, float lo, float hi) {
+  (void)a_stride, (void)ldc, (void)mr;
+  const __mmask16 m0 = cols_mask(nr, 0), m1 = cols_mask(nr, 16);
+  __m512 p0 = bias ? _mm512_loadu_ps(bias) : _mm512_maskz_loadu_ps(m0, c);
+  __m512 q0 = bias ? _mm512_loadu_ps(bias + 16) : _mm512_maskz_loadu_ps(m1, c + 16);
+  __m512 p1 = _mm512_setzero_ps(), q1 = p1, p2 = p1, q2 = p1, p3 = p1, q3 = p1;
+  for (size_t s = 0, off = 0; s < nseg; s++, off += seg_step) {
+    size_t k = off;
+    for (; k + 4 <= off + kc; k += 4, b += 128) {
+      const __m512 x0 = _mm512_set1_ps(a[k]), x1 = _mm512_set1_ps(a[k + 1]);
+      const __m512 x2 = _mm512_set1_ps(a[k + 2]), x3 = _mm512_set1_ps(a[k + 3]);
+      p0 = _mm512_fmadd_ps(x0, _mm512_loadu_ps(b), p0);
+      q0 = _mm512_fmadd_ps(x0, _mm512_loadu_ps(b + 16), q0);
+      p1 = _mm512_fmadd_ps(x1, _mm512_loadu_ps(b + 32), p1);
+      q1 = _mm512_fmadd_ps(x1, _mm512_loadu_ps(b + 48), q1);
+      p2 = _mm512_fmadd_ps(x2, _mm512_loadu_ps(b + 64), p2);
+      q2 = _mm512_fmadd_ps(x2, _mm512_loadu_ps(b + 80), q2);
+      p3 = _mm512_fmadd_ps(x3, _mm512_loadu_ps(b + 96), p3);
+      q3 = _mm512_fmadd_ps(x3, _mm512_loadu_ps(b + 112), q3);
+    }
+    for (; k < off + kc; k++, b += 32) {
+      const __m512 x = _mm512_set1_ps(a[k]);
+      p0 = _mm512_fmadd_ps(x, _mm512_loadu_ps(b), p0);
+      q0 = _mm512_fmadd_ps(x, _mm512_loadu_ps(b + 16), q0);
+    }
+  }
+  p0 = _mm512_add_ps(_mm512_add_ps(p0, p1), _mm512_add_ps(p2, p3));
+  q0 = _mm512_add_ps(_mm512_add_ps(q0, q1), _mm512_add_ps(q2, q3));
+  const __m512 vlo = _mm512_set1_ps(lo), vhi = _mm512_set1_ps(hi);
+  _mm512_mask_storeu_ps(c, m0, _mm512_min_ps(vhi, _mm512_max_ps(vlo, p0)));
+  _mm512_mask_storeu_ps(c + 16, m1, _mm512_min_ps(vhi, _mm512_max_ps(vlo, q0)));
+}
+
 static const sr_gemm_f32_arch arch = {"avx512",
                                       14,
                                       4,
                                       32,
                                       {sr_f32_gemm_14x32__avx512, sr_f32_gemm_14x16__avx512},
-                                      {sr_f32_gemm_4x32__avx512, sr_f32_gemm_4x16__avx512}};
+                                      {sr_f32_gemm_4x32__avx512, sr_f32_gemm_4x16__avx512},
+                                      sr_f32_gemm_1x32__avx512};
 
 const sr_gemm_f32_arch* sr_gemm_f32_avx512(void) { return &arch; }
 #else
