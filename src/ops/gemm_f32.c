@@ -4,7 +4,8 @@
  * K blocks inside a tile, and the portable micro-kernel. Invariant: for one ISA an output element is bias plus
  * its products accumulated in increasing k by the same operations whatever the tile, the thread, the K blocks
  * (a float accumulator stored between blocks is the same float), whether A was read in place or copied, and
- * the micro-kernel (main or small) that computed it, so every tiling gives bit-identical results.
+ * the micro-kernel (main or small) that computed it, so every tiling gives bit-identical results. (Products with
+ * one row use the `row` kernel's partial sums instead; that depends on the shape only.)
  */
 #include "gemm_f32.h"
 
