@@ -159,7 +159,9 @@ static double bench_conv(const sr_gemm_f32_arch* arch, const int* d, int reps) {
     return -1;
   const size_t in_n = (size_t)g.in_h * g.in_w * g.in_c, f_n = (size_t)g.out_c * g.filter_h * g.filter_w * g.in_c;
   const size_t out_n = (size_t)g.out_h * g.out_w * g.out_c, k = (size_t)g.filter_h * g.filter_w * g.in_c;
-  float *in = sr_aligned_alloc(in_n * 4 + 64), *f = sr_aligned_alloc(f_n * 4 + 64), *bias = sr_aligned_alloc(g.out_c * 4 + 64);
+  float* in = sr_aligned_alloc(in_n * 4 + 64);
+  float* f = sr_aligned_alloc(f_n * 4 + 64);
+  float* bias = sr_aligned_alloc((size_t)g.out_c * 4 + 64);
   float *out = sr_aligned_alloc(out_n * 4 + 64), *ref = sr_aligned_alloc(out_n * 4 + 64);
   float* packed = sr_aligned_alloc(sr_f32_conv2d_packed_floats(arch, &g) * 4 + 64);
   double gflops = -1;
@@ -209,7 +211,8 @@ int main(int argc, char** argv) {
   }
   const unsigned isa = sr_cpu_isa();
   const sr_gemm_f32_arch* arch = NULL;
-  if (!isa_name) arch = (isa & SR_ISA_AVX512) ? sr_gemm_f32_avx512() : (isa & SR_ISA_AVX2_FMA) ? sr_gemm_f32_avx2() : NULL;
+  if (!isa_name)
+    arch = (isa & SR_ISA_AVX512) ? sr_gemm_f32_avx512() : (isa & SR_ISA_AVX2_FMA) ? sr_gemm_f32_avx2() : NULL;
   else if (!strcmp(isa_name, "avx512") && (isa & SR_ISA_AVX512)) arch = sr_gemm_f32_avx512();
   else if (!strcmp(isa_name, "avx2") && (isa & SR_ISA_AVX2_FMA)) arch = sr_gemm_f32_avx2();
   if (!arch && (!isa_name || !strcmp(isa_name, "c"))) arch = &sr_gemm_f32_portable;

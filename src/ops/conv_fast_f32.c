@@ -73,7 +73,8 @@ sigrun_status sr_conv_fast_select_f32(sr_node* node, const sr_conv_geom* g, int 
   const pack_arg arg = {arch, g, sr_f32_fixed_values(node, node->inputs[1]), sr_f32_fixed_values(node, bias)};
   if (!arg.filter.data || (bias && !arg.bias.data)) return SIGRUN_STATUS_OK; /* values known only at invoke */
   const size_t floats = sr_f32_conv2d_packed_floats(arch, g);
-  const uint64_t format = sr_gemm_f32_pack_format(arch, arg.filter.f16 ? 5 : 1, (size_t)g->out_c, gemm_depth(g));
+  const unsigned tag = SR_GEMM_F32_PACK_WEIGHTS | (arg.filter.f16 ? SR_GEMM_F32_PACK_FROM_F16 : 0);
+  const uint64_t format = sr_gemm_f32_pack_format(arch, tag, (size_t)g->out_c, gemm_depth(g));
   if (!format || !floats) return SIGRUN_STATUS_OK;
   /* The same key as FULLY_CONNECTED weights [out_c][kh * kw * in_c]: the packed bytes are the same too. A bias
    * from float16 sits at another address than a float32 one, so the aux key tells them apart. */

@@ -170,7 +170,8 @@ uint64_t sr_gemm_f32_pack_format(const sr_gemm_f32_arch* arch, unsigned tag, siz
 void sr_gemm_f32_pack_a_matrix(const void* src, size_t i0, size_t mr, size_t k0, size_t kc, float* panel) {
   const sr_gemm_f32_matrix* a = src;
   if (a->col == 1) {
-    for (size_t r = 0; r < mr; r++) memcpy(panel + r * SR_GEMM_F32_KC, a->data + (i0 + r) * a->row + k0, kc * sizeof(float));
+    for (size_t r = 0; r < mr; r++)
+      memcpy(panel + r * SR_GEMM_F32_KC, a->data + (i0 + r) * a->row + k0, kc * sizeof(float));
     return;
   }
   /* Column-major (a transposed operand): rows are contiguous, so walk them innermost. */

@@ -1,12 +1,14 @@
 /*
  * gemm_f32.h — the float GEMM behind the fast CONV_2D, FULLY_CONNECTED and BATCH_MATMUL paths:
  *   C[m x n] = clamp(A[m x k] . B[k x n] + bias, lo, hi)
- * B (weights) is packed once into panels of NR columns ([k][NR], zero-padded), A is copied per MR-row panel and
- * K block into a small buffer on the stack by a packer that knows where A's rows come from (a row-major or
- * column-major matrix, or the implicit im2col matrix of a convolution), and a register-blocked micro-kernel of
- * the chosen ISA computes MR x NR tiles with the bias and clamp fused. Work is split into (row block, column
- * block) tiles through sr_parallel_for; every output element is computed inside one tile, with the same
- * K blocks and operation order whatever the tiling, so results do not depend on the thread count.
+ * B (weights) is packed once into panels of NR columns ([k][NR], zero-padded). A is read in place where its rows
+ * are evenly spaced (a row-major matrix; a convolution's pixels whose windows lie inside the input, one segment
+ * per filter row), else copied per MR-row panel and K block into a buffer on the stack (about 15 KB per thread)
+ * by a packer that knows where A's rows come from (a column-major matrix, the im2col matrix of a convolution's
+ * border pixels). A register-blocked micro-kernel of the chosen ISA computes MR x NR tiles with the bias and
+ * clamp fused. Work is split into (row block, column block) tiles through sr_parallel_for; every output element
+ * is computed inside one tile with the same operation order whatever the tiling, so results do not depend on
+ * the thread count.
  */
 #ifndef SR_OPS_GEMM_F32_H
 #define SR_OPS_GEMM_F32_H
@@ -70,7 +72,8 @@ static inline sr_f32_source sr_f32_source_of(const float* data) {
 
 /* The values of float tensor t when they are fixed before the first invoke: t's constant data, or the constant
  * float16 input of the DEQUANTIZE node that produces t (MediaPipe's float16 models), which yields the same
- * floats at every invoke. data is NULL otherwise. */
+ * floats at every invoke. data is NULL otherwise. (That DEQUANTIZE node still runs at every invoke; a node
+ * packing from its input just no longer reads its output.) */
 sr_f32_source sr_f32_fixed_values(const sr_node* node, const sr_tensor* t);
 
 /* ---- packed B ---- */
@@ -86,7 +89,16 @@ void sr_gemm_f32_pack(const sr_gemm_f32_arch* arch, size_t n, size_t k, sr_f32_s
 void sr_gemm_f32_pack_panel(const sr_gemm_f32_arch* arch, size_t n, size_t k, sr_f32_source w, size_t w_col,
                             size_t w_row, size_t panel, float* dst);
 
-/* Format key for sr_packed_get: layout tag, NR and n (with `bytes`, which encodes k). 0 when n is too large. */
+/* Layout tags of the packed forms in the model's cache. */
+enum {
+  SR_GEMM_F32_PACK_WEIGHTS = 1, /* bias section + panels of weights [n][k] (FULLY_CONNECTED, CONV_2D) */
+  SR_GEMM_F32_PACK_RHS = 2,     /* panels of every [k][n] matrix of a BATCH_MATMUL rhs */
+  SR_GEMM_F32_PACK_RHS_ADJ = 3, /* the same from [n][k] matrices (adj_y) */
+  SR_GEMM_F32_PACK_FROM_F16 = 4 /* flag: the source was float16 */
+};
+
+/* Format key for sr_packed_get: layout tag (the caller's: what the bytes hold and the source's element type), NR,
+ * n and k. 0 when n or k is 2^24 or more (the caller then declines). */
 uint64_t sr_gemm_f32_pack_format(const sr_gemm_f32_arch* arch, unsigned tag, size_t n, size_t k);
 
 /* ---- where A's rows come from ---- */

@@ -21,11 +21,11 @@ static inline SR_TARGET_AVX2 __m256i cols_mask(size_t nr, size_t first) {
  * memory when 15 of the 16 registers are live, and stores it on every iteration. */
 #define ROWS(X) X(0) X(1) X(2) X(3) X(4) X(5)
 
-static inline __attribute__((always_inline)) SR_TARGET_AVX2 void tile(const size_t MR, const int NV, size_t kc, size_t nseg, size_t seg_step,
-                                                                     const float* a, size_t a_stride,
-                                                                     const float* b, float* c, size_t ldc,
-                                                                     size_t mr, size_t nr, const float* bias,
-                                                                     float lo, float hi) {
+static inline __attribute__((always_inline)) SR_TARGET_AVX2 void tile(const size_t MR, const int NV, size_t kc,
+                                                                     size_t nseg, size_t seg_step, const float* a,
+                                                                     size_t a_stride, const float* b, float* c,
+                                                                     size_t ldc, size_t mr, size_t nr,
+                                                                     const float* bias, float lo, float hi) {
 #define DECL(r)                                                     \
   __m256 x0_##r = _mm256_setzero_ps(), x1_##r = _mm256_setzero_ps(); \
   const float* a_##r = a + (r < mr ? r : 0) * a_stride;

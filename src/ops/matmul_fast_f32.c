@@ -50,7 +50,8 @@ static void pack_items(void* ctx, size_t begin, size_t end) {
   for (size_t t = begin; t < end; t++) {
     const size_t mat = t / panels, p = t % panels;
     const sr_f32_source w = {(const char*)s->w.data + mat * s->mat_elems * (s->w.f16 ? 2 : 4), s->w.f16};
-    sr_gemm_f32_pack_panel(s->arch, s->n, s->k, w, s->w_col, s->w_row, p, c->panels + (mat * panels + p) * panel_floats);
+    float* dst = c->panels + (mat * panels + p) * panel_floats;
+    sr_gemm_f32_pack_panel(s->arch, s->n, s->k, w, s->w_col, s->w_row, p, dst);
   }
 }
 
@@ -148,7 +149,8 @@ sigrun_status sr_fc_fast_select_f32(sr_node* node, const sr_fc_geom* g, sr_fast_
   const sr_f32_source w = sr_f32_fixed_values(node, node->inputs[1]), b = sr_f32_fixed_values(node, bias);
   const int fixed = w.data && (!bias || b.data);
   const b_source s = fc_source(arch, g, w, b);
-  return setup_b(node, &s, fixed, w.f16 ? 5 : 1, fc_run, fast);
+  const unsigned tag = SR_GEMM_F32_PACK_WEIGHTS | (w.f16 ? SR_GEMM_F32_PACK_FROM_F16 : 0);
+  return setup_b(node, &s, fixed, tag, fc_run, fast);
 }
 
 /* ---- BATCH_MATMUL ---- */
@@ -238,5 +240,7 @@ sigrun_status sr_bmm_fast_select_f32(sr_node* node, const sr_bmm_geom* g, sr_fas
   const sr_tensor* rhs = node->inputs[1];
   b_source s = bmm_source(arch, g, NULL, sr_tensor_count(rhs));
   s.w = sr_f32_fixed_values(node, rhs);
-  return setup_b(node, &s, s.w.data != NULL, (g->adj_y ? 3 : 2) | (s.w.f16 ? 4 : 0), bmm_run, fast);
+  const unsigned tag = (g->adj_y ? SR_GEMM_F32_PACK_RHS_ADJ : SR_GEMM_F32_PACK_RHS) |
+                       (s.w.f16 ? SR_GEMM_F32_PACK_FROM_F16 : 0);
+  return setup_b(node, &s, s.w.data != NULL, tag, bmm_run, fast);
 }

@@ -154,7 +154,8 @@ static void test_fc_nan_inf(void) {
       sr_f32_fully_connected__gemm(NULL, archs[a], &g, in, packed, got);
       /* Rows 0-2 hold the non-finite values (exact comparison); the rest are finite. */
       for (int i = 0; i < 3 * units; i++) {
-        const int ok = (isnan(got[i]) && isnan(want[i])) || got[i] == want[i] || (isfinite(want[i]) && isfinite(got[i]));
+        const int ok = (isnan(got[i]) && isnan(want[i])) || got[i] == want[i] ||
+                       (isfinite(want[i]) && isfinite(got[i]));
         if (!ok) fprintf(stderr, "nan/inf (%s) act %d element %d: %g vs %g\n", archs[a]->name, act, i, got[i], want[i]);
         CHECK(ok);
       }
@@ -175,7 +176,8 @@ static void test_tiling_is_invisible(void) {
     const size_t np = sr_gemm_f32_packed_floats(arch, n, k) / (k + 1);
     const sr_gemm_f32_matrix am = {a, k, 1};
     float *one = sentinel_output(m * n), *many = sentinel_output(m * n);
-    sr_gemm_f32_job job = {arch, m, n, k, sr_gemm_f32_pack_a_matrix, &am, packed + np, packed, one, n, -1.5f, 2.5f, 0, 0};
+    sr_gemm_f32_job job = {arch, m, n, k, sr_gemm_f32_pack_a_matrix, &am, packed + np, packed, one, n, -1.5f, 2.5f,
+                           0, 0};
     const size_t t1 = sr_gemm_f32_plan(&job, 1);
     sr_gemm_f32_tiles(&job, 0, t1);
     job.c = many;
@@ -431,11 +433,14 @@ static void check_model(const char* path, double rel, int expect_packed) {
       if (sigrun_tensor_type(tr) != SIGRUN_TYPE_FLOAT32) continue;
       const size_t n = sigrun_tensor_element_count(tr);
       CHECK(n == sigrun_tensor_element_count(tf));
-      const float *a = sigrun_tensor_data_const(tr), *b = sigrun_tensor_data_const(tf), *c = sigrun_tensor_data_const(ta);
+      const float* a = sigrun_tensor_data_const(tr);
+      const float* b = sigrun_tensor_data_const(tf);
+      const float* c = sigrun_tensor_data_const(ta);
       double big = 0, worst = 0;
       for (size_t j = 0; j < n; j++) big = fmax(big, fabs(a[j]));
       for (size_t j = 0; j < n; j++) worst = fmax(worst, fabs((double)a[j] - b[j]));
-      if (!(worst <= rel * big)) fprintf(stderr, "%s output %d: max difference %g, largest |value| %g\n", path, i, worst, big);
+      if (!(worst <= rel * big))
+        fprintf(stderr, "%s output %d: max difference %g, largest |value| %g\n", path, i, worst, big);
       CHECK(worst <= rel * big);
       CHECK(memcmp(b, c, n * sizeof(float)) == 0); /* same kernels, same results */
     }
