@@ -5,7 +5,7 @@
  * zero-sized dims, batches, strides, dilations, SAME/VALID padding, broadcast batch dims, adj_x/adj_y and every
  * clamping activation; NaN and infinity semantics; bit-identical results whatever the tiling (thread count);
  * and whole models with the fast kernels against the same models with reference_kernels_only, checking that
- * packed weights are built once per model.
+ * packed weights are built once per model and that 1 and 3 threads give the same bits.
  *
  * Tolerance: summation order differs from the reference (blocked, FMA), so an element may differ by at most
  * (K + 2) * FLT_EPSILON * S, where S is the same output computed from |inputs|, |weights| and |bias| (the scale
@@ -378,10 +378,11 @@ static void test_bmm_random(void) {
 
 /* ---- whole models: fast kernels against reference_kernels_only ---- */
 
-static sigrun_runner* open_runner(sigrun_model* model, int reference, sigrun_interpreter** interp) {
+static sigrun_runner* open_runner(sigrun_model* model, int reference, int threads, sigrun_interpreter** interp) {
   sigrun_interpreter_options o;
   sigrun_interpreter_options_init(&o);
   o.reference_kernels_only = reference;
+  o.num_threads = threads;
   sigrun_error e;
   sigrun_runner* r = NULL;
   if (sigrun_interpreter_create(model, &o, interp, &e) || sigrun_interpreter_get_runner(*interp, NULL, &r, &e) ||
@@ -416,12 +417,13 @@ static void check_model(const char* path, double rel, int expect_packed) {
     return;
   }
   sigrun_interpreter *fast_i = NULL, *ref_i = NULL, *again_i = NULL;
-  sigrun_runner* ref = open_runner(model, 1, &ref_i);
+  sigrun_runner* ref = open_runner(model, 1, 1, &ref_i);
   CHECK(ref && sr_packed_bytes(model) == 0); /* reference kernels pack nothing */
-  sigrun_runner* fast = open_runner(model, 0, &fast_i);
+  sigrun_runner* fast = open_runner(model, 0, 1, &fast_i);
   const size_t packed = sr_packed_bytes(model);
   CHECK(expect_packed ? packed > 0 : packed == 0);
-  sigrun_runner* again = open_runner(model, 0, &again_i);
+  /* A second interpreter, with 3 threads: its tiles run on a pool. */
+  sigrun_runner* again = open_runner(model, 0, 3, &again_i);
   CHECK(sr_packed_bytes(model) == packed); /* a second interpreter shares the packed weights */
   if (ref && fast && again) {
     run_with_inputs(ref);
@@ -442,7 +444,7 @@ static void check_model(const char* path, double rel, int expect_packed) {
       if (!(worst <= rel * big))
         fprintf(stderr, "%s output %d: max difference %g, largest |value| %g\n", path, i, worst, big);
       CHECK(worst <= rel * big);
-      CHECK(memcmp(b, c, n * sizeof(float)) == 0); /* same kernels, same results */
+      CHECK(memcmp(b, c, n * sizeof(float)) == 0); /* same kernels, same bits at every thread count */
     }
   }
   sigrun_interpreter_destroy(fast_i);
