@@ -49,6 +49,10 @@ static inline __attribute__((always_inline)) SR_TARGET_AVX512 void tile(const si
   for (size_t s = 0, off = 0; s < nseg; s++, off += seg_step)
     for (size_t k = off; k < off + kc; k++, b += 32) {
       const __m512 w0 = _mm512_loadu_ps(b), w1 = NV > 1 ? _mm512_loadu_ps(b + 16) : w0;
+      /* 16 k steps ahead: in a model, weights come from L3 or memory more often than not (whole MobileNetV2 and
+       * hand landmarks ~5% faster; L1-resident products like a transformer's ~1% slower). */
+      _mm_prefetch((const char*)(b + 512), _MM_HINT_T0);
+      if (NV > 1) _mm_prefetch((const char*)(b + 512 + 16), _MM_HINT_T0);
 #define STEP(r)                                          \
   if (r < MR) {                                          \
     const __m512 x = _mm512_set1_ps(a_##r[k]);           \
