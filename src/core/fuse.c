@@ -6,7 +6,8 @@
  * (the literal graph is the specification) or preserve_all_tensors (every intermediate must keep its value).
  *
  * Today one pattern: SWISH, LOGISTIC(x) -> s feeding only MUL(x, s) (EfficientNet, MobileNetV3's swish).
- * Also here: folding DEQUANTIZE of constants once per model (sr_fold_constant_node).
+ * Also here: constant folding at prepare (sr_fold_constant_node): DEQUANTIZE of constant weights once per
+ * model, and shape arithmetic once per allocation.
  */
 #include "fuse.h"
 
@@ -103,9 +104,73 @@ static void fold_eval(void* dst, size_t bytes, const void* arg) {
   out->data = data;
 }
 
+/* Ops that compute shapes in Keras graphs (SHAPE -> STRIDED_SLICE -> PACK -> RESHAPE around a squeeze-excite
+ * block): pure functions of their inputs, cheap, with small integer results. */
+static int is_shape_arithmetic(int code) {
+  switch (code) {
+    case SR_BUILTIN_SHAPE:
+    case SR_BUILTIN_STRIDED_SLICE:
+    case SR_BUILTIN_SLICE:
+    case SR_BUILTIN_PACK:
+    case SR_BUILTIN_CONCATENATION:
+    case SR_BUILTIN_GATHER:
+    case SR_BUILTIN_CAST:
+    case SR_BUILTIN_RESHAPE:
+    case SR_BUILTIN_SQUEEZE:
+    case SR_BUILTIN_EXPAND_DIMS:
+    case SR_BUILTIN_ADD:
+    case SR_BUILTIN_SUB:
+    case SR_BUILTIN_MUL:
+    case SR_BUILTIN_FLOOR_DIV:
+    case SR_BUILTIN_REDUCE_PROD:
+    case SR_BUILTIN_SUM:
+    case SR_BUILTIN_MAXIMUM:
+    case SR_BUILTIN_MINIMUM:
+    case SR_BUILTIN_FILL:
+    case SR_BUILTIN_RANGE:
+    case SR_BUILTIN_BROADCAST_ARGS:
+      return 1;
+    default:
+      return 0;
+  }
+}
+
+/* Results this small are shape vectors, never activations. */
+#define SR_FOLD_MAX_ELEMENTS 64
+
+/* A shape computation whose inputs are all known at prepare: SHAPE of a tensor with a planned shape, or any
+ * listed op over constants and folded values. Evaluated now into a heap buffer of the runner (FOLDED), so the
+ * ops after it (RESHAPE's shape operand, most often) get static shapes instead of being prepared at every
+ * invoke. */
+static void fold_shape_arithmetic(sr_node* node) {
+  const int code = node->op->builtin_code;
+  if (!is_builtin(node, code) || !is_shape_arithmetic(code) || node->n_outputs != 1 || node->scratch_bytes) return;
+  for (int k = 0; k < node->n_inputs; k++) {
+    const sr_tensor* in = node->inputs[k];
+    if (!in) continue;
+    if (code == SR_BUILTIN_SHAPE ? in->alloc == SR_ALLOC_DYNAMIC : !sr_tensor_is_const(in)) return;
+  }
+  sr_tensor* out = node->outputs[0];
+  if (out->alloc != SR_ALLOC_NONE || (out->type != SIGRUN_TYPE_INT32 && out->type != SIGRUN_TYPE_INT64) ||
+      sr_tensor_count(out) > SR_FOLD_MAX_ELEMENTS || is_subgraph_output(node->runner, out->index))
+    return;
+  if (sr_tensor_reserve(out, out->bytes)) return; /* out of memory or over the limit: stays a normal node */
+  out->alloc = SR_ALLOC_FOLDED;
+  if (node->kind->eval(node)) {
+    sr_tensor_release(out);
+    out->alloc = SR_ALLOC_NONE;
+    return;
+  }
+  node->folded = 1;
+}
+
 void sr_fold_constant_node(sr_runner* r, sr_node* node) {
   node->folded = 0;
-  if (r->interpreter->options.reference_kernels_only || !is_builtin(node, SR_BUILTIN_DEQUANTIZE)) return;
+  if (r->interpreter->options.reference_kernels_only) return;
+  if (!is_builtin(node, SR_BUILTIN_DEQUANTIZE)) {
+    fold_shape_arithmetic(node);
+    return;
+  }
   if (node->n_inputs != 1 || node->n_outputs != 1 || !node->inputs[0] || node->scratch_bytes) return;
   const sr_tensor* in = node->inputs[0];
   sr_tensor* out = node->outputs[0];

@@ -75,7 +75,8 @@ sigrun_status sr_node_resize_output(sr_node* node, int i, int rank, const int32_
     return sr_node_fail(node, SIGRUN_STATUS_BAD_MODEL, "output %d: shape %s is negative or too large", i,
                         sr_shape_str(dims, rank, shape, sizeof shape));
   int same = rank == t->rank && memcmp(dims, t->dims, sizeof(int32_t) * (size_t)rank) == 0;
-  if (t->alloc == SR_ALLOC_CONST || t->alloc == SR_ALLOC_ARENA || t->alloc == SR_ALLOC_PERSISTENT) {
+  if (t->alloc == SR_ALLOC_CONST || t->alloc == SR_ALLOC_ARENA || t->alloc == SR_ALLOC_PERSISTENT ||
+      t->alloc == SR_ALLOC_FOLDED) {
     if (same) return SIGRUN_STATUS_OK;
     char old[128];
     return sr_node_fail(node, SIGRUN_STATUS_RUNTIME, "output %d (tensor %d): shape %s at invoke differs from planned %s",

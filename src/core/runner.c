@@ -243,7 +243,8 @@ sigrun_status sr_runner_new(sigrun_interpreter* interp, int sig_index, sigrun_ru
 static void release_memory(sr_runner* r) {
   for (int i = 0; i < r->n_tensors; i++) {
     sr_tensor* t = &r->tensors[i];
-    if (t->alloc == SR_ALLOC_DYNAMIC || t->alloc == SR_ALLOC_PERSISTENT) sr_aligned_free(t->data);
+    if (t->alloc == SR_ALLOC_DYNAMIC || t->alloc == SR_ALLOC_PERSISTENT || t->alloc == SR_ALLOC_FOLDED)
+      sr_aligned_free(t->data);
   }
   for (int i = 0; i < r->n_nodes; i++) {
     sr_custom_release(&r->nodes[i]);
@@ -285,7 +286,7 @@ static sigrun_status reset_tensors(sr_runner* r, sigrun_error* error) {
   for (int i = 0; i < r->n_tensors; i++) {
     sr_tensor* t = &r->tensors[i];
     if (t->alloc == SR_ALLOC_PERSISTENT) continue;
-    if (t->alloc == SR_ALLOC_DYNAMIC) sr_tensor_release(t);
+    if (t->alloc == SR_ALLOC_DYNAMIC || t->alloc == SR_ALLOC_FOLDED) sr_tensor_release(t);
     t->data = NULL;
     t->alloc = SR_ALLOC_NONE;
     if (t->def->data && !t->def->is_variable) {
@@ -692,7 +693,7 @@ sigrun_status sigrun_runner_set_input(sigrun_runner* runner, const char* name, c
   if (st) return st;
   if (r->state != SR_RUNNER_READY)
     return sr_fail(error, SIGRUN_STATUS_BAD_STATE, "input '%s': set before allocate (call sigrun_runner_allocate first)", name);
-  if (t->alloc == SR_ALLOC_CONST)
+  if (sr_tensor_is_const(t))
     return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "input '%s' is a constant tensor of the model and cannot be set", name);
   if (t->type == SIGRUN_TYPE_STRING) return set_string_input(t, name, data, size, error);
   if (size != t->bytes) {

@@ -50,7 +50,7 @@ const int32_t* sigrun_tensor_signature_dims(const sigrun_tensor* t) {
 size_t sigrun_tensor_element_count(const sigrun_tensor* t) { return t ? sr_tensor_count(t) : 0; }
 size_t sigrun_tensor_byte_size(const sigrun_tensor* t) { return t ? t->bytes : 0; }
 /* Constant tensors are views of the read-only model: writers get NULL rather than a pointer into the mapping. */
-void* sigrun_tensor_data(sigrun_tensor* t) { return t && t->alloc != SR_ALLOC_CONST ? t->data : NULL; }
+void* sigrun_tensor_data(sigrun_tensor* t) { return t && !sr_tensor_is_const(t) ? t->data : NULL; }
 const void* sigrun_tensor_data_const(const sigrun_tensor* t) { return t ? t->data : NULL; }
 
 sigrun_quantization sigrun_tensor_quantization(const sigrun_tensor* t) {

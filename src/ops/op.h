@@ -22,6 +22,8 @@ typedef enum sr_alloc_kind {
   SR_ALLOC_ARENA,       /* lives in the runner's planned arena */
   SR_ALLOC_DYNAMIC,     /* shape known only at invoke; heap buffer grown on demand */
   SR_ALLOC_PERSISTENT,  /* survives across invokes (variable tensors) */
+  SR_ALLOC_FOLDED,      /* computed once at prepare from constants (shape arithmetic, core/fuse.c): a heap
+                           buffer the runner owns, read-only like a constant until the next allocation */
 } sr_alloc_kind;
 
 /* The activation memory of one signature runner and the executors of the subgraphs it calls: arenas, heap
@@ -58,8 +60,10 @@ size_t sr_tensor_count(const sr_tensor* t);
 sigrun_status sr_tensor_reserve(sr_tensor* t, size_t bytes);
 /* Frees a heap-backed tensor's buffer and credits its account. */
 void sr_tensor_release(sr_tensor* t);
-/* 1 if the tensor holds model constant data. */
-static inline int sr_tensor_is_const(const sr_tensor* t) { return t->alloc == SR_ALLOC_CONST; }
+/* 1 if the tensor's value is fixed until the next allocation: model constant data, or folded at prepare. */
+static inline int sr_tensor_is_const(const sr_tensor* t) {
+  return t->alloc == SR_ALLOC_CONST || t->alloc == SR_ALLOC_FOLDED;
+}
 
 typedef struct sr_runner sr_runner;
 
