@@ -1,0 +1,193 @@
+/*
+ * gemm_q8.c — the portable half of the 8-bit GEMM (gemm_q8.h): weight packing, the per-column constants
+ * that fold the +-128 flips, offsets and bias into one int32 per column and lay out LiteRT's requantization for
+ * vector lanes, and a plain-C packing of A rows (the definition the vector packers follow). Everything here
+ * works modulo 2^32 (unsigned arithmetic), as the int32 sums of LiteRT and of the kernels do.
+ */
+#include "gemm_q8.h"
+
+#include <string.h>
+
+#include "../core/parallel.h"
+
+sr_q8_terms sr_q8_terms_of(int a_unsigned, int w_unsigned, int32_t input_offset, int32_t filter_offset) {
+  sr_q8_terms t;
+  t.alpha = a_unsigned ? input_offset : input_offset - 128;
+  t.beta = w_unsigned ? filter_offset + 128 : filter_offset;
+  t.a_xor = a_unsigned ? 0 : 0x80;
+  return t;
+}
+
+size_t sr_q8_packed_bytes(size_t n, size_t k, size_t groups) {
+  const size_t col_groups = (n + SR_Q8_NR - 1) / SR_Q8_NR;
+  return groups * sr_q8_conv_group_bytes(n, k) + groups * col_groups * SR_Q8_NR * sizeof(int32_t);
+}
+
+void sr_q8_pack_b(void* dst, size_t bytes, const void* arg) {
+  const sr_q8_pack_arg* a = arg;
+  const size_t n = a->n, k = a->k, kq = (k + 3) / 4, col_groups = (n + SR_Q8_NR - 1) / SR_Q8_NR;
+  const uint8_t flip = a->w_unsigned ? 0x80 : 0;
+  memset(dst, 0, bytes);
+  int8_t* out = dst;
+  int32_t* sums = (int32_t*)((uint8_t*)dst + a->groups * sr_q8_conv_group_bytes(n, k));
+  for (size_t g = 0; g < a->groups; g++) {
+    for (size_t c = 0; c < n; c++) {
+      const uint8_t* w = a->w + (g * n + c) * k;
+      int8_t* col = out + (g * col_groups + c / SR_Q8_NR) * kq * 4 * SR_Q8_NR + (c % SR_Q8_NR) * 4;
+      uint32_t sum = 0;
+      for (size_t i = 0; i < k; i++) {
+        const int8_t v = (int8_t)(w[i] ^ flip);
+        col[(i / 4) * 4 * SR_Q8_NR + i % 4] = v;
+        sum += (uint32_t)(int32_t)v;
+      }
+      sums[g * col_groups * SR_Q8_NR + c] = (int32_t)sum;
+    }
+  }
+}
+
+size_t sr_q8_requant_bytes(size_t n, int lanes) {
+  const size_t blocks = (n + (size_t)lanes - 1) / (size_t)lanes;
+  return blocks * (lanes == 16 ? sizeof(sr_q8_rq_lane16) : sizeof(sr_q8_rq_lane8));
+}
+
+/* One column's constants (see sr_q8_rq_lane8 in gemm_q8.h). */
+typedef struct col_consts {
+  int32_t bias, mult, lshift;
+  int64_t round, count, dneg, sign;
+} col_consts;
+
+static col_consts column(const sr_conv_requant* rq, sr_qmul m, uint32_t bias, int avx2) {
+  col_consts c;
+  const int r = m.shift > 0 ? 0 : -m.shift;
+  c.bias = (int32_t)bias;
+  c.mult = m.mult;
+  c.lshift = m.shift > 0 ? m.shift : 0;
+  c.count = 31 + r;
+  uint64_t round = ((uint64_t)1 << 30) + (r > 0 ? (uint64_t)1 << (30 + r) : 0);
+  if (avx2) round += (uint64_t)1 << 63; /* logical shift of y + 2^63, then minus 2^63 >> count */
+  c.round = (int64_t)round;
+  c.dneg = !rq->gemm_rounding && r > 0 ? (int64_t)1 << 31 : 0;
+  c.sign = (int64_t)(((uint64_t)1 << 63) >> c.count);
+  return c;
+}
+
+void sr_q8_prep_requant(const sr_conv_requant* rq, const int32_t* bias, const int32_t* colsum, size_t n, size_t k,
+                        sr_q8_terms t, int lanes, void* dst) {
+  const uint32_t kab = (uint32_t)k * (uint32_t)t.alpha * (uint32_t)t.beta;
+  const size_t blocks = (n + (size_t)lanes - 1) / (size_t)lanes;
+  memset(dst, 0, sr_q8_requant_bytes(n, lanes));
+  for (size_t b = 0; b < blocks; b++)
+    for (int l = 0; l < lanes && b * (size_t)lanes + (size_t)l < n; l++) {
+      const size_t c = b * (size_t)lanes + (size_t)l;
+      const uint32_t term = (bias ? (uint32_t)bias[c] : 0) + (uint32_t)t.alpha * (uint32_t)colsum[c] + kab;
+      const col_consts cc = column(rq, rq->mult[c], term, lanes == 8);
+      const int h = l / 2;
+      if (lanes == 16) {
+        sr_q8_rq_lane16* q = (sr_q8_rq_lane16*)dst + b;
+        q->bias[l] = cc.bias, q->mult[l] = cc.mult, q->lshift[l] = cc.lshift;
+        *(l % 2 ? &q->round_o[h] : &q->round_e[h]) = cc.round;
+        *(l % 2 ? &q->count_o[h] : &q->count_e[h]) = cc.count;
+        *(l % 2 ? &q->dneg_o[h] : &q->dneg_e[h]) = cc.dneg;
+      } else {
+        sr_q8_rq_lane8* q = (sr_q8_rq_lane8*)dst + b;
+        q->bias[l] = cc.bias, q->mult[l] = cc.mult, q->lshift[l] = cc.lshift;
+        *(l % 2 ? &q->round_o[h] : &q->round_e[h]) = cc.round;
+        *(l % 2 ? &q->count_o[h] : &q->count_e[h]) = cc.count;
+        *(l % 2 ? &q->dneg_o[h] : &q->dneg_e[h]) = cc.dneg;
+        *(l % 2 ? &q->sign_o[h] : &q->sign_e[h]) = cc.sign;
+      }
+    }
+}
+
+void sr_q8_prep_hybrid(const float* scales, const float* bias, const int32_t* colsum, size_t n, int asymmetric,
+                       sr_q8_hy_lane16* dst) {
+  const size_t blocks = (n + 15) / 16;
+  memset(dst, 0, blocks * sizeof *dst);
+  for (size_t c = 0; c < n; c++) {
+    sr_q8_hy_lane16* q = dst + c / 16;
+    const size_t l = c % 16;
+    /* int8 inputs were flipped by +128: sum w * (q - zp) = S - (128 + zp) * colsum. */
+    q->term[l] = asymmetric ? 0 : (int32_t)((uint32_t)colsum[c] * (uint32_t)-128);
+    q->colsum[l] = colsum[c];
+    q->scale[l] = scales[c];
+    q->bias[l] = bias ? bias[c] : -0.0f; /* x + -0 == x for every x, so "no bias" is an addition too */
+  }
+}
+
+size_t sr_q8_panel_bytes(size_t k) { return SR_Q8_MR_MAX * ((k + 3) / 4) * 4 + 64; }
+
+/* Byte of input channel ch at pixel (iy, ix) of batch b, or the zero point outside the input. */
+static uint8_t conv_byte(const sr_q8_source* s, size_t b, int64_t iy, int64_t ix, size_t ch) {
+  const sr_conv_geom* g = s->conv;
+  if (iy < 0 || iy >= g->in_h || ix < 0 || ix >= g->in_w) return s->pad;
+  return s->a[((b * (size_t)g->in_h + (size_t)iy) * (size_t)g->in_w + (size_t)ix) * (size_t)g->in_c + ch];
+}
+
+void sr_q8_pack_rows__c(const sr_q8_gemm* p, size_t g, size_t m0, size_t rows, uint8_t* panel) {
+  const size_t k = p->k, kp = (k + 3) / 4 * 4;
+  const sr_q8_source* s = &p->src;
+  for (size_t r = 0; r < rows; r++) {
+    uint8_t* dst = panel + r * kp;
+    const size_t m = m0 + r;
+    if (!s->conv) {
+      const uint8_t* row = s->a + m * s->lda + g * k;
+      for (size_t i = 0; i < k; i++) dst[i] = row[i] ^ s->a_xor;
+    } else {
+      const sr_conv_geom* cg = s->conv;
+      const size_t per_image = (size_t)cg->out_h * (size_t)cg->out_w, fc = (size_t)cg->filter_c;
+      const size_t b = m / per_image, oy = m % per_image / (size_t)cg->out_w, ox = m % (size_t)cg->out_w;
+      size_t i = 0;
+      for (int32_t ky = 0; ky < cg->filter_h; ky++)
+        for (int32_t kx = 0; kx < cg->filter_w; kx++) {
+          const int64_t iy = (int64_t)oy * cg->stride_h - cg->pad_top + (int64_t)ky * cg->dilation_h;
+          const int64_t ix = (int64_t)ox * cg->stride_w - cg->pad_left + (int64_t)kx * cg->dilation_w;
+          for (size_t ch = 0; ch < fc; ch++) dst[i++] = conv_byte(s, b, iy, ix, g * fc + ch) ^ s->a_xor;
+        }
+    }
+    memset(dst + k, 0, kp - k);
+  }
+}
+
+uint64_t sr_q8_pack_format(const sr_q8_pack_arg* a) {
+  /* FNV-1a over the layout's parameters, with a tag: entries of one source differ when their shapes do. */
+  const uint64_t fields[5] = {0x7138706b62ull /* "q8pkb" */, a->n, a->k, a->groups, (uint64_t)a->w_unsigned};
+  uint64_t h = 0xcbf29ce484222325ull;
+  for (size_t i = 0; i < 5; i++)
+    for (int b = 0; b < 64; b += 8) h = (h ^ ((fields[i] >> b) & 0xff)) * 0x100000001b3ull;
+  return h;
+}
+
+/* ---- running over threads ---- */
+
+typedef struct run_ctx {
+  const sr_q8_gemm* p;
+  sr_q8_rows_fn fn;
+  uint8_t* panels;
+  size_t panel_bytes, items, blocks, col_groups;
+  int split_rows;
+} run_ctx;
+
+/* Item i computes a contiguous share of the row blocks (or of the column groups when rows are too few to
+ * share) with panel i, so concurrent items never share a panel. */
+static void run_items(void* arg, size_t begin, size_t end) {
+  const run_ctx* x = arg;
+  for (size_t i = begin; i < end; i++) {
+    uint8_t* panel = x->panels + i * x->panel_bytes;
+    if (x->split_rows) {
+      const size_t b0 = i * x->blocks / x->items, b1 = (i + 1) * x->blocks / x->items;
+      const size_t m0 = b0 * SR_Q8_MR_MAX, m1 = b1 * SR_Q8_MR_MAX < x->p->m ? b1 * SR_Q8_MR_MAX : x->p->m;
+      if (m0 < m1) x->fn(x->p, m0, m1, 0, x->col_groups, panel);
+    } else {
+      const size_t c0 = i * x->col_groups / x->items, c1 = (i + 1) * x->col_groups / x->items;
+      if (c0 < c1) x->fn(x->p, 0, x->p->m, c0, c1, panel);
+    }
+  }
+}
+
+void sr_q8_gemm_run(const sr_node* node, const sr_q8_gemm* p, sr_q8_rows_fn fn, uint8_t* panels, size_t panel_bytes) {
+  run_ctx x = {p, fn, panels, panel_bytes, (size_t)sr_node_threads(node), (p->m + SR_Q8_MR_MAX - 1) / SR_Q8_MR_MAX,
+               (p->n + SR_Q8_NR - 1) / SR_Q8_NR, 1};
+  x.split_rows = x.blocks >= x.items || x.col_groups < x.blocks;
+  if (x.items > 1) sr_parallel_for(node, x.items, 1, run_items, &x);
+  else run_items(&x, 0, 1);
+}

@@ -1,0 +1,145 @@
+/*
+ * gemm_q8.h — the 8-bit integer GEMM behind the fast CONV_2D (1x1 and im2col), FULLY_CONNECTED and their
+ * hybrid kinds: C[m][n] = epilogue(sum_k A[m][k] * B[k][n]) per group of a grouped convolution. Kernels
+ * multiply unsigned bytes (activations, flipped to uint8 by +128 when they are int8) by signed bytes (weights,
+ * flipped to int8 by -128 when they are uint8) with int32 sums that wrap exactly like LiteRT's; what the
+ * flips add is folded into per-column and per-row terms, so results equal the __ref kernels bit for bit:
+ *   sum (a + ioff)(w + foff) = S + beta * rowsum(a_u) + alpha * colsum(w_s) + k * alpha * beta
+ * with a_u = a + alpha - ioff, w_s = w + beta - foff (see sr_q8_terms). Weights are packed once per model
+ * (sr_q8_pack_b); per-channel requantization constants are laid out for the vector width in scratch at the
+ * start of each eval (O(channels)).
+ */
+#ifndef SR_OPS_GEMM_Q8_H
+#define SR_OPS_GEMM_Q8_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "conv.h"
+
+#define SR_Q8_NR 16     /* columns per packed weight group (one zmm of int32 sums) */
+#define SR_Q8_MR_MAX 6 /* most rows a micro-kernel handles */
+
+/* ---- packed weights ---- */
+
+/* Weights [groups][n][k] (row-major, k contiguous: CONV_2D's OHWI filter or FULLY_CONNECTED's [units, depth])
+ * packed as [groups][ceil(n/16)][ceil(k/4)][16 columns][4 k] signed bytes, zero-padded, followed by the int32
+ * sum of each column's signed bytes ([groups][ceil(n/16) * 16]). */
+typedef struct sr_q8_pack_arg {
+  const uint8_t* w; /* int8 or uint8 weights */
+  size_t n, k;      /* per group */
+  size_t groups;
+  int w_unsigned;   /* uint8 weights are stored minus 128 */
+} sr_q8_pack_arg;
+
+size_t sr_q8_packed_bytes(size_t n, size_t k, size_t groups);
+/* The sr_packed_get format of this layout for these parameters. */
+uint64_t sr_q8_pack_format(const sr_q8_pack_arg* a);
+void sr_q8_pack_b(void* dst, size_t bytes, const void* arg); /* an sr_pack_fn */
+/* Offsets inside the packed buffer. */
+static inline size_t sr_q8_group_stride(size_t k) { return ((k + 3) / 4) * 4 * SR_Q8_NR; }
+static inline size_t sr_q8_conv_group_bytes(size_t n, size_t k) {
+  return ((n + SR_Q8_NR - 1) / SR_Q8_NR) * sr_q8_group_stride(k);
+}
+static inline const int32_t* sr_q8_colsums(const void* packed, size_t n, size_t k, size_t groups) {
+  return (const int32_t*)((const uint8_t*)packed + groups * sr_q8_conv_group_bytes(n, k));
+}
+
+/* ---- per-channel requantization constants ---- */
+
+/* Per-column constants for one vector of `lanes` columns (16 for zmm kernels, 8 for ymm), written by
+ * sr_q8_prep_requant. The result is LiteRT's requantization of v = acc << lshift:
+ *   (v * mult + round - (ref && v * mult < -2^30 ? dneg : 0)) >> count    (64-bit, arithmetic)
+ * with count = 31 + r and round = 2^30 + (r > 0 ? 2^(30 + r) : 0) for a right shift r: one rounding that
+ * equals gemmlowp's doubling high multiply followed by the final rounding shift, half up (gemm_rounding) or
+ * half away from zero (dneg = 2^31 when r > 0). The even/odd halves match vpmuldq's lanes. Kernels without
+ * a 64-bit arithmetic shift (AVX2) get round + 2^63 and subtract sign = 2^63 >> count after a logical shift. */
+typedef struct sr_q8_rq_lane8 { /* 8 columns */
+  int32_t bias[8], mult[8], lshift[8], pad_[8];
+  int64_t round_e[4], round_o[4], count_e[4], count_o[4], dneg_e[4], dneg_o[4], sign_e[4], sign_o[4];
+} sr_q8_rq_lane8;
+typedef struct sr_q8_rq_lane16 { /* 16 columns */
+  int32_t bias[16], mult[16], lshift[16];
+  int64_t round_e[8], round_o[8], count_e[8], count_o[8], dneg_e[8], dneg_o[8];
+} sr_q8_rq_lane16;
+
+/* Hybrid (float output) constants for 16 columns: the int32 column term, the weight scales, the float bias
+ * and the weights' column sums (for inputs quantized with a zero point per row). */
+typedef struct sr_q8_hy_lane16 {
+  int32_t term[16];
+  float scale[16], bias[16];
+  int32_t colsum[16];
+} sr_q8_hy_lane16;
+
+/* How the accumulated sums become outputs. */
+typedef struct sr_q8_epilogue {
+  int32_t lo, hi;        /* act_min - output_offset, act_max - output_offset */
+  int32_t out_offset;
+  int ref_rounding;      /* sr_quant_mul (half away from zero) instead of sr_conv_mul_gemm */
+  int has_lshift;        /* some column shifts left */
+  int32_t row_coeff;     /* beta: row sums of A are needed when non-zero */
+  /* hybrid */
+  float flo, fhi;        /* float clamp */
+  int bias_add_zero;     /* BATCH_MATMUL adds 0.0f instead of a bias */
+  const float* row_scale;     /* per A row (hybrid), or NULL */
+  const int32_t* row_zp;      /* per A row (hybrid, asymmetric), or NULL */
+  size_t rows_per_scale;      /* A rows sharing one scale / zero point (hybrid conv: one per batch) */
+} sr_q8_epilogue;
+
+/* alpha, beta and the k * alpha * beta constant of the identity above, from the offsets and storage types. */
+typedef struct sr_q8_terms {
+  int32_t alpha, beta;
+  uint8_t a_xor; /* 0x80 for int8 activations */
+} sr_q8_terms;
+sr_q8_terms sr_q8_terms_of(int a_unsigned, int w_unsigned, int32_t input_offset, int32_t filter_offset);
+
+/* Writes ceil(n/lanes) constant blocks (sr_q8_rq_lane16 or sr_q8_rq_lane8) for columns [0, n) of one group:
+ * bias (may be NULL; int32) plus alpha * colsum + k * alpha * beta, and the multipliers. */
+void sr_q8_prep_requant(const sr_conv_requant* rq, const int32_t* bias, const int32_t* colsum, size_t n, size_t k,
+                        sr_q8_terms t, int lanes, void* dst);
+size_t sr_q8_requant_bytes(size_t n, int lanes);
+/* Hybrid blocks for 16 columns: bias may be NULL; term = -128 * colsum for symmetric inputs, 0 otherwise. */
+void sr_q8_prep_hybrid(const float* scales, const float* bias, const int32_t* colsum, size_t n, int asymmetric,
+                       sr_q8_hy_lane16* dst);
+
+/* ---- one problem ---- */
+
+/* Where rows of A come from: row m of a plain matrix (FULLY_CONNECTED, 1x1 stride-1 convolutions), or the
+ * im2col row of output pixel m of a convolution (window taps in filter order, padding = the input zero
+ * point, which contributes nothing). */
+typedef struct sr_q8_source {
+  const uint8_t* a;  /* input (int8 or uint8 bytes) */
+  size_t lda;        /* plain: bytes between rows */
+  const sr_conv_geom* conv; /* NULL for a plain matrix */
+  uint8_t pad;       /* the input zero point's byte */
+  uint8_t a_xor;
+} sr_q8_source;
+
+typedef struct sr_q8_gemm {
+  size_t m, n, k, groups; /* n and k per group */
+  sr_q8_source src;
+  const int8_t* b;        /* packed weights */
+  const void* rq;         /* constant blocks per group: ceil(n / lanes) of them, group after group */
+  size_t rq_group_bytes;
+  const int32_t* colsum;  /* hybrid asymmetric: packed column sums */
+  void* c;                /* output, row m of group g at c + m * ldc + g * n (elements) */
+  size_t ldc;
+  sr_q8_epilogue epi;
+  int float_out;          /* hybrid: float outputs */
+} sr_q8_gemm;
+
+/* Rows [m0, m1) and 16-column groups [cg0, cg1) of every group; `panel` holds sr_q8_panel_bytes(k) bytes. */
+typedef void (*sr_q8_rows_fn)(const sr_q8_gemm* p, size_t m0, size_t m1, size_t cg0, size_t cg1, uint8_t* panel);
+size_t sr_q8_panel_bytes(size_t k);
+
+void sr_q8_gemm_rows__avx512vnni(const sr_q8_gemm* p, size_t m0, size_t m1, size_t cg0, size_t cg1,
+                                 uint8_t* panel);
+
+/* Runs p over the node's threads: one panel of `panel_bytes` per thread at panels. */
+void sr_q8_gemm_run(const sr_node* node, const sr_q8_gemm* p, sr_q8_rows_fn fn, uint8_t* panels, size_t panel_bytes);
+
+/* Packs A rows [m0, m0 + rows) of group g into a panel of SR_Q8_MR_MAX rows of kp = ceil(k/4)*4 bytes as
+ * unsigned bytes (flipped by a_xor), zero beyond k. Portable; the kernels use their own vector copy. */
+void sr_q8_pack_rows__c(const sr_q8_gemm* p, size_t g, size_t m0, size_t rows, uint8_t* panel);
+
+#endif /* SR_OPS_GEMM_Q8_H */

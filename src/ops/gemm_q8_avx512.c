@@ -1,0 +1,246 @@
+/*
+ * gemm_q8_avx512.c — AVX-512 VNNI kernels of the 8-bit GEMM (gemm_q8.h). A block of up to 6 rows of A is
+ * packed (im2col, +128 flip) into a panel; micro-kernels of 6 (or 1) rows x 16..64 columns accumulate with
+ * vpdpbusd into zmm registers, which never saturates: sums wrap modulo 2^32 as LiteRT's int32 sums do. The
+ * epilogue requantizes 16 columns at a time with the constants of sr_q8_rq_lane16 (one 64-bit rounding per
+ * lane, equal to LiteRT's two) or scales them to float for hybrid nodes, bit-exact with the __ref kernels.
+ */
+#include "gemm_q8.h"
+
+#include "../core/cpu.h"
+
+#if SR_HAVE_X86_KERNELS
+#include <immintrin.h>
+#include <string.h>
+
+#define TGT SR_TARGET_AVX512_VNNI
+#define INL static inline __attribute__((always_inline)) TGT
+
+enum { MR = 6, NV = 4 };
+
+/* ---- packing A ---- */
+
+static inline __mmask64 tail_mask(size_t n) { return n >= 64 ? ~(__mmask64)0 : (((__mmask64)1 << n) - 1); }
+
+INL void copy_xor(uint8_t* dst, const uint8_t* src, size_t len, __m512i flip) {
+  size_t i = 0;
+  for (; i + 64 <= len; i += 64)
+    _mm512_storeu_si512(dst + i, _mm512_xor_si512(_mm512_loadu_si512(src + i), flip));
+  if (i < len) {
+    const __mmask64 k = tail_mask(len - i);
+    _mm512_mask_storeu_epi8(dst + i, k, _mm512_xor_si512(_mm512_maskz_loadu_epi8(k, src + i), flip));
+  }
+}
+
+INL void fill(uint8_t* dst, __m512i v, size_t len) {
+  size_t i = 0;
+  for (; i + 64 <= len; i += 64) _mm512_storeu_si512(dst + i, v);
+  if (i < len) _mm512_mask_storeu_epi8(dst + i, tail_mask(len - i), v);
+}
+
+/* One im2col row: taps in filter order, the zero point where a tap falls outside the input. */
+static TGT void pack_conv_row(const sr_q8_gemm* p, size_t g, size_t m, uint8_t* dst) {
+  const sr_conv_geom* cg = p->src.conv;
+  const size_t per_image = (size_t)cg->out_h * (size_t)cg->out_w, fc = (size_t)cg->filter_c;
+  const size_t in_c = (size_t)cg->in_c, kw = (size_t)cg->filter_w, in_w = (size_t)cg->in_w;
+  const size_t b = m / per_image, oy = m % per_image / (size_t)cg->out_w, ox = m % (size_t)cg->out_w;
+  const __m512i flip = _mm512_set1_epi8((char)p->src.a_xor), pad = _mm512_set1_epi8((char)(p->src.pad ^ p->src.a_xor));
+  /* With one group and no horizontal dilation, the taps of a filter row are contiguous in the input. */
+  const int contiguous = cg->dilation_w == 1 && fc == in_c;
+  const int64_t ix0 = (int64_t)ox * cg->stride_w - cg->pad_left;
+  for (int32_t ky = 0; ky < cg->filter_h; ky++) {
+    const int64_t iy = (int64_t)oy * cg->stride_h - cg->pad_top + (int64_t)ky * cg->dilation_h;
+    if (iy < 0 || iy >= cg->in_h) {
+      fill(dst, pad, kw * fc);
+      dst += kw * fc;
+      continue;
+    }
+    const uint8_t* row = p->src.a + ((b * (size_t)cg->in_h + (size_t)iy) * in_w) * in_c + g * fc;
+    if (contiguous && ix0 >= 0 && ix0 + (int64_t)kw <= (int64_t)in_w) {
+      copy_xor(dst, row + (size_t)ix0 * in_c, kw * fc, flip);
+      dst += kw * fc;
+      continue;
+    }
+    for (size_t kx = 0; kx < kw; kx++, dst += fc) {
+      const int64_t ix = ix0 + (int64_t)kx * cg->dilation_w;
+      if (ix < 0 || ix >= (int64_t)in_w) fill(dst, pad, fc);
+      else copy_xor(dst, row + (size_t)ix * in_c, fc, flip);
+    }
+  }
+}
+
+/* Rows [m, m + rows) of group g into the panel (rows of kp bytes, zero beyond k); rows up to `height` past
+ * the end are zeroed so the micro-kernel reads defined bytes. */
+static TGT void pack_rows(const sr_q8_gemm* p, size_t g, size_t m, size_t rows, size_t height, uint8_t* panel) {
+  const size_t k = p->k, kp = (k + 3) / 4 * 4;
+  const __m512i flip = _mm512_set1_epi8((char)p->src.a_xor), zero = _mm512_setzero_si512();
+  for (size_t r = 0; r < rows; r++) {
+    uint8_t* dst = panel + r * kp;
+    if (p->src.conv) pack_conv_row(p, g, m + r, dst);
+    else copy_xor(dst, p->src.a + (m + r) * p->src.lda + g * k, k, flip);
+    if (kp > k) fill(dst + k, zero, kp - k);
+  }
+  if (rows < height) fill(panel + rows * kp, zero, (height - rows) * kp);
+}
+
+/* beta * (sum of a row's bytes) for each panel row: the correction for uint8 weights or a weight offset. */
+static TGT void row_terms(const uint8_t* panel, size_t kp, size_t rows, int32_t beta, int32_t* out) {
+  for (size_t r = 0; r < rows; r++) {
+    const uint8_t* a = panel + r * kp;
+    __m512i s = _mm512_setzero_si512();
+    size_t i = 0;
+    for (; i + 64 <= kp; i += 64) s = _mm512_add_epi64(s, _mm512_sad_epu8(_mm512_loadu_si512(a + i), _mm512_setzero_si512()));
+    if (i < kp) s = _mm512_add_epi64(s, _mm512_sad_epu8(_mm512_maskz_loadu_epi8(tail_mask(kp - i), a + i), _mm512_setzero_si512()));
+    out[r] = (int32_t)((uint32_t)_mm512_reduce_add_epi64(s) * (uint32_t)beta);
+  }
+}
+
+/* ---- micro-kernels ---- */
+
+/* Sums of `rows` panel rows times NVxx16 packed columns into acc[MR][NV][16], starting from the column terms
+ * at init (16 int32 every init_stride bytes). */
+INL void tile(const uint8_t* a, size_t kp, const int8_t* b, size_t bstride, const uint8_t* init, size_t init_stride,
+              int32_t* out, const int mr, const int nv) {
+  __m512i acc[MR][NV];
+#pragma GCC unroll 4
+  for (int j = 0; j < nv; j++) {
+    const __m512i v = _mm512_loadu_si512(init + (size_t)j * init_stride);
+#pragma GCC unroll 6
+    for (int i = 0; i < mr; i++) acc[i][j] = v;
+  }
+  const size_t kq = kp / 4;
+  for (size_t q = 0; q < kq; q++, b += 64) {
+    __m512i bv[NV];
+#pragma GCC unroll 4
+    for (int j = 0; j < nv; j++) bv[j] = _mm512_load_si512(b + (size_t)j * bstride);
+#pragma GCC unroll 6
+    for (int i = 0; i < mr; i++) {
+      int32_t w;
+      memcpy(&w, a + (size_t)i * kp + 4 * q, 4);
+      const __m512i av = _mm512_set1_epi32(w);
+#pragma GCC unroll 4
+      for (int j = 0; j < nv; j++) acc[i][j] = _mm512_dpbusd_epi32(acc[i][j], av, bv[j]);
+    }
+  }
+#pragma GCC unroll 6
+  for (int i = 0; i < mr; i++)
+#pragma GCC unroll 4
+    for (int j = 0; j < nv; j++) _mm512_store_si512(out + (i * NV + j) * 16, acc[i][j]);
+}
+
+typedef void (*tile_fn)(const uint8_t* a, size_t kp, const int8_t* b, size_t bstride, const uint8_t* init,
+                        size_t init_stride, int32_t* out);
+#define DEFINE_TILE(R, V)                                                                                      \
+  static TGT void tile_##R##x##V(const uint8_t* a, size_t kp, const int8_t* b, size_t bstride,                 \
+                                 const uint8_t* init, size_t init_stride, int32_t* out) {                      \
+    tile(a, kp, b, bstride, init, init_stride, out, R, V);                                                     \
+  }
+DEFINE_TILE(6, 1)
+DEFINE_TILE(6, 2)
+DEFINE_TILE(6, 3)
+DEFINE_TILE(6, 4)
+DEFINE_TILE(1, 1)
+DEFINE_TILE(1, 2)
+DEFINE_TILE(1, 3)
+DEFINE_TILE(1, 4)
+static const tile_fn tiles6[NV] = {tile_6x1, tile_6x2, tile_6x3, tile_6x4};
+static const tile_fn tiles1[NV] = {tile_1x1, tile_1x2, tile_1x3, tile_1x4};
+
+/* ---- epilogues ---- */
+
+/* LiteRT's requantization of 16 sums (see sr_q8_rq_lane16), offset and clamp, narrowed to bytes. */
+INL __m128i requant16(__m512i x, const sr_q8_rq_lane16* q, const sr_q8_epilogue* e) {
+  if (e->has_lshift) x = _mm512_sllv_epi32(x, _mm512_load_si512(q->lshift));
+  const __m512i mult = _mm512_load_si512(q->mult);
+  __m512i pe = _mm512_mul_epi32(x, mult);
+  __m512i po = _mm512_mul_epi32(_mm512_srli_epi64(x, 32), _mm512_srli_epi64(mult, 32));
+  if (e->ref_rounding) {
+    const __m512i lim = _mm512_set1_epi64(-((int64_t)1 << 30));
+    const __mmask8 ne = _mm512_cmplt_epi64_mask(pe, lim), no = _mm512_cmplt_epi64_mask(po, lim);
+    pe = _mm512_mask_sub_epi64(pe, ne, pe, _mm512_load_si512(q->dneg_e));
+    po = _mm512_mask_sub_epi64(po, no, po, _mm512_load_si512(q->dneg_o));
+  }
+  pe = _mm512_srav_epi64(_mm512_add_epi64(pe, _mm512_load_si512(q->round_e)), _mm512_load_si512(q->count_e));
+  po = _mm512_srav_epi64(_mm512_add_epi64(po, _mm512_load_si512(q->round_o)), _mm512_load_si512(q->count_o));
+  __m512i v = _mm512_mask_shuffle_epi32(pe, 0xAAAA, po, _MM_PERM_CDAB); /* odd lanes from po's low halves */
+  v = _mm512_min_epi32(_mm512_max_epi32(v, _mm512_set1_epi32(e->lo)), _mm512_set1_epi32(e->hi));
+  return _mm512_cvtepi32_epi8(_mm512_add_epi32(v, _mm512_set1_epi32(e->out_offset)));
+}
+
+/* Writes `rows` x (nv x 16, the last group `last` wide) outputs of a tile at c (bytes). */
+static TGT void store_q8(const int32_t* acc, size_t rows, size_t nv, size_t last, const sr_q8_rq_lane16* q,
+                         const sr_q8_epilogue* e, const int32_t* row_term, uint8_t* c, size_t ldc) {
+  for (size_t i = 0; i < rows; i++) {
+    const __m512i rt = _mm512_set1_epi32(row_term ? row_term[i] : 0);
+    for (size_t j = 0; j < nv; j++) {
+      const __m512i x = _mm512_add_epi32(_mm512_load_si512(acc + (i * NV + j) * 16), rt);
+      const __m128i v = requant16(x, q + j, e);
+      uint8_t* dst = c + i * ldc + j * 16;
+      if (j + 1 < nv || last == 16) _mm_storeu_si128((__m128i*)dst, v);
+      else _mm_mask_storeu_epi8(dst, (__mmask16)((1u << last) - 1), v);
+    }
+  }
+}
+
+/* Hybrid: float(sum - (128 + zp) * colsum) * (weight scale * row scale) + bias, clamped (NaN passes). */
+static TGT void store_f32(const int32_t* acc, size_t rows, size_t nv, size_t last, const sr_q8_hy_lane16* q,
+                          const sr_q8_epilogue* e, size_t m, float* c, size_t ldc) {
+  const __m512 lo = _mm512_set1_ps(e->flo), hi = _mm512_set1_ps(e->fhi);
+  for (size_t i = 0; i < rows; i++) {
+    const size_t scale_row = (m + i) / e->rows_per_scale;
+    const __m512 rs = _mm512_set1_ps(e->row_scale[scale_row]);
+    const __m512i alpha = _mm512_set1_epi32(e->row_zp ? -128 - e->row_zp[scale_row] : 0);
+    for (size_t j = 0; j < nv; j++) {
+      __m512i x = _mm512_load_si512(acc + (i * NV + j) * 16);
+      if (e->row_zp) x = _mm512_add_epi32(x, _mm512_mullo_epi32(alpha, _mm512_loadu_si512(q[j].colsum)));
+      const __m512 prod = _mm512_mul_ps(_mm512_loadu_ps(q[j].scale), rs);
+      __m512 v = _mm512_add_ps(_mm512_mul_ps(_mm512_cvtepi32_ps(x), prod), _mm512_loadu_ps(q[j].bias));
+      v = _mm512_min_ps(hi, _mm512_max_ps(lo, v));
+      float* dst = c + i * ldc + j * 16;
+      if (j + 1 < nv || last == 16) _mm512_storeu_ps(dst, v);
+      else _mm512_mask_storeu_ps(dst, (__mmask16)((1u << last) - 1), v);
+    }
+  }
+}
+
+/* ---- driver ---- */
+
+void sr_q8_gemm_rows__avx512vnni(const sr_q8_gemm* p, size_t m0, size_t m1, size_t cg0, size_t cg1,
+                                 uint8_t* panel) {
+  const size_t k = p->k, kp = (k + 3) / 4 * 4, n = p->n, col_groups = (n + 15) / 16;
+  const size_t bstride = sr_q8_group_stride(k), out_size = p->float_out ? sizeof(float) : 1;
+  const size_t init_stride = p->float_out ? sizeof(sr_q8_hy_lane16) : sizeof(sr_q8_rq_lane16);
+  _Alignas(64) int32_t acc[MR * NV * 16];
+  int32_t row_term[MR];
+  for (size_t g = 0; g < p->groups; g++) {
+    const int8_t* bg = p->b + g * sr_q8_conv_group_bytes(n, k);
+    const uint8_t* rq = (const uint8_t*)p->rq + g * p->rq_group_bytes;
+    for (size_t m = m0; m < m1;) {
+      /* Blocks of 6 rows; a remainder of 1 or 2 rows runs row by row rather than computing 6. */
+      const size_t left = m1 - m, height = left >= 3 ? MR : 1, rows = left < height ? left : height;
+      pack_rows(p, g, m, rows, height, panel);
+      if (p->epi.row_coeff) row_terms(panel, kp, rows, p->epi.row_coeff, row_term);
+      const tile_fn* fns = height == MR ? tiles6 : tiles1;
+      for (size_t cgi = cg0; cgi < cg1; cgi += NV) {
+        const size_t nv = cg1 - cgi < NV ? cg1 - cgi : NV;
+        const size_t last = cgi + nv == col_groups && n % 16 ? n % 16 : 16;
+        const uint8_t* init = rq + cgi * init_stride;
+        fns[nv - 1](panel, kp, bg + cgi * bstride, bstride, init, init_stride, acc);
+        uint8_t* c = (uint8_t*)p->c + (m * p->ldc + g * n + cgi * 16) * out_size;
+        if (p->float_out)
+          store_f32(acc, rows, nv, last, (const sr_q8_hy_lane16*)init, &p->epi, m, (float*)c, p->ldc);
+        else
+          store_q8(acc, rows, nv, last, (const sr_q8_rq_lane16*)init, &p->epi, p->epi.row_coeff ? row_term : NULL,
+                   c, p->ldc);
+      }
+      m += rows;
+    }
+  }
+}
+
+#else
+void sr_q8_gemm_rows__avx512vnni(const sr_q8_gemm* p, size_t m0, size_t m1, size_t cg0, size_t cg1,
+                                 uint8_t* panel) {
+  (void)p, (void)m0, (void)m1, (void)cg0, (void)cg1, (void)panel;
+}
+#endif
