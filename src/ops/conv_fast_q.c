@@ -8,6 +8,7 @@
 #include "../core/packed.h"
 #include "../core/parallel.h"
 #include "../core/runner.h"
+#include "dwconv_q8.h"
 #include "fast.h"
 #include "gemm_q8.h"
 
@@ -100,6 +101,6 @@ sigrun_status sr_conv_fast_select_q(sr_node* node, const sr_conv_geom* g, const 
                                     sr_weights_kind kind, int depthwise, sr_fast_path* fast) {
   fast->run = NULL;
   fast->packed = NULL;
-  if (depthwise) return SIGRUN_STATUS_OK;
+  if (depthwise) return sr_dwconv_fast_select_q(node, g, rq, kind, fast);
   return select_conv(node, g, rq, kind, fast);
 }

@@ -56,7 +56,7 @@ typedef struct col_consts {
   int64_t round, count, dneg, sign;
 } col_consts;
 
-static col_consts column(const sr_conv_requant* rq, sr_qmul m, uint32_t bias, int avx2) {
+static col_consts column(int gemm_rounding, sr_qmul m, uint32_t bias, int avx2) {
   col_consts c;
   const int r = m.shift > 0 ? 0 : -m.shift;
   c.bias = (int32_t)bias;
@@ -66,37 +66,41 @@ static col_consts column(const sr_conv_requant* rq, sr_qmul m, uint32_t bias, in
   uint64_t round = ((uint64_t)1 << 30) + (r > 0 ? (uint64_t)1 << (30 + r) : 0);
   if (avx2) round += (uint64_t)1 << 63; /* logical shift of y + 2^63, then minus 2^63 >> count */
   c.round = (int64_t)round;
-  c.dneg = !rq->gemm_rounding && r > 0 ? (int64_t)1 << 31 : 0;
+  c.dneg = !gemm_rounding && r > 0 ? (int64_t)1 << 31 : 0;
   c.sign = (int64_t)(((uint64_t)1 << 63) >> c.count);
   return c;
+}
+
+void sr_q8_rq16_set(sr_q8_rq_lane16* q, int lane, int gemm_rounding, sr_qmul m, uint32_t bias) {
+  const col_consts cc = column(gemm_rounding, m, bias, 0);
+  const int h = lane / 2, odd = lane % 2;
+  q->bias[lane] = cc.bias, q->mult[lane] = cc.mult, q->lshift[lane] = cc.lshift;
+  *(odd ? &q->round_o[h] : &q->round_e[h]) = cc.round;
+  *(odd ? &q->count_o[h] : &q->count_e[h]) = cc.count;
+  *(odd ? &q->dneg_o[h] : &q->dneg_e[h]) = cc.dneg;
+}
+
+void sr_q8_rq8_set(sr_q8_rq_lane8* q, int lane, int gemm_rounding, sr_qmul m, uint32_t bias) {
+  const col_consts cc = column(gemm_rounding, m, bias, 1);
+  const int h = lane / 2, odd = lane % 2;
+  q->bias[lane] = cc.bias, q->mult[lane] = cc.mult, q->lshift[lane] = cc.lshift;
+  *(odd ? &q->round_o[h] : &q->round_e[h]) = cc.round;
+  *(odd ? &q->count_o[h] : &q->count_e[h]) = cc.count;
+  *(odd ? &q->dneg_o[h] : &q->dneg_e[h]) = cc.dneg;
+  *(odd ? &q->sign_o[h] : &q->sign_e[h]) = cc.sign;
 }
 
 void sr_q8_prep_requant(const sr_conv_requant* rq, const int32_t* bias, const int32_t* colsum, size_t n, size_t k,
                         sr_q8_terms t, int lanes, void* dst) {
   const uint32_t kab = (uint32_t)k * (uint32_t)t.alpha * (uint32_t)t.beta;
-  const size_t blocks = (n + (size_t)lanes - 1) / (size_t)lanes;
   memset(dst, 0, sr_q8_requant_bytes(n, lanes));
-  for (size_t b = 0; b < blocks; b++)
-    for (int l = 0; l < lanes && b * (size_t)lanes + (size_t)l < n; l++) {
-      const size_t c = b * (size_t)lanes + (size_t)l;
-      const uint32_t term = (bias ? (uint32_t)bias[c] : 0) + (uint32_t)t.alpha * (uint32_t)colsum[c] + kab;
-      const col_consts cc = column(rq, rq->mult[c], term, lanes == 8);
-      const int h = l / 2;
-      if (lanes == 16) {
-        sr_q8_rq_lane16* q = (sr_q8_rq_lane16*)dst + b;
-        q->bias[l] = cc.bias, q->mult[l] = cc.mult, q->lshift[l] = cc.lshift;
-        *(l % 2 ? &q->round_o[h] : &q->round_e[h]) = cc.round;
-        *(l % 2 ? &q->count_o[h] : &q->count_e[h]) = cc.count;
-        *(l % 2 ? &q->dneg_o[h] : &q->dneg_e[h]) = cc.dneg;
-      } else {
-        sr_q8_rq_lane8* q = (sr_q8_rq_lane8*)dst + b;
-        q->bias[l] = cc.bias, q->mult[l] = cc.mult, q->lshift[l] = cc.lshift;
-        *(l % 2 ? &q->round_o[h] : &q->round_e[h]) = cc.round;
-        *(l % 2 ? &q->count_o[h] : &q->count_e[h]) = cc.count;
-        *(l % 2 ? &q->dneg_o[h] : &q->dneg_e[h]) = cc.dneg;
-        *(l % 2 ? &q->sign_o[h] : &q->sign_e[h]) = cc.sign;
-      }
-    }
+  for (size_t c = 0; c < n; c++) {
+    const uint32_t term = (bias ? (uint32_t)bias[c] : 0) + (uint32_t)t.alpha * (uint32_t)colsum[c] + kab;
+    const size_t b = c / (size_t)lanes;
+    const int l = (int)(c % (size_t)lanes);
+    if (lanes == 16) sr_q8_rq16_set((sr_q8_rq_lane16*)dst + b, l, rq->gemm_rounding, rq->mult[c], term);
+    else sr_q8_rq8_set((sr_q8_rq_lane8*)dst + b, l, rq->gemm_rounding, rq->mult[c], term);
+  }
 }
 
 void sr_q8_prep_hybrid(const float* scales, const float* bias, const int32_t* colsum, size_t n, int asymmetric,

@@ -98,6 +98,9 @@ sr_q8_terms sr_q8_terms_of(int a_unsigned, int w_unsigned, int32_t input_offset,
 void sr_q8_prep_requant(const sr_conv_requant* rq, const int32_t* bias, const int32_t* colsum, size_t n, size_t k,
                         sr_q8_terms t, int lanes, void* dst);
 size_t sr_q8_requant_bytes(size_t n, int lanes);
+/* The constants of one lane: multiplier m applied to acc + bias (modulo 2^32). */
+void sr_q8_rq16_set(sr_q8_rq_lane16* q, int lane, int gemm_rounding, sr_qmul m, uint32_t bias);
+void sr_q8_rq8_set(sr_q8_rq_lane8* q, int lane, int gemm_rounding, sr_qmul m, uint32_t bias);
 /* Hybrid blocks for 16 columns: bias may be NULL; term = -128 * colsum for symmetric inputs, 0 otherwise. */
 void sr_q8_prep_hybrid(const float* scales, const float* bias, const int32_t* colsum, size_t n, int asymmetric,
                        sr_q8_hy_lane16* dst);

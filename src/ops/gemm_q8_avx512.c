@@ -5,12 +5,9 @@
  * epilogue requantizes 16 columns at a time with the constants of sr_q8_rq_lane16 (one 64-bit rounding per
  * lane, equal to LiteRT's two) or scales them to float for hybrid nodes, bit-exact with the __ref kernels.
  */
-#include "gemm_q8.h"
-
-#include "../core/cpu.h"
+#include "q8_x86.h"
 
 #if SR_HAVE_X86_KERNELS
-#include <immintrin.h>
 #include <string.h>
 
 #define TGT SR_TARGET_AVX512_VNNI
@@ -148,25 +145,6 @@ static const tile_fn tiles1[NV] = {tile_1x1, tile_1x2, tile_1x3, tile_1x4};
 
 /* ---- epilogues ---- */
 
-/* LiteRT's requantization of 16 sums (see sr_q8_rq_lane16), offset and clamp, narrowed to bytes. */
-INL __m128i requant16(__m512i x, const sr_q8_rq_lane16* q, const sr_q8_epilogue* e) {
-  if (e->has_lshift) x = _mm512_sllv_epi32(x, _mm512_load_si512(q->lshift));
-  const __m512i mult = _mm512_load_si512(q->mult);
-  __m512i pe = _mm512_mul_epi32(x, mult);
-  __m512i po = _mm512_mul_epi32(_mm512_srli_epi64(x, 32), _mm512_srli_epi64(mult, 32));
-  if (e->ref_rounding) {
-    const __m512i lim = _mm512_set1_epi64(-((int64_t)1 << 30));
-    const __mmask8 ne = _mm512_cmplt_epi64_mask(pe, lim), no = _mm512_cmplt_epi64_mask(po, lim);
-    pe = _mm512_mask_sub_epi64(pe, ne, pe, _mm512_load_si512(q->dneg_e));
-    po = _mm512_mask_sub_epi64(po, no, po, _mm512_load_si512(q->dneg_o));
-  }
-  pe = _mm512_srav_epi64(_mm512_add_epi64(pe, _mm512_load_si512(q->round_e)), _mm512_load_si512(q->count_e));
-  po = _mm512_srav_epi64(_mm512_add_epi64(po, _mm512_load_si512(q->round_o)), _mm512_load_si512(q->count_o));
-  __m512i v = _mm512_mask_shuffle_epi32(pe, 0xAAAA, po, _MM_PERM_CDAB); /* odd lanes from po's low halves */
-  v = _mm512_min_epi32(_mm512_max_epi32(v, _mm512_set1_epi32(e->lo)), _mm512_set1_epi32(e->hi));
-  return _mm512_cvtepi32_epi8(_mm512_add_epi32(v, _mm512_set1_epi32(e->out_offset)));
-}
-
 /* Writes `rows` x (nv x 16, the last group `last` wide) outputs of a tile at c (bytes). */
 static TGT void store_q8(const int32_t* acc, size_t rows, size_t nv, size_t last, const sr_q8_rq_lane16* q,
                          const sr_q8_epilogue* e, const int32_t* row_term, uint8_t* c, size_t ldc) {
@@ -174,7 +152,7 @@ static TGT void store_q8(const int32_t* acc, size_t rows, size_t nv, size_t last
     const __m512i rt = _mm512_set1_epi32(row_term ? row_term[i] : 0);
     for (size_t j = 0; j < nv; j++) {
       const __m512i x = _mm512_add_epi32(_mm512_load_si512(acc + (i * NV + j) * 16), rt);
-      const __m128i v = requant16(x, q + j, e);
+      const __m128i v = sr_q8_requant16(x, q + j, e);
       uint8_t* dst = c + i * ldc + j * 16;
       if (j + 1 < nv || last == 16) _mm_storeu_si128((__m128i*)dst, v);
       else _mm_mask_storeu_epi8(dst, (__mmask16)((1u << last) - 1), v);

@@ -256,7 +256,31 @@ static void test_conv_extreme_multipliers(void) {
     }
 }
 
+static void test_depthwise_random(void) {
+  for (int i = 0; i < 150; i++) {
+    conv_case c = random_conv(1, rnd() % 4 == 0 ? SIGRUN_TYPE_UINT8 : SIGRUN_TYPE_INT8);
+    if (conv_check(&c, c.out_c == c.in_c)) break;
+  }
+}
+
+/* MobileNet-like depthwise layers: 3x3 and 5x5, stride 1 and 2, channel counts around the 32-channel step. */
+static void test_depthwise_shapes(void) {
+  static const int channels[] = {1, 8, 16, 31, 32, 33, 48, 96, 144};
+  for (int i = 0; i < 9; i++)
+    for (int k = 3; k <= 5; k += 2)
+      for (int s = 1; s <= 2; s++) {
+        conv_case c = {0};
+        c.depthwise = 1, c.type = (i + k + s) % 4 == 0 ? SIGRUN_TYPE_UINT8 : SIGRUN_TYPE_INT8;
+        c.batches = 1, c.in_h = 7 + s, c.in_w = 9, c.in_c = c.out_c = channels[i];
+        c.kh = c.kw = k, c.stride_h = c.stride_w = s, c.dil_h = c.dil_w = 1, c.padding = SR_PADDING_SAME;
+        c.act = (i + s) % 4, c.per_channel = 1, c.has_bias = 1, c.scale_lo = -12, c.scale_hi = -2;
+        if (conv_check(&c, 1)) return;
+      }
+}
+
 int main(void) {
+  RUN(test_depthwise_shapes);
+  RUN(test_depthwise_random);
   RUN(test_conv_pointwise);
   RUN(test_conv_random);
   RUN(test_conv_extreme_multipliers);

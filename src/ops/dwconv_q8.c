@@ -1,0 +1,121 @@
+/*
+ * dwconv_q8.c — selection, weight packing and eval of the 8-bit depthwise fast path (dwconv_q8.h): int8 and
+ * uint8 DEPTHWISE_CONV_2D with depth multiplier 1, any window up to 8x8, stride, dilation and padding, constant
+ * weights and bias. Rows of the output are independent work items for the thread pool.
+ */
+#include "dwconv_q8.h"
+
+#include <string.h>
+
+#include "../core/cpu.h"
+#include "../core/packed.h"
+#include "../core/parallel.h"
+#include "../core/runner.h"
+#include "fast.h"
+
+static size_t align64(size_t n) { return (n + 63) & ~(size_t)63; }
+
+static size_t pair_bytes(size_t channels, size_t taps) {
+  return (channels + 31) / 32 * ((taps + 1) / 2) * 64 * sizeof(int16_t);
+}
+
+size_t sr_dw_q8_packed_bytes(size_t channels, size_t taps) { return pair_bytes(channels, taps) + channels * 4; }
+
+uint64_t sr_dw_q8_pack_format(const sr_dw_q8_pack_arg* a) {
+  const uint64_t fields[5] = {0x71386477ull /* "q8dw" */, a->channels, a->taps, (uint64_t)(uint32_t)a->filter_offset,
+                              (uint64_t)a->w_unsigned};
+  uint64_t h = 0xcbf29ce484222325ull;
+  for (size_t i = 0; i < 5; i++)
+    for (int b = 0; b < 64; b += 8) h = (h ^ ((fields[i] >> b) & 0xff)) * 0x100000001b3ull;
+  return h;
+}
+
+const int32_t* sr_dw_q8_tap_sums(const void* packed, size_t channels, size_t taps) {
+  return (const int32_t*)((const uint8_t*)packed + pair_bytes(channels, taps));
+}
+
+void sr_dw_q8_pack(void* dst, size_t bytes, const void* arg) {
+  const sr_dw_q8_pack_arg* a = arg;
+  const size_t pairs = (a->taps + 1) / 2;
+  int16_t* w = dst;
+  int32_t* sums = (int32_t*)((uint8_t*)dst + pair_bytes(a->channels, a->taps));
+  memset(dst, 0, bytes);
+  for (size_t c = 0; c < a->channels; c++) {
+    int half, lane;
+    sr_dw_q8_lane(c, &half, &lane);
+    int32_t sum = 0;
+    for (size_t t = 0; t < a->taps; t++) {
+      const uint8_t raw = a->w[t * a->channels + c];
+      const int32_t v = (a->w_unsigned ? (int32_t)raw : (int32_t)(int8_t)raw) + a->filter_offset;
+      w[((c / 32 * pairs + t / 2) * 2 + (size_t)half) * 32 + (size_t)lane * 2 + t % 2] = (int16_t)v;
+      sum += v; /* |sum| <= 64 * 255 */
+    }
+    sums[c] = sum;
+  }
+}
+
+/* ---- eval ---- */
+
+/* Scratch: two constant blocks per 32 channels, then a row of the zero point. */
+static size_t rq_bytes(size_t channels) { return (channels + 31) / 32 * 2 * sizeof(sr_q8_rq_lane16); }
+
+typedef struct rows_ctx {
+  const sr_dw_q8* p;
+  sr_dw_q8_rows_fn fn;
+} rows_ctx;
+
+static void run_rows(void* arg, size_t r0, size_t r1) {
+  const rows_ctx* x = arg;
+  x->fn(x->p, r0, r1);
+}
+
+static void run_dw(const sr_fast_path* fast, sr_node* node) {
+  const sr_conv_geom* g = fast->geom;
+  const sr_conv_requant* rq = fast->rq;
+  const sr_tensor* bias = node->n_inputs == 3 ? node->inputs[2] : NULL;
+  const size_t channels = (size_t)g->in_c, taps = (size_t)g->filter_h * (size_t)g->filter_w;
+  uint8_t* scratch = node->scratch;
+  sr_q8_rq_lane16* consts = (sr_q8_rq_lane16*)scratch;
+  uint8_t* pad = scratch + align64(rq_bytes(channels));
+  const int32_t* sums = sr_dw_q8_tap_sums(fast->packed, channels, taps);
+  memset(consts, 0, rq_bytes(channels));
+  int has_lshift = 0;
+  for (size_t c = 0; c < channels; c++) {
+    int half, lane;
+    sr_dw_q8_lane(c, &half, &lane);
+    const uint32_t term = (bias ? (uint32_t)((const int32_t*)bias->data)[c] : 0) +
+                          (uint32_t)rq->input_offset * (uint32_t)sums[c];
+    sr_q8_rq16_set(&consts[c / 32 * 2 + (size_t)half], lane, rq->gemm_rounding, rq->mult[c], term);
+    has_lshift |= rq->mult[c].shift > 0;
+  }
+  memset(pad, (uint8_t)-rq->input_offset, channels);
+  sr_dw_q8 p = {g, node->inputs[0]->data, node->outputs[0]->data, fast->packed, consts, pad,
+                node->inputs[0]->type == SIGRUN_TYPE_UINT8, {0}};
+  p.epi.lo = rq->act_min - rq->output_offset;
+  p.epi.hi = rq->act_max - rq->output_offset;
+  p.epi.out_offset = rq->output_offset;
+  p.epi.ref_rounding = !rq->gemm_rounding;
+  p.epi.has_lshift = has_lshift;
+  rows_ctx x = {&p, sr_dw_q8_rows__avx512};
+  sr_parallel_for(node, (size_t)g->batches * (size_t)g->out_h, 1, run_rows, &x);
+}
+
+sigrun_status sr_dwconv_fast_select_q(sr_node* node, const sr_conv_geom* g, const sr_conv_requant* rq,
+                                      sr_weights_kind kind, sr_fast_path* fast) {
+  const sr_tensor* filter = node->inputs[1];
+  const sr_tensor* bias = node->n_inputs == 3 ? node->inputs[2] : NULL;
+  if (!(node->isa & SR_ISA_AVX512_VNNI) || (kind != SR_WK_I8 && kind != SR_WK_U8) || rq->wide) return SIGRUN_STATUS_OK;
+  if (!sr_tensor_is_const(filter) || (bias && !sr_tensor_is_const(bias)) || !node->runner) return SIGRUN_STATUS_OK;
+  const size_t channels = (size_t)g->in_c, taps = (size_t)g->filter_h * (size_t)g->filter_w;
+  if (g->depth_multiplier != 1 || channels == 0 || taps > SR_DW_Q8_MAX_TAPS) return SIGRUN_STATUS_OK;
+  const sr_dw_q8_pack_arg arg = {filter->data, channels, taps, rq->filter_offset, kind == SR_WK_U8};
+  const size_t bytes = sr_dw_q8_packed_bytes(channels, taps);
+  fast->packed = sr_packed_get(node->runner->model, filter->data, NULL, sr_dw_q8_pack_format(&arg), bytes,
+                               sr_dw_q8_pack, &arg);
+  if (!fast->packed)
+    return sr_node_fail(node, SIGRUN_STATUS_NO_MEMORY, "out of memory packing filter (tensor %d, %zu bytes)",
+                        filter->index, bytes);
+  sr_node_request_scratch(node, align64(rq_bytes(channels)) + align64(channels));
+  fast->run = run_dw;
+  return SIGRUN_STATUS_OK;
+}
