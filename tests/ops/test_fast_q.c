@@ -256,6 +256,147 @@ static void test_conv_extreme_multipliers(void) {
     }
 }
 
+
+/* ---- FULLY_CONNECTED ---- */
+
+typedef struct fc_case {
+  sigrun_type type; /* INT8, UINT8, or FLOAT32 (hybrid: int8 weights) */
+  int batches, depth, units, act, per_channel, has_bias, w_zp, asymmetric;
+  int scale_lo, scale_hi;
+} fc_case;
+
+/* Runs the node once; output bytes copied to *out. */
+static sigrun_status fc_run(const fc_case* c, const void* in, const void* w, const void* bias, const float* scales,
+                            const float* io_s, const int64_t* zps, fast_env* env, unsigned isa, uint8_t** out,
+                            size_t* out_bytes) {
+  sr_test_node tn;
+  sr_test_node_init(&tn, sr_op_fully_connected.name);
+  const int32_t in_dims[2] = {c->batches, c->depth}, w_dims[2] = {c->units, c->depth}, b_dims[1] = {c->units};
+  const int hybrid = c->type == SIGRUN_TYPE_FLOAT32;
+  const sigrun_type wt = hybrid ? SIGRUN_TYPE_INT8 : c->type;
+  sr_tensor* t = sr_test_input(&tn, c->type, 2, in_dims, in);
+  if (!hybrid) sr_test_set_quant(t, 1, &io_s[0], &zps[0], 0);
+  t = sr_test_input(&tn, wt, 2, w_dims, w);
+  sr_test_set_quant(t, c->per_channel ? c->units : 1, scales, &zps[2], 0);
+  if (c->has_bias) sr_test_input(&tn, hybrid ? SIGRUN_TYPE_FLOAT32 : SIGRUN_TYPE_INT32, 1, b_dims, bias);
+  t = sr_test_output(&tn, c->type);
+  if (!hybrid) sr_test_set_quant(t, 1, &io_s[1], &zps[1], 0);
+  tn.node.isa = isa;
+  tn.node.runner = &env->runner;
+  sr_fully_connected_params fp = {c->act, 0, 0, c->asymmetric};
+  const sigrun_status st = sr_test_run(&tn, &sr_op_fully_connected, &fp);
+  *out = NULL;
+  *out_bytes = 0;
+  if (st == SIGRUN_STATUS_OK) {
+    *out_bytes = tn.outputs[0].bytes;
+    *out = malloc(*out_bytes + 1);
+    memcpy(*out, tn.outputs[0].data, *out_bytes);
+  } else {
+    fprintf(stderr, "fc: %s\n", tn.error.message);
+  }
+  sr_test_node_free(&tn);
+  return st;
+}
+
+/* Equal bytes, except that NaNs compare equal whatever their payload (the reference's scalar code and the
+ * vector code may pick different operands' NaNs). */
+static int same_output(const uint8_t* a, const uint8_t* b, size_t bytes, int is_float, size_t* first) {
+  if (!is_float) {
+    for (size_t i = 0; i < bytes; i++)
+      if (a[i] != b[i]) return *first = i, 0;
+    return 1;
+  }
+  for (size_t i = 0; i + 4 <= bytes; i += 4) {
+    float x, y;
+    memcpy(&x, a + i, 4), memcpy(&y, b + i, 4);
+    if (memcmp(&x, &y, 4) != 0 && !(isnan(x) && isnan(y))) return *first = i / 4, 0;
+  }
+  return 1;
+}
+
+static int fc_check(const fc_case* c) {
+  const int hybrid = c->type == SIGRUN_TYPE_FLOAT32, is_u8 = c->type == SIGRUN_TYPE_UINT8;
+  const size_t in_n = (size_t)c->batches * c->depth, w_n = (size_t)c->units * c->depth;
+  void* in = malloc(in_n * 4 + 4);
+  uint8_t* w = malloc(w_n + 1);
+  void* bias = malloc((size_t)c->units * 4 + 4);
+  float* scales = malloc((size_t)c->units * 4 + 4);
+  for (size_t i = 0; i < w_n; i++) w[i] = (uint8_t)rnd();
+  if (hybrid) {
+    float* f = in;
+    for (size_t i = 0; i < in_n; i++) f[i] = (float)((int)(rnd() % 20001) - 10000) / (float)rnd_int(1, 3000);
+    /* Rows of zeros, a NaN, an infinity: the run-time quantization's special cases. */
+    if (c->batches > 2) memset(f + (size_t)c->depth, 0, (size_t)c->depth * 4);
+    if (c->batches > 3 && rnd() % 2) f[3 * (size_t)c->depth] = NAN;
+    if (c->batches > 4 && rnd() % 2) f[4 * (size_t)c->depth + (size_t)c->depth / 2] = -INFINITY;
+    for (int i = 0; i < c->units; i++) ((float*)bias)[i] = (float)((int)(rnd() % 2001) - 1000) / 100.0f;
+  } else {
+    for (size_t i = 0; i < in_n; i++) ((uint8_t*)in)[i] = (uint8_t)rnd();
+    const int wild = rnd() % 4 == 0;
+    for (int i = 0; i < c->units; i++) ((int32_t*)bias)[i] = wild ? (int32_t)(uint32_t)rnd() : rnd_int(-5000, 5000);
+  }
+  for (int i = 0; i < (c->per_channel ? c->units : 1); i++)
+    scales[i] = hybrid ? rnd_scale(-10, -4) : rnd_scale(c->scale_lo, c->scale_hi);
+  const float io_s[2] = {1.0f, 1.0f};
+  const int64_t zps[3] = {is_u8 ? rnd_int(0, 255) : rnd_int(-128, 127), is_u8 ? rnd_int(0, 255) : rnd_int(-128, 127),
+                          is_u8 ? rnd_int(0, 255) : c->w_zp};
+  unsigned levels[4];
+  const int n_levels = isa_levels(levels);
+  fast_env env;
+  env_init(&env, 1);
+  uint8_t* ref;
+  size_t ref_bytes;
+  const sigrun_status ref_st = fc_run(c, in, w, c->has_bias ? bias : NULL, scales, io_s, zps, &env, 0, &ref, &ref_bytes);
+  env_free(&env);
+  int failures = ref_st != SIGRUN_STATUS_OK;
+  for (int l = 0; l < n_levels; l++)
+    for (int threads = 1; threads <= 2; threads++) {
+      env_init(&env, threads);
+      uint8_t* got;
+      size_t got_bytes, first = 0;
+      const sigrun_status st =
+          fc_run(c, in, w, c->has_bias ? bias : NULL, scales, io_s, zps, &env, levels[l], &got, &got_bytes);
+      int bad = st != ref_st || got_bytes != ref_bytes || !same_output(got, ref, ref_bytes, hybrid, &first);
+      if (!bad && (levels[l] & SR_ISA_AVX512_VNNI) && sr_packed_bytes(&env.model) == 0) bad = 2;
+      if (bad) {
+        fprintf(stderr, "fc isa %#x threads %d: %s at %zu; %s b%d depth %d units %d act %d pc %d bias %d wzp %d asym %d\n",
+                levels[l], threads, bad == 2 ? "fast path not taken" : "mismatch", first,
+                hybrid ? "hybrid" : is_u8 ? "u8" : "i8", c->batches, c->depth, c->units, c->act, c->per_channel,
+                c->has_bias, c->w_zp, c->asymmetric);
+        failures++;
+      }
+      free(got);
+      env_free(&env);
+    }
+  free(ref), free(in), free(w), free(bias), free(scales);
+  CHECK(failures == 0);
+  return failures;
+}
+
+static fc_case random_fc(sigrun_type type) {
+  fc_case c = {0};
+  c.type = type;
+  c.batches = rnd() % 3 == 0 ? 1 : rnd_int(1, 20);
+  c.depth = rnd() % 3 == 0 ? rnd_int(1, 20) : rnd_int(1, 300);
+  c.units = rnd_int(1, 150);
+  c.act = (int)(rnd() % 4);
+  c.per_channel = type != SIGRUN_TYPE_UINT8 && rnd() % 2;
+  c.has_bias = rnd() % 4 != 0;
+  c.w_zp = type == SIGRUN_TYPE_INT8 && !c.per_channel && rnd() % 3 == 0 ? rnd_int(-128, 127) : 0;
+  c.asymmetric = (int)(rnd() % 2);
+  c.scale_lo = -14, c.scale_hi = -4;
+  return c;
+}
+
+static void test_fc_random(void) {
+  static const sigrun_type types[3] = {SIGRUN_TYPE_INT8, SIGRUN_TYPE_UINT8, SIGRUN_TYPE_FLOAT32};
+  for (int i = 0; i < 240; i++) {
+    fc_case c = random_fc(types[i % 3]);
+    if (i % 40 == 39) c.scale_lo = 10, c.scale_hi = 35; /* left shifts up to the saturated multiplier */
+    if (fc_check(&c)) break;
+  }
+}
+
 static void test_depthwise_random(void) {
   for (int i = 0; i < 150; i++) {
     conv_case c = random_conv(1, rnd() % 4 == 0 ? SIGRUN_TYPE_UINT8 : SIGRUN_TYPE_INT8);
@@ -279,6 +420,7 @@ static void test_depthwise_shapes(void) {
 }
 
 int main(void) {
+  RUN(test_fc_random);
   RUN(test_depthwise_shapes);
   RUN(test_depthwise_random);
   RUN(test_conv_pointwise);
