@@ -72,7 +72,7 @@ static void run_conv(const sr_fast_path* fast, sr_node* node) {
   p.epi.ref_rounding = !rq->gemm_rounding;
   p.epi.has_lshift = has_lshift;
   p.epi.row_coeff = t.beta;
-  sr_q8_gemm_run(node, &p, sr_q8_gemm_rows__avx512vnni, scratch + s.rq_bytes, s.panel_bytes);
+  sr_q8_gemm_run(node, &p, sr_q8_kernel_for(node->isa, p.m, p.n, p.k), scratch + s.rq_bytes, s.panel_bytes);
 }
 
 static sigrun_status select_conv(sr_node* node, const sr_conv_geom* g, const sr_conv_requant* rq, sr_weights_kind kind,

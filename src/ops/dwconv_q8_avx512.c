@@ -36,7 +36,7 @@ INL void pairs(__m256i x1, __m256i x2, int a_unsigned, __m512i* lo, __m512i* hi)
 
 /* One pixel's channels [c0, c0 + 32) (fewer at the end: `mask` selects the valid bytes). */
 INL void block(const sr_dw_q8* p, const uint8_t* const* taps, size_t pairs_n, size_t blk, __mmask32 mask,
-               uint8_t* out, int a_unsigned) {
+               uint8_t* out, const int a_unsigned, const int ref) {
   const size_t c0 = blk * 32;
   const sr_q8_rq_lane16* q = p->rq + 2 * blk;
   __m512i acc_lo = _mm512_load_si512(q[0].bias), acc_hi = _mm512_load_si512(q[1].bias);
@@ -49,12 +49,19 @@ INL void block(const sr_dw_q8* p, const uint8_t* const* taps, size_t pairs_n, si
     acc_lo = _mm512_dpwssd_epi32(acc_lo, lo, _mm512_load_si512(w));
     acc_hi = _mm512_dpwssd_epi32(acc_hi, hi, _mm512_load_si512(w + 32));
   }
-  const __m128i r_lo = sr_q8_requant16(acc_lo, &q[0], &p->epi), r_hi = sr_q8_requant16(acc_hi, &q[1], &p->epi);
+  const int lsh = p->epi.has_lshift;
+  const __m512i lo = _mm512_set1_epi32(p->epi.lo), hi = _mm512_set1_epi32(p->epi.hi);
+  const __m512i off = _mm512_set1_epi32(p->epi.out_offset);
+  sr_q8_rq16 r;
+  sr_q8_rq16_load(&r, &q[0], ref, lsh);
+  const __m128i r_lo = sr_q8_finish16(sr_q8_rq16_apply(acc_lo, &r, ref, lsh), lo, hi, off);
+  sr_q8_rq16_load(&r, &q[1], ref, lsh);
+  const __m128i r_hi = sr_q8_finish16(sr_q8_rq16_apply(acc_hi, &r, ref, lsh), lo, hi, off);
   const __m256i v = _mm256_set_m128i(_mm_unpackhi_epi64(r_lo, r_hi), _mm_unpacklo_epi64(r_lo, r_hi));
   _mm256_mask_storeu_epi8(out + c0, mask, v);
 }
 
-INL void rows(const sr_dw_q8* p, size_t r0, size_t r1, int a_unsigned) {
+INL void rows(const sr_dw_q8* p, size_t r0, size_t r1, const int a_unsigned, const int ref) {
   const sr_conv_geom* g = p->g;
   const size_t channels = (size_t)g->in_c, taps_n = (size_t)g->filter_h * (size_t)g->filter_w;
   const size_t pairs_n = (taps_n + 1) / 2, full = channels / 32, rest = channels % 32;
@@ -66,18 +73,22 @@ INL void rows(const sr_dw_q8* p, size_t r0, size_t r1, int a_unsigned) {
     uint8_t* out = p->out + r * (size_t)g->out_w * channels;
     for (int64_t ox = 0; ox < g->out_w; ox++, out += channels) {
       tap_pointers(p, b, oy, ox, taps);
-      for (size_t blk = 0; blk < full; blk++) block(p, taps, pairs_n, blk, all, out, a_unsigned);
-      if (rest) block(p, taps, pairs_n, full, last, out, a_unsigned);
+      for (size_t blk = 0; blk < full; blk++) block(p, taps, pairs_n, blk, all, out, a_unsigned, ref);
+      if (rest) block(p, taps, pairs_n, full, last, out, a_unsigned, ref);
     }
   }
 }
 
-static SR_TARGET_AVX512_VNNI void rows_s8(const sr_dw_q8* p, size_t r0, size_t r1) { rows(p, r0, r1, 0); }
-static SR_TARGET_AVX512_VNNI void rows_u8(const sr_dw_q8* p, size_t r0, size_t r1) { rows(p, r0, r1, 1); }
+#define DEFINE_ROWS(NAME, U, REF)                                                                              \
+  static SR_TARGET_AVX512_VNNI void NAME(const sr_dw_q8* p, size_t r0, size_t r1) { rows(p, r0, r1, U, REF); }
+DEFINE_ROWS(rows_s8, 0, 0)
+DEFINE_ROWS(rows_s8_ref, 0, 1)
+DEFINE_ROWS(rows_u8, 1, 0)
+DEFINE_ROWS(rows_u8_ref, 1, 1)
 
 void sr_dw_q8_rows__avx512(const sr_dw_q8* p, size_t r0, size_t r1) {
-  if (p->a_unsigned) rows_u8(p, r0, r1);
-  else rows_s8(p, r0, r1);
+  static const sr_dw_q8_rows_fn fns[2][2] = {{rows_s8, rows_s8_ref}, {rows_u8, rows_u8_ref}};
+  fns[p->a_unsigned != 0][p->epi.ref_rounding != 0](p, r0, r1);
 }
 
 #else

@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "../core/cpu.h"
 #include "../core/parallel.h"
 
 sr_q8_terms sr_q8_terms_of(int a_unsigned, int w_unsigned, int32_t input_offset, int32_t filter_offset) {
@@ -165,7 +166,7 @@ uint64_t sr_q8_pack_format(const sr_q8_pack_arg* a) {
 
 typedef struct run_ctx {
   const sr_q8_gemm* p;
-  sr_q8_rows_fn fn;
+  sr_q8_kernel kernel;
   uint8_t* panels;
   size_t panel_bytes, items, blocks, col_groups;
   int split_rows;
@@ -179,17 +180,27 @@ static void run_items(void* arg, size_t begin, size_t end) {
     uint8_t* panel = x->panels + i * x->panel_bytes;
     if (x->split_rows) {
       const size_t b0 = i * x->blocks / x->items, b1 = (i + 1) * x->blocks / x->items;
-      const size_t m0 = b0 * SR_Q8_MR_MAX, m1 = b1 * SR_Q8_MR_MAX < x->p->m ? b1 * SR_Q8_MR_MAX : x->p->m;
-      if (m0 < m1) x->fn(x->p, m0, m1, 0, x->col_groups, panel);
+      const size_t mr = x->kernel.block, m0 = b0 * mr, m1 = b1 * mr < x->p->m ? b1 * mr : x->p->m;
+      if (m0 < m1) x->kernel.rows(x->p, m0, m1, 0, x->col_groups, panel);
     } else {
       const size_t c0 = i * x->col_groups / x->items, c1 = (i + 1) * x->col_groups / x->items;
-      if (c0 < c1) x->fn(x->p, 0, x->p->m, c0, c1, panel);
+      if (c0 < c1) x->kernel.rows(x->p, 0, x->p->m, c0, c1, panel);
     }
   }
 }
 
-void sr_q8_gemm_run(const sr_node* node, const sr_q8_gemm* p, sr_q8_rows_fn fn, uint8_t* panels, size_t panel_bytes) {
-  run_ctx x = {p, fn, panels, panel_bytes, (size_t)sr_node_threads(node), (p->m + SR_Q8_MR_MAX - 1) / SR_Q8_MR_MAX,
+sr_q8_kernel sr_q8_kernel_for(unsigned isa, size_t m, size_t n, size_t k) {
+  sr_q8_kernel kr = {NULL, 1};
+  (void)n, (void)k;
+  /* AMX tiles hold 16 rows: worth it from a few rows up, where the tile's 16 x 64 products beat vpdpbusd. */
+  if ((isa & SR_ISA_AMX_INT8) && m >= 8) kr.rows = sr_q8_gemm_rows__amx, kr.block = 16;
+  else if (isa & SR_ISA_AVX512_VNNI) kr.rows = sr_q8_gemm_rows__avx512vnni, kr.block = 6;
+  return kr;
+}
+
+void sr_q8_gemm_run(const sr_node* node, const sr_q8_gemm* p, sr_q8_kernel kernel, uint8_t* panels,
+                    size_t panel_bytes) {
+  run_ctx x = {p, kernel, panels, panel_bytes, (size_t)sr_node_threads(node), (p->m + kernel.block - 1) / kernel.block,
                (p->n + SR_Q8_NR - 1) / SR_Q8_NR, 1};
   x.split_rows = x.blocks >= x.items || x.col_groups < x.blocks;
   if (x.items > 1) sr_parallel_for(node, x.items, 1, run_items, &x);

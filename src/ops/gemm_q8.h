@@ -18,7 +18,7 @@
 #include "conv.h"
 
 #define SR_Q8_NR 16     /* columns per packed weight group (one zmm of int32 sums) */
-#define SR_Q8_MR_MAX 6 /* most rows a micro-kernel handles */
+#define SR_Q8_MR_MAX 16 /* most rows a micro-kernel handles (AMX tiles) */
 
 /* ---- packed weights ---- */
 
@@ -137,9 +137,18 @@ size_t sr_q8_panel_bytes(size_t k);
 
 void sr_q8_gemm_rows__avx512vnni(const sr_q8_gemm* p, size_t m0, size_t m1, size_t cg0, size_t cg1,
                                  uint8_t* panel);
+void sr_q8_gemm_rows__amx(const sr_q8_gemm* p, size_t m0, size_t m1, size_t cg0, size_t cg1, uint8_t* panel);
+
+/* A kernel and the rows of its blocks (work is split between threads in whole blocks). */
+typedef struct sr_q8_kernel {
+  sr_q8_rows_fn rows;
+  size_t block;
+} sr_q8_kernel;
+/* The best kernel for `isa` (SR_ISA_* bits) and this shape; rows NULL when none applies. */
+sr_q8_kernel sr_q8_kernel_for(unsigned isa, size_t m, size_t n, size_t k);
 
 /* Runs p over the node's threads: one panel of `panel_bytes` per thread at panels. */
-void sr_q8_gemm_run(const sr_node* node, const sr_q8_gemm* p, sr_q8_rows_fn fn, uint8_t* panels, size_t panel_bytes);
+void sr_q8_gemm_run(const sr_node* node, const sr_q8_gemm* p, sr_q8_kernel kernel, uint8_t* panels, size_t panel_bytes);
 
 /* Packs A rows [m0, m0 + rows) of group g into a panel of SR_Q8_MR_MAX rows of kp = ceil(k/4)*4 bytes as
  * unsigned bytes (flipped by a_xor), zero beyond k. Portable; the kernels use their own vector copy. */

@@ -145,80 +145,194 @@ static const tile_fn tiles1[NV] = {tile_1x1, tile_1x2, tile_1x3, tile_1x4};
 
 /* ---- epilogues ---- */
 
-/* Writes `rows` x (nv x 16, the last group `last` wide) outputs of a tile at c (bytes). */
-static TGT void store_q8(const int32_t* acc, size_t rows, size_t nv, size_t last, const sr_q8_rq_lane16* q,
-                         const sr_q8_epilogue* e, const int32_t* row_term, uint8_t* c, size_t ldc) {
-  for (size_t i = 0; i < rows; i++) {
-    const __m512i rt = _mm512_set1_epi32(row_term ? row_term[i] : 0);
-    for (size_t j = 0; j < nv; j++) {
-      const __m512i x = _mm512_add_epi32(_mm512_load_si512(acc + (i * NV + j) * 16), rt);
-      const __m128i v = sr_q8_requant16(x, q + j, e);
-      uint8_t* dst = c + i * ldc + j * 16;
-      if (j + 1 < nv || last == 16) _mm_storeu_si128((__m128i*)dst, v);
-      else _mm_mask_storeu_epi8(dst, (__mmask16)((1u << last) - 1), v);
+/* Writes `rows` x (nv x 16, the last group `last` wide) outputs of a tile at c (bytes); sums of row i, group j at
+ * acc + i * stride + j * 16. Constants stay in registers across the rows of a group. */
+INL void store_q8_body(const int32_t* acc, size_t stride, size_t rows, size_t nv, size_t last,
+                       const sr_q8_rq_lane16* q, const sr_q8_epilogue* e, const int32_t* row_term, uint8_t* c,
+                       size_t ldc, const int ref, const int lsh) {
+  const __m512i lo = _mm512_set1_epi32(e->lo), hi = _mm512_set1_epi32(e->hi), off = _mm512_set1_epi32(e->out_offset);
+  for (size_t j = 0; j < nv; j++) {
+    sr_q8_rq16 r;
+    sr_q8_rq16_load(&r, q + j, ref, lsh);
+    const __mmask16 mask = j + 1 < nv || last == 16 ? (__mmask16)0xffff : (__mmask16)((1u << last) - 1);
+    for (size_t i = 0; i < rows; i++) {
+      __m512i x = _mm512_load_si512(acc + i * stride + j * 16);
+      if (row_term) x = _mm512_add_epi32(x, _mm512_set1_epi32(row_term[i]));
+      const __m128i v = sr_q8_finish16(sr_q8_rq16_apply(x, &r, ref, lsh), lo, hi, off);
+      _mm_mask_storeu_epi8(c + i * ldc + j * 16, mask, v);
     }
   }
 }
 
+typedef void (*store_fn)(const int32_t* acc, size_t stride, size_t rows, size_t nv, size_t last,
+                         const sr_q8_rq_lane16* q, const sr_q8_epilogue* e, const int32_t* row_term, uint8_t* c,
+                         size_t ldc);
+#define DEFINE_STORE(NAME, REF, LSH)                                                                            \
+  static TGT void NAME(const int32_t* acc, size_t stride, size_t rows, size_t nv, size_t last,                   \
+                       const sr_q8_rq_lane16* q, const sr_q8_epilogue* e, const int32_t* row_term, uint8_t* c,   \
+                       size_t ldc) {                                                                             \
+    store_q8_body(acc, stride, rows, nv, last, q, e, row_term, c, ldc, REF, LSH);                                \
+  }
+DEFINE_STORE(store_gemm, 0, 0)
+DEFINE_STORE(store_gemm_lsh, 0, 1)
+DEFINE_STORE(store_ref, 1, 0)
+DEFINE_STORE(store_ref_lsh, 1, 1)
+
+static store_fn store_q8_for(const sr_q8_epilogue* e) {
+  static const store_fn fns[2][2] = {{store_gemm, store_gemm_lsh}, {store_ref, store_ref_lsh}};
+  return fns[e->ref_rounding != 0][e->has_lshift != 0];
+}
+
 /* Hybrid: float(sum - (128 + zp) * colsum) * (weight scale * row scale) + bias, clamped (NaN passes). */
-static TGT void store_f32(const int32_t* acc, size_t rows, size_t nv, size_t last, const sr_q8_hy_lane16* q,
-                          const sr_q8_epilogue* e, size_t m, float* c, size_t ldc) {
+static TGT void store_f32(const int32_t* acc, size_t stride, size_t rows, size_t nv, size_t last,
+                          const sr_q8_hy_lane16* q, const sr_q8_epilogue* e, size_t m, float* c, size_t ldc) {
   const __m512 lo = _mm512_set1_ps(e->flo), hi = _mm512_set1_ps(e->fhi);
   for (size_t i = 0; i < rows; i++) {
     const size_t scale_row = (m + i) / e->rows_per_scale;
     const __m512 rs = _mm512_set1_ps(e->row_scale[scale_row]);
     const __m512i alpha = _mm512_set1_epi32(e->row_zp ? -128 - e->row_zp[scale_row] : 0);
     for (size_t j = 0; j < nv; j++) {
-      __m512i x = _mm512_load_si512(acc + (i * NV + j) * 16);
+      __m512i x = _mm512_load_si512(acc + i * stride + j * 16);
       if (e->row_zp) x = _mm512_add_epi32(x, _mm512_mullo_epi32(alpha, _mm512_loadu_si512(q[j].colsum)));
       const __m512 prod = _mm512_mul_ps(_mm512_loadu_ps(q[j].scale), rs);
       __m512 v = _mm512_add_ps(_mm512_mul_ps(_mm512_cvtepi32_ps(x), prod), _mm512_loadu_ps(q[j].bias));
       v = _mm512_min_ps(hi, _mm512_max_ps(lo, v));
-      float* dst = c + i * ldc + j * 16;
-      if (j + 1 < nv || last == 16) _mm512_storeu_ps(dst, v);
-      else _mm512_mask_storeu_ps(dst, (__mmask16)((1u << last) - 1), v);
+      const __mmask16 mask = j + 1 < nv || last == 16 ? (__mmask16)0xffff : (__mmask16)((1u << last) - 1);
+      _mm512_mask_storeu_ps(c + i * ldc + j * 16, mask, v);
     }
   }
 }
 
-/* ---- driver ---- */
+/* The epilogue of one tile: sums at acc (row stride `stride` int32) for rows [m, m + rows) and column groups
+ * [cg, cg + nv) of group g. */
+static TGT void finish_tile(const sr_q8_gemm* p, store_fn store, const int32_t* acc, size_t stride, size_t g,
+                            size_t m, size_t rows, size_t cg, size_t nv, const int32_t* row_term) {
+  const size_t n = p->n, col_groups = (n + 15) / 16;
+  const size_t last = cg + nv == col_groups && n % 16 ? n % 16 : 16;
+  const uint8_t* consts = (const uint8_t*)p->rq + g * p->rq_group_bytes;
+  if (p->float_out) {
+    float* c = (float*)p->c + m * p->ldc + g * n + cg * 16;
+    store_f32(acc, stride, rows, nv, last, (const sr_q8_hy_lane16*)consts + cg, &p->epi, m, c, p->ldc);
+  } else {
+    uint8_t* c = (uint8_t*)p->c + m * p->ldc + g * n + cg * 16;
+    store(acc, stride, rows, nv, last, (const sr_q8_rq_lane16*)consts + cg, &p->epi, row_term, c, p->ldc);
+  }
+}
+
+/* ---- drivers ---- */
+
+static size_t init_stride(const sr_q8_gemm* p) {
+  return p->float_out ? sizeof(sr_q8_hy_lane16) : sizeof(sr_q8_rq_lane16);
+}
 
 void sr_q8_gemm_rows__avx512vnni(const sr_q8_gemm* p, size_t m0, size_t m1, size_t cg0, size_t cg1,
                                  uint8_t* panel) {
-  const size_t k = p->k, kp = (k + 3) / 4 * 4, n = p->n, col_groups = (n + 15) / 16;
-  const size_t bstride = sr_q8_group_stride(k), out_size = p->float_out ? sizeof(float) : 1;
-  const size_t init_stride = p->float_out ? sizeof(sr_q8_hy_lane16) : sizeof(sr_q8_rq_lane16);
+  const size_t k = p->k, kp = (k + 3) / 4 * 4, n = p->n, bstride = sr_q8_group_stride(k), istride = init_stride(p);
+  const store_fn store = store_q8_for(&p->epi);
   _Alignas(64) int32_t acc[MR * NV * 16];
   int32_t row_term[MR];
   for (size_t g = 0; g < p->groups; g++) {
     const int8_t* bg = p->b + g * sr_q8_conv_group_bytes(n, k);
-    const uint8_t* rq = (const uint8_t*)p->rq + g * p->rq_group_bytes;
+    const uint8_t* consts = (const uint8_t*)p->rq + g * p->rq_group_bytes;
     for (size_t m = m0; m < m1;) {
       /* Blocks of 6 rows; a remainder of 1 or 2 rows runs row by row rather than computing 6. */
       const size_t left = m1 - m, height = left >= 3 ? MR : 1, rows = left < height ? left : height;
       pack_rows(p, g, m, rows, height, panel);
       if (p->epi.row_coeff) row_terms(panel, kp, rows, p->epi.row_coeff, row_term);
       const tile_fn* fns = height == MR ? tiles6 : tiles1;
-      for (size_t cgi = cg0; cgi < cg1; cgi += NV) {
-        const size_t nv = cg1 - cgi < NV ? cg1 - cgi : NV;
-        const size_t last = cgi + nv == col_groups && n % 16 ? n % 16 : 16;
-        const uint8_t* init = rq + cgi * init_stride;
-        fns[nv - 1](panel, kp, bg + cgi * bstride, bstride, init, init_stride, acc);
-        uint8_t* c = (uint8_t*)p->c + (m * p->ldc + g * n + cgi * 16) * out_size;
-        if (p->float_out)
-          store_f32(acc, rows, nv, last, (const sr_q8_hy_lane16*)init, &p->epi, m, (float*)c, p->ldc);
-        else
-          store_q8(acc, rows, nv, last, (const sr_q8_rq_lane16*)init, &p->epi, p->epi.row_coeff ? row_term : NULL,
-                   c, p->ldc);
+      for (size_t cg = cg0; cg < cg1; cg += NV) {
+        const size_t nv = cg1 - cg < NV ? cg1 - cg : NV;
+        fns[nv - 1](panel, kp, bg + cg * bstride, bstride, consts + cg * istride, istride, acc);
+        finish_tile(p, store, acc, NV * 16, g, m, rows, cg, nv, p->epi.row_coeff ? row_term : NULL);
       }
       m += rows;
     }
   }
 }
 
+/* ---- AMX ---- */
+
+/* Tile configuration (palette 1): C in tiles 0-1 (16 rows x 16 int32), A in 2 (16 rows x 64 bytes), B in 3-4
+ * (16 k-quads x 16 columns), and for a depth that is not a multiple of 64 the last A and B slices in 5 and 6-7. */
+typedef struct tile_config {
+  uint8_t palette, start_row, reserved[14];
+  uint16_t colsb[16];
+  uint8_t rows[16];
+} tile_config;
+
+static void amx_config(tile_config* cfg, size_t tail) {
+  memset(cfg, 0, sizeof *cfg);
+  cfg->palette = 1;
+  for (int t = 0; t < 5; t++) cfg->rows[t] = 16, cfg->colsb[t] = 64;
+  if (tail) {
+    cfg->rows[5] = 16, cfg->colsb[5] = (uint16_t)tail;
+    for (int t = 6; t < 8; t++) cfg->rows[t] = (uint8_t)(tail / 4), cfg->colsb[t] = 64;
+  }
+}
+
+#define TGT_AMX SR_TARGET_AMX_INT8
+
+/* 16 rows x 1 or 2 column groups; the C tiles start from the column terms (a 16 x 64-byte load with stride 0
+ * repeats one row). */
+static TGT_AMX void amx_tile(const uint8_t* a, size_t kp, const int8_t* b, size_t bstride, const uint8_t* init,
+                             size_t istride, int two, int32_t* out) {
+  const size_t full = kp / 64, tail = kp % 64;
+  _tile_loadd(0, init, 0);
+  if (two) _tile_loadd(1, init + istride, 0);
+  for (size_t s = 0; s < full; s++) {
+    _tile_loadd(2, a + 64 * s, (long)kp);
+    _tile_loadd(3, b + 1024 * s, 64);
+    _tile_dpbusd(0, 2, 3);
+    if (two) {
+      _tile_loadd(4, b + bstride + 1024 * s, 64);
+      _tile_dpbusd(1, 2, 4);
+    }
+  }
+  if (tail) {
+    _tile_loadd(5, a + 64 * full, (long)kp);
+    _tile_loadd(6, b + 1024 * full, 64);
+    _tile_dpbusd(0, 5, 6);
+    if (two) {
+      _tile_loadd(7, b + bstride + 1024 * full, 64);
+      _tile_dpbusd(1, 5, 7);
+    }
+  }
+  _tile_stored(0, out, 128);
+  if (two) _tile_stored(1, out + 16, 128);
+}
+
+TGT_AMX void sr_q8_gemm_rows__amx(const sr_q8_gemm* p, size_t m0, size_t m1, size_t cg0, size_t cg1,
+                                  uint8_t* panel) {
+  const size_t k = p->k, kp = (k + 3) / 4 * 4, n = p->n, bstride = sr_q8_group_stride(k), istride = init_stride(p);
+  const store_fn store = store_q8_for(&p->epi);
+  _Alignas(64) int32_t acc[16 * 32];
+  int32_t row_term[16];
+  tile_config cfg;
+  amx_config(&cfg, kp % 64);
+  _tile_loadconfig(&cfg);
+  for (size_t g = 0; g < p->groups; g++) {
+    const int8_t* bg = p->b + g * sr_q8_conv_group_bytes(n, k);
+    const uint8_t* consts = (const uint8_t*)p->rq + g * p->rq_group_bytes;
+    for (size_t m = m0; m < m1; m += 16) {
+      const size_t rows = m1 - m < 16 ? m1 - m : 16;
+      pack_rows(p, g, m, rows, 16, panel);
+      if (p->epi.row_coeff) row_terms(panel, kp, rows, p->epi.row_coeff, row_term);
+      for (size_t cg = cg0; cg < cg1; cg += 2) {
+        const int two = cg + 1 < cg1;
+        amx_tile(panel, kp, bg + cg * bstride, bstride, consts + cg * istride, istride, two, acc);
+        finish_tile(p, store, acc, 32, g, m, rows, cg, two ? 2 : 1, p->epi.row_coeff ? row_term : NULL);
+      }
+    }
+  }
+  _tile_release();
+}
+
 #else
 void sr_q8_gemm_rows__avx512vnni(const sr_q8_gemm* p, size_t m0, size_t m1, size_t cg0, size_t cg1,
                                  uint8_t* panel) {
+  (void)p, (void)m0, (void)m1, (void)cg0, (void)cg1, (void)panel;
+}
+void sr_q8_gemm_rows__amx(const sr_q8_gemm* p, size_t m0, size_t m1, size_t cg0, size_t cg1, uint8_t* panel) {
   (void)p, (void)m0, (void)m1, (void)cg0, (void)cg1, (void)panel;
 }
 #endif

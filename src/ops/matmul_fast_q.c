@@ -78,7 +78,7 @@ static void run_fc(const sr_fast_path* fast, sr_node* node) {
     p.epi.has_lshift = has_lshift;
     p.epi.row_coeff = t.beta;
   }
-  sr_q8_gemm_run(node, &p, sr_q8_gemm_rows__avx512vnni, scratch + s.quant_bytes + s.consts_bytes, s.panel_bytes);
+  sr_q8_gemm_run(node, &p, sr_q8_kernel_for(node->isa, p.m, p.n, p.k), scratch + s.quant_bytes + s.consts_bytes, s.panel_bytes);
 }
 
 sigrun_status sr_fc_fast_select_q(sr_node* node, const sr_fc_geom* g, const sr_conv_requant* rq, sr_weights_kind kind,

@@ -49,6 +49,7 @@ static float rnd_scale(int lo_exp, int hi_exp) { return ldexpf(1.0f + (float)(rn
 static int isa_levels(unsigned* out) {
   const unsigned have = sr_cpu_isa();
   int n = 0;
+  if (have & SR_ISA_AMX_INT8) out[n++] = SR_ISA_AVX2_FMA | SR_ISA_AVX512 | SR_ISA_AVX512_VNNI | SR_ISA_AMX_INT8;
   if (have & SR_ISA_AVX512_VNNI) out[n++] = SR_ISA_AVX2_FMA | SR_ISA_AVX512 | SR_ISA_AVX512_VNNI;
   if (have & SR_ISA_AVX_VNNI) out[n++] = SR_ISA_AVX2_FMA | SR_ISA_AVX_VNNI;
   if (have & SR_ISA_AVX2_FMA) out[n++] = SR_ISA_AVX2_FMA;
@@ -148,7 +149,7 @@ static void describe(const conv_case* c) {
 static int conv_check(const conv_case* c, int expect_fast) {
   conv_data d;
   conv_data_make(c, &d);
-  unsigned levels[4];
+  unsigned levels[5];
   const int n_levels = isa_levels(levels);
   int failures = 0;
   uint8_t* ref;
@@ -340,7 +341,7 @@ static int fc_check(const fc_case* c) {
   const float io_s[2] = {1.0f, 1.0f};
   const int64_t zps[3] = {is_u8 ? rnd_int(0, 255) : rnd_int(-128, 127), is_u8 ? rnd_int(0, 255) : rnd_int(-128, 127),
                           is_u8 ? rnd_int(0, 255) : c->w_zp};
-  unsigned levels[4];
+  unsigned levels[5];
   const int n_levels = isa_levels(levels);
   fast_env env;
   env_init(&env, 1);
