@@ -1,7 +1,9 @@
 /*
  * dwconv_q8_avx512.c — AVX-512 8-bit depthwise kernel (dwconv_q8.h): 32 channels of one output pixel per step;
  * the inputs of two taps are byte-interleaved, widened to int16 pairs and multiplied-added with vpdpwssd
- * (AVX-512 VNNI) or vpmaddwd, exact in int32 (|x| <= 255, |w| <= 255). Requantization as in the GEMM.
+ * (AVX-512 VNNI), exact in int32 (|x| <= 255, |w| <= 255). Requantization as in the GEMM. Pixels whose window
+ * lies inside the input find their taps at fixed offsets from the window's corner; the others point padded taps
+ * at the zero-point row. 3x3 and 5x5 windows get fully unrolled variants.
  */
 #include "dwconv_q8.h"
 #include "q8_x86.h"
@@ -10,8 +12,8 @@
 
 #define INL static inline __attribute__((always_inline)) SR_TARGET_AVX512_VNNI
 
-/* Tap pointers of output pixel (b, oy, ox): the input pixel, or the zero-point row in the padding. */
-INL void tap_pointers(const sr_dw_q8* p, size_t b, int64_t oy, int64_t ox, const uint8_t** taps) {
+/* Tap addresses of output pixel (b, oy, ox) at the window's edge: the input pixel, or the zero-point row. */
+static SR_TARGET_AVX512_VNNI void edge_taps(const sr_dw_q8* p, size_t b, int64_t oy, int64_t ox, uintptr_t* taps) {
   const sr_conv_geom* g = p->g;
   const size_t c = (size_t)g->in_c;
   size_t t = 0;
@@ -21,37 +23,34 @@ INL void tap_pointers(const sr_dw_q8* p, size_t b, int64_t oy, int64_t ox, const
     const uint8_t* row = p->in + (b * (size_t)g->in_h + (size_t)(row_ok ? iy : 0)) * (size_t)g->in_w * c;
     for (int32_t kx = 0; kx < g->filter_w; kx++) {
       const int64_t ix = ox * g->stride_w - g->pad_left + (int64_t)kx * g->dilation_w;
-      taps[t++] = row_ok && ix >= 0 && ix < g->in_w ? row + (size_t)ix * c : p->pad;
+      taps[t++] = (uintptr_t)(row_ok && ix >= 0 && ix < g->in_w ? row + (size_t)ix * c : p->pad);
     }
   }
   if (t % 2) taps[t] = taps[t - 1]; /* the odd tap's partner has weight 0 */
 }
 
-/* Two taps' 32 channels as int16 pairs: channels 0-7,16-23 (lo) and 8-15,24-31 (hi). */
-INL void pairs(__m256i x1, __m256i x2, int a_unsigned, __m512i* lo, __m512i* hi) {
-  const __m256i l = _mm256_unpacklo_epi8(x1, x2), h = _mm256_unpackhi_epi8(x1, x2);
-  *lo = a_unsigned ? _mm512_cvtepu8_epi16(l) : _mm512_cvtepi8_epi16(l);
-  *hi = a_unsigned ? _mm512_cvtepu8_epi16(h) : _mm512_cvtepi8_epi16(h);
-}
-
-/* One pixel's channels [c0, c0 + 32) (fewer at the end: `mask` selects the valid bytes). */
-INL void block(const sr_dw_q8* p, const uint8_t* const* taps, size_t pairs_n, size_t blk, __mmask32 mask,
-               uint8_t* out, const int a_unsigned, const int ref) {
+/* One pixel's channels [c0, c0 + 32) (fewer at the end: `mask` selects the valid bytes); `np` tap pairs at
+ * addresses base + taps[t]: a window corner and fixed offsets inside the input, or 0 and edge_taps' addresses (so
+ * that interior pixels load their offsets from memory nobody just wrote). */
+INL void block(const sr_dw_q8* p, uintptr_t base, const uintptr_t* taps, const size_t np, size_t blk, __mmask32 mask,
+               uint8_t* out, const __m512i lo, const __m512i hi, const __m512i off, const int a_unsigned,
+               const int ref) {
   const size_t c0 = blk * 32;
   const sr_q8_rq_lane16* q = p->rq + 2 * blk;
   __m512i acc_lo = _mm512_load_si512(q[0].bias), acc_hi = _mm512_load_si512(q[1].bias);
-  const int16_t* w = p->w + blk * pairs_n * 64;
-  for (size_t t = 0; t < pairs_n; t++, w += 64) {
-    const __m256i x1 = _mm256_maskz_loadu_epi8(mask, taps[2 * t] + c0);
-    const __m256i x2 = _mm256_maskz_loadu_epi8(mask, taps[2 * t + 1] + c0);
-    __m512i lo, hi;
-    pairs(x1, x2, a_unsigned, &lo, &hi);
-    acc_lo = _mm512_dpwssd_epi32(acc_lo, lo, _mm512_load_si512(w));
-    acc_hi = _mm512_dpwssd_epi32(acc_hi, hi, _mm512_load_si512(w + 32));
+  const int16_t* w = p->w + blk * np * 64;
+#pragma GCC unroll 13
+  for (size_t t = 0; t < np; t++) {
+    const __m256i x1 = _mm256_maskz_loadu_epi8(mask, (const uint8_t*)(base + taps[2 * t]) + c0);
+    const __m256i x2 = _mm256_maskz_loadu_epi8(mask, (const uint8_t*)(base + taps[2 * t + 1]) + c0);
+    /* Two taps' 32 channels as int16 pairs: channels 0-7,16-23 (l) and 8-15,24-31 (h). */
+    const __m256i l = _mm256_unpacklo_epi8(x1, x2), h = _mm256_unpackhi_epi8(x1, x2);
+    const __m512i pl = a_unsigned ? _mm512_cvtepu8_epi16(l) : _mm512_cvtepi8_epi16(l);
+    const __m512i ph = a_unsigned ? _mm512_cvtepu8_epi16(h) : _mm512_cvtepi8_epi16(h);
+    acc_lo = _mm512_dpwssd_epi32(acc_lo, pl, _mm512_load_si512(w + 64 * t));
+    acc_hi = _mm512_dpwssd_epi32(acc_hi, ph, _mm512_load_si512(w + 64 * t + 32));
   }
   const int lsh = p->epi.has_lshift;
-  const __m512i lo = _mm512_set1_epi32(p->epi.lo), hi = _mm512_set1_epi32(p->epi.hi);
-  const __m512i off = _mm512_set1_epi32(p->epi.out_offset);
   sr_q8_rq16 r;
   sr_q8_rq16_load(&r, &q[0], ref, lsh);
   const __m128i r_lo = sr_q8_finish16(sr_q8_rq16_apply(acc_lo, &r, ref, lsh), lo, hi, off);
@@ -61,34 +60,73 @@ INL void block(const sr_dw_q8* p, const uint8_t* const* taps, size_t pairs_n, si
   _mm256_mask_storeu_epi8(out + c0, mask, v);
 }
 
-INL void rows(const sr_dw_q8* p, size_t r0, size_t r1, const int a_unsigned, const int ref) {
+/* The output pixels of one row whose windows lie inside the input horizontally, when the row's window does
+ * vertically: [*x0, *x1). */
+static void interior(const sr_conv_geom* g, int64_t oy, int64_t* x0, int64_t* x1) {
+  const int64_t iy0 = oy * g->stride_h - g->pad_top, span_h = (int64_t)(g->filter_h - 1) * g->dilation_h;
+  const int64_t span_w = (int64_t)(g->filter_w - 1) * g->dilation_w;
+  *x0 = *x1 = 0;
+  if (iy0 < 0 || iy0 + span_h >= g->in_h) return;
+  /* ox * stride - pad >= 0 and ox * stride - pad + span_w < in_w */
+  int64_t lo = (g->pad_left + g->stride_w - 1) / g->stride_w;
+  int64_t hi = g->in_w - 1 - span_w + g->pad_left < 0 ? 0 : (g->in_w - 1 - span_w + g->pad_left) / g->stride_w + 1;
+  if (hi > g->out_w) hi = g->out_w;
+  if (lo < hi) *x0 = lo, *x1 = hi;
+}
+
+INL void rows(const sr_dw_q8* p, size_t r0, size_t r1, const size_t np_fixed, const int a_unsigned, const int ref) {
   const sr_conv_geom* g = p->g;
   const size_t channels = (size_t)g->in_c, taps_n = (size_t)g->filter_h * (size_t)g->filter_w;
-  const size_t pairs_n = (taps_n + 1) / 2, full = channels / 32, rest = channels % 32;
-  const __mmask32 all = ~(__mmask32)0, last = rest ? (((__mmask32)1 << rest) - 1) : 0;
-  const uint8_t* taps[SR_DW_Q8_MAX_TAPS + 1];
+  const size_t np = np_fixed ? np_fixed : (taps_n + 1) / 2, blocks = (channels + 31) / 32, rest = channels % 32;
+  const __mmask32 last = rest ? (((__mmask32)1 << rest) - 1) : ~(__mmask32)0;
+  const __m512i lo = _mm512_set1_epi32(p->epi.lo), hi = _mm512_set1_epi32(p->epi.hi);
+  const __m512i off = _mm512_set1_epi32(p->epi.out_offset);
+  uintptr_t taps[SR_DW_Q8_MAX_TAPS + 1], offsets[SR_DW_Q8_MAX_TAPS + 1];
+  for (size_t t = 0; t < taps_n; t++)
+    offsets[t] = ((t / (size_t)g->filter_w) * (size_t)g->dilation_h * (size_t)g->in_w +
+                  (t % (size_t)g->filter_w) * (size_t)g->dilation_w) * channels;
+  offsets[taps_n] = offsets[taps_n - 1];
   for (size_t r = r0; r < r1; r++) {
     const size_t b = r / (size_t)g->out_h;
     const int64_t oy = (int64_t)(r % (size_t)g->out_h);
+    int64_t x0, x1;
+    interior(g, oy, &x0, &x1);
     uint8_t* out = p->out + r * (size_t)g->out_w * channels;
+    const uint8_t* row = p->in + (b * (size_t)g->in_h + (size_t)(oy * g->stride_h - g->pad_top)) * (size_t)g->in_w *
+                                     channels; /* only used for interior pixels */
     for (int64_t ox = 0; ox < g->out_w; ox++, out += channels) {
-      tap_pointers(p, b, oy, ox, taps);
-      for (size_t blk = 0; blk < full; blk++) block(p, taps, pairs_n, blk, all, out, a_unsigned, ref);
-      if (rest) block(p, taps, pairs_n, full, last, out, a_unsigned, ref);
+      const int inside = ox >= x0 && ox < x1;
+      const uintptr_t base = inside ? (uintptr_t)(row + (size_t)(ox * g->stride_w - g->pad_left) * channels) : 0;
+      if (!inside) edge_taps(p, b, oy, ox, taps);
+      const uintptr_t* addr = inside ? offsets : taps;
+      for (size_t blk = 0; blk < blocks; blk++)
+        block(p, base, addr, np, blk, blk + 1 < blocks ? ~(__mmask32)0 : last, out, lo, hi, off, a_unsigned, ref);
     }
   }
 }
 
-#define DEFINE_ROWS(NAME, U, REF)                                                                              \
-  static SR_TARGET_AVX512_VNNI void NAME(const sr_dw_q8* p, size_t r0, size_t r1) { rows(p, r0, r1, U, REF); }
-DEFINE_ROWS(rows_s8, 0, 0)
-DEFINE_ROWS(rows_s8_ref, 0, 1)
-DEFINE_ROWS(rows_u8, 1, 0)
-DEFINE_ROWS(rows_u8_ref, 1, 1)
+#define DEFINE_ROWS(NAME, NP, U, REF)                                                                         \
+  static SR_TARGET_AVX512_VNNI void NAME(const sr_dw_q8* p, size_t r0, size_t r1) { rows(p, r0, r1, NP, U, REF); }
+DEFINE_ROWS(rows_s8, 0, 0, 0)
+DEFINE_ROWS(rows_s8_ref, 0, 0, 1)
+DEFINE_ROWS(rows_u8, 0, 1, 0)
+DEFINE_ROWS(rows_u8_ref, 0, 1, 1)
+DEFINE_ROWS(rows3_s8, 5, 0, 0)
+DEFINE_ROWS(rows3_s8_ref, 5, 0, 1)
+DEFINE_ROWS(rows3_u8, 5, 1, 0)
+DEFINE_ROWS(rows3_u8_ref, 5, 1, 1)
+DEFINE_ROWS(rows5_s8, 13, 0, 0)
+DEFINE_ROWS(rows5_s8_ref, 13, 0, 1)
+DEFINE_ROWS(rows5_u8, 13, 1, 0)
+DEFINE_ROWS(rows5_u8_ref, 13, 1, 1)
 
 void sr_dw_q8_rows__avx512(const sr_dw_q8* p, size_t r0, size_t r1) {
-  static const sr_dw_q8_rows_fn fns[2][2] = {{rows_s8, rows_s8_ref}, {rows_u8, rows_u8_ref}};
-  fns[p->a_unsigned != 0][p->epi.ref_rounding != 0](p, r0, r1);
+  static const sr_dw_q8_rows_fn fns[3][2][2] = {{{rows_s8, rows_s8_ref}, {rows_u8, rows_u8_ref}},
+                                                {{rows3_s8, rows3_s8_ref}, {rows3_u8, rows3_u8_ref}},
+                                                {{rows5_s8, rows5_s8_ref}, {rows5_u8, rows5_u8_ref}}};
+  const int32_t kh = p->g->filter_h, kw = p->g->filter_w;
+  const int shape = kh == 3 && kw == 3 ? 1 : kh == 5 && kw == 5 ? 2 : 0;
+  fns[shape][p->a_unsigned != 0][p->epi.ref_rounding != 0](p, r0, r1);
 }
 
 #else
