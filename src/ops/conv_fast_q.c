@@ -39,7 +39,9 @@ static void run_conv(const sr_fast_path* fast, sr_node* node) {
   const int a_unsigned = (fast->variant & V_A_UNSIGNED) != 0, w_unsigned = (fast->variant & V_W_UNSIGNED) != 0;
   const conv_scratch s = scratch_layout(g, sr_node_threads(node));
   uint8_t* scratch = node->scratch;
-  const sr_q8_terms t = sr_q8_terms_of(a_unsigned, w_unsigned, rq->input_offset, rq->filter_offset);
+  const size_t m = (size_t)g->batches * (size_t)g->out_h * (size_t)g->out_w;
+  const sr_q8_kernel kernel = sr_q8_kernel_for(node->isa, m, n, k);
+  const sr_q8_terms t = sr_q8_terms_of(a_unsigned, w_unsigned, rq->input_offset, rq->filter_offset, kernel.signed_a);
   const int32_t* colsum = sr_q8_colsums(fast->packed, n, k, (size_t)g->groups);
   const size_t col_pad = (n + SR_Q8_NR - 1) / SR_Q8_NR * SR_Q8_NR;
   int has_lshift = 0;
@@ -52,15 +54,17 @@ static void run_conv(const sr_fast_path* fast, sr_node* node) {
   }
   const int pointwise = g->filter_h == 1 && g->filter_w == 1 && g->stride_h == 1 && g->stride_w == 1;
   sr_q8_gemm p = {0};
-  p.m = (size_t)g->batches * (size_t)g->out_h * (size_t)g->out_w;
+  p.m = m;
   p.n = n;
   p.k = k;
   p.groups = (size_t)g->groups;
   p.src.a = node->inputs[0]->data;
+  p.src.a_end = p.src.a + sr_tensor_count(node->inputs[0]);
   p.src.lda = (size_t)g->in_c;
   p.src.conv = pointwise ? NULL : g;
   p.src.pad = (uint8_t)-rq->input_offset;
   p.src.a_xor = t.a_xor;
+  p.src.a_signed = !a_unsigned && !t.a_xor;
   p.b = fast->packed;
   p.rq = scratch;
   p.rq_group_bytes = s.rq_group_bytes;
@@ -72,7 +76,7 @@ static void run_conv(const sr_fast_path* fast, sr_node* node) {
   p.epi.ref_rounding = !rq->gemm_rounding;
   p.epi.has_lshift = has_lshift;
   p.epi.row_coeff = t.beta;
-  sr_q8_gemm_run(node, &p, sr_q8_kernel_for(node->isa, p.m, p.n, p.k), scratch + s.rq_bytes, s.panel_bytes);
+  sr_q8_gemm_run(node, &p, kernel, scratch + s.rq_bytes, s.panel_bytes);
 }
 
 static sigrun_status select_conv(sr_node* node, const sr_conv_geom* g, const sr_conv_requant* rq, sr_weights_kind kind,

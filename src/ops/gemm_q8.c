@@ -11,11 +11,12 @@
 #include "../core/cpu.h"
 #include "../core/parallel.h"
 
-sr_q8_terms sr_q8_terms_of(int a_unsigned, int w_unsigned, int32_t input_offset, int32_t filter_offset) {
+sr_q8_terms sr_q8_terms_of(int a_unsigned, int w_unsigned, int32_t input_offset, int32_t filter_offset, int signed_a) {
   sr_q8_terms t;
-  t.alpha = a_unsigned ? input_offset : input_offset - 128;
+  const int flip = !a_unsigned && !signed_a;
+  t.alpha = flip ? input_offset - 128 : input_offset;
   t.beta = w_unsigned ? filter_offset + 128 : filter_offset;
-  t.a_xor = a_unsigned ? 0 : 0x80;
+  t.a_xor = flip ? 0x80 : 0;
   return t;
 }
 
@@ -105,21 +106,21 @@ void sr_q8_prep_requant(const sr_conv_requant* rq, const int32_t* bias, const in
 }
 
 void sr_q8_prep_hybrid(const float* scales, const float* bias, const int32_t* colsum, size_t n, int asymmetric,
-                       sr_q8_hy_lane16* dst) {
+                       int32_t a_shift, sr_q8_hy_lane16* dst) {
   const size_t blocks = (n + 15) / 16;
   memset(dst, 0, blocks * sizeof *dst);
   for (size_t c = 0; c < n; c++) {
     sr_q8_hy_lane16* q = dst + c / 16;
     const size_t l = c % 16;
-    /* int8 inputs were flipped by +128: sum w * (q - zp) = S - (128 + zp) * colsum. */
-    q->term[l] = asymmetric ? 0 : (int32_t)((uint32_t)colsum[c] * (uint32_t)-128);
+    /* int8 inputs flipped by +128: sum w * (q - zp) = S - (128 + zp) * colsum (zp applied per row). */
+    q->term[l] = asymmetric ? 0 : (int32_t)((uint32_t)colsum[c] * (uint32_t)-a_shift);
     q->colsum[l] = colsum[c];
     q->scale[l] = scales[c];
     q->bias[l] = bias ? bias[c] : -0.0f; /* x + -0 == x for every x, so "no bias" is an addition too */
   }
 }
 
-size_t sr_q8_panel_bytes(size_t k) { return SR_Q8_MR_MAX * ((k + 3) / 4) * 4 + 64; }
+size_t sr_q8_panel_bytes(size_t k) { return 2 * (SR_Q8_MR_MAX * ((k + 3) / 4) * 4 + 64); }
 
 /* Byte of input channel ch at pixel (iy, ix) of batch b, or the zero point outside the input. */
 static uint8_t conv_byte(const sr_q8_source* s, size_t b, int64_t iy, int64_t ix, size_t ch) {
@@ -190,10 +191,10 @@ static void run_items(void* arg, size_t begin, size_t end) {
 }
 
 sr_q8_kernel sr_q8_kernel_for(unsigned isa, size_t m, size_t n, size_t k) {
-  sr_q8_kernel kr = {NULL, 1};
+  sr_q8_kernel kr = {NULL, 1, 0};
   (void)n, (void)k;
   /* AMX tiles hold 16 rows: worth it from a few rows up, where the tile's 16 x 64 products beat vpdpbusd. */
-  if ((isa & SR_ISA_AMX_INT8) && m >= 8) kr.rows = sr_q8_gemm_rows__amx, kr.block = 16;
+  if ((isa & SR_ISA_AMX_INT8) && m >= 8) kr.rows = sr_q8_gemm_rows__amx, kr.block = 16, kr.signed_a = 1;
   else if (isa & SR_ISA_AVX512_VNNI) kr.rows = sr_q8_gemm_rows__avx512vnni, kr.block = 6;
   return kr;
 }

@@ -83,15 +83,17 @@ typedef struct sr_q8_epilogue {
   int bias_add_zero;     /* BATCH_MATMUL adds 0.0f instead of a bias */
   const float* row_scale;     /* per A row (hybrid), or NULL */
   const int32_t* row_zp;      /* per A row (hybrid, asymmetric), or NULL */
+  int32_t a_shift;            /* hybrid: 128 when the int8 rows were flipped to uint8, else 0 */
   size_t rows_per_scale;      /* A rows sharing one scale / zero point (hybrid conv: one per batch) */
 } sr_q8_epilogue;
 
-/* alpha, beta and the k * alpha * beta constant of the identity above, from the offsets and storage types. */
+/* alpha and beta of the identity above, from the offsets and storage types; int8 activations are flipped to
+ * uint8 unless the kernel multiplies signed bytes (signed_a, AMX). */
 typedef struct sr_q8_terms {
   int32_t alpha, beta;
-  uint8_t a_xor; /* 0x80 for int8 activations */
+  uint8_t a_xor; /* 0x80 when int8 activations are flipped */
 } sr_q8_terms;
-sr_q8_terms sr_q8_terms_of(int a_unsigned, int w_unsigned, int32_t input_offset, int32_t filter_offset);
+sr_q8_terms sr_q8_terms_of(int a_unsigned, int w_unsigned, int32_t input_offset, int32_t filter_offset, int signed_a);
 
 /* Writes ceil(n/lanes) constant blocks (sr_q8_rq_lane16 or sr_q8_rq_lane8) for columns [0, n) of one group:
  * bias (may be NULL; int32) plus alpha * colsum + k * alpha * beta, and the multipliers. */
@@ -101,9 +103,10 @@ size_t sr_q8_requant_bytes(size_t n, int lanes);
 /* The constants of one lane: multiplier m applied to acc + bias (modulo 2^32). */
 void sr_q8_rq16_set(sr_q8_rq_lane16* q, int lane, int gemm_rounding, sr_qmul m, uint32_t bias);
 void sr_q8_rq8_set(sr_q8_rq_lane8* q, int lane, int gemm_rounding, sr_qmul m, uint32_t bias);
-/* Hybrid blocks for 16 columns: bias may be NULL; term = -128 * colsum for symmetric inputs, 0 otherwise. */
+/* Hybrid blocks for 16 columns: bias may be NULL; term = -a_shift * colsum for symmetric inputs (a_shift = 128
+ * when the int8 inputs are flipped to uint8), 0 otherwise. */
 void sr_q8_prep_hybrid(const float* scales, const float* bias, const int32_t* colsum, size_t n, int asymmetric,
-                       sr_q8_hy_lane16* dst);
+                       int32_t a_shift, sr_q8_hy_lane16* dst);
 
 /* ---- one problem ---- */
 
@@ -112,10 +115,12 @@ void sr_q8_prep_hybrid(const float* scales, const float* bias, const int32_t* co
  * point, which contributes nothing). */
 typedef struct sr_q8_source {
   const uint8_t* a;  /* input (int8 or uint8 bytes) */
+  const uint8_t* a_end; /* one past its last byte */
   size_t lda;        /* plain: bytes between rows */
   const sr_conv_geom* conv; /* NULL for a plain matrix */
   uint8_t pad;       /* the input zero point's byte */
   uint8_t a_xor;
+  int a_signed;      /* the kernel multiplies A's bytes as int8 (not flipped) */
 } sr_q8_source;
 
 typedef struct sr_q8_gemm {
@@ -131,7 +136,8 @@ typedef struct sr_q8_gemm {
   int float_out;          /* hybrid: float outputs */
 } sr_q8_gemm;
 
-/* Rows [m0, m1) and 16-column groups [cg0, cg1) of every group; `panel` holds sr_q8_panel_bytes(k) bytes. */
+/* Rows [m0, m1) and 16-column groups [cg0, cg1) of every group; `panel` holds sr_q8_panel_bytes(k) bytes
+ * (two panels of SR_Q8_MR_MAX rows, so one can be packed while the other is used). */
 typedef void (*sr_q8_rows_fn)(const sr_q8_gemm* p, size_t m0, size_t m1, size_t cg0, size_t cg1, uint8_t* panel);
 size_t sr_q8_panel_bytes(size_t k);
 
@@ -143,6 +149,7 @@ void sr_q8_gemm_rows__amx(const sr_q8_gemm* p, size_t m0, size_t m1, size_t cg0,
 typedef struct sr_q8_kernel {
   sr_q8_rows_fn rows;
   size_t block;
+  int signed_a; /* multiplies int8 activations as they are (no +128 flip) */
 } sr_q8_kernel;
 /* The best kernel for `isa` (SR_ISA_* bits) and this shape; rows NULL when none applies. */
 sr_q8_kernel sr_q8_kernel_for(unsigned isa, size_t m, size_t n, size_t k);

@@ -19,13 +19,23 @@ enum { MR = 6, NV = 4 };
 
 static inline __mmask64 tail_mask(size_t n) { return n >= 64 ? ~(__mmask64)0 : (((__mmask64)1 << n) - 1); }
 
-INL void copy_xor(uint8_t* dst, const uint8_t* src, size_t len, __m512i flip) {
+/* Copies len bytes flipped by `flip` into a panel row. The tail is read with a plain load while it stays before
+ * `end` (the input's end; masked loads of a few bytes are slow), and written in full: panel rows are written in
+ * order and have slack at the end, so bytes past len are overwritten or unused. */
+INL void copy_xor(uint8_t* dst, const uint8_t* src, size_t len, const uint8_t* end, __m512i flip) {
   size_t i = 0;
   for (; i + 64 <= len; i += 64)
     _mm512_storeu_si512(dst + i, _mm512_xor_si512(_mm512_loadu_si512(src + i), flip));
-  if (i < len) {
-    const __mmask64 k = tail_mask(len - i);
-    _mm512_mask_storeu_epi8(dst + i, k, _mm512_xor_si512(_mm512_maskz_loadu_epi8(k, src + i), flip));
+  if (i == len) return;
+  const size_t n = len - i;
+  if (n <= 16) {
+    const __m128i v = (size_t)(end - (src + i)) >= 16 ? _mm_loadu_si128((const __m128i*)(src + i))
+                                                       : _mm_maskz_loadu_epi8((__mmask16)((1u << n) - 1), src + i);
+    _mm_storeu_si128((__m128i*)(dst + i), _mm_xor_si128(v, _mm512_castsi512_si128(flip)));
+  } else {
+    const __m512i v = (size_t)(end - (src + i)) >= 64 ? _mm512_loadu_si512(src + i)
+                                                      : _mm512_maskz_loadu_epi8(tail_mask(n), src + i);
+    _mm512_storeu_si512(dst + i, _mm512_xor_si512(v, flip));
   }
 }
 
@@ -35,12 +45,11 @@ INL void fill(uint8_t* dst, __m512i v, size_t len) {
   if (i < len) _mm512_mask_storeu_epi8(dst + i, tail_mask(len - i), v);
 }
 
-/* One im2col row: taps in filter order, the zero point where a tap falls outside the input. */
-static TGT void pack_conv_row(const sr_q8_gemm* p, size_t g, size_t m, uint8_t* dst) {
+/* One im2col row, of output pixel (b, oy, ox): taps in filter order, the zero point where a tap falls outside
+ * the input. */
+static TGT void pack_conv_row(const sr_q8_gemm* p, size_t g, size_t b, size_t oy, size_t ox, uint8_t* dst) {
   const sr_conv_geom* cg = p->src.conv;
-  const size_t per_image = (size_t)cg->out_h * (size_t)cg->out_w, fc = (size_t)cg->filter_c;
-  const size_t in_c = (size_t)cg->in_c, kw = (size_t)cg->filter_w, in_w = (size_t)cg->in_w;
-  const size_t b = m / per_image, oy = m % per_image / (size_t)cg->out_w, ox = m % (size_t)cg->out_w;
+  const size_t fc = (size_t)cg->filter_c, in_c = (size_t)cg->in_c, kw = (size_t)cg->filter_w, in_w = (size_t)cg->in_w;
   const __m512i flip = _mm512_set1_epi8((char)p->src.a_xor), pad = _mm512_set1_epi8((char)(p->src.pad ^ p->src.a_xor));
   /* With one group and no horizontal dilation, the taps of a filter row are contiguous in the input. */
   const int contiguous = cg->dilation_w == 1 && fc == in_c;
@@ -54,14 +63,14 @@ static TGT void pack_conv_row(const sr_q8_gemm* p, size_t g, size_t m, uint8_t* 
     }
     const uint8_t* row = p->src.a + ((b * (size_t)cg->in_h + (size_t)iy) * in_w) * in_c + g * fc;
     if (contiguous && ix0 >= 0 && ix0 + (int64_t)kw <= (int64_t)in_w) {
-      copy_xor(dst, row + (size_t)ix0 * in_c, kw * fc, flip);
+      copy_xor(dst, row + (size_t)ix0 * in_c, kw * fc, p->src.a_end, flip);
       dst += kw * fc;
       continue;
     }
     for (size_t kx = 0; kx < kw; kx++, dst += fc) {
       const int64_t ix = ix0 + (int64_t)kx * cg->dilation_w;
       if (ix < 0 || ix >= (int64_t)in_w) fill(dst, pad, fc);
-      else copy_xor(dst, row + (size_t)ix * in_c, fc, flip);
+      else copy_xor(dst, row + (size_t)ix * in_c, fc, p->src.a_end, flip);
     }
   }
 }
@@ -71,24 +80,37 @@ static TGT void pack_conv_row(const sr_q8_gemm* p, size_t g, size_t m, uint8_t* 
 static TGT void pack_rows(const sr_q8_gemm* p, size_t g, size_t m, size_t rows, size_t height, uint8_t* panel) {
   const size_t k = p->k, kp = (k + 3) / 4 * 4;
   const __m512i flip = _mm512_set1_epi8((char)p->src.a_xor), zero = _mm512_setzero_si512();
+  const sr_conv_geom* cg = p->src.conv;
+  const size_t out_h = cg ? (size_t)cg->out_h : 1, out_w = cg ? (size_t)cg->out_w : 1;
+  size_t b = m / (out_h * out_w), oy = m / out_w % out_h, ox = m % out_w; /* pixel of row m, then stepped */
   for (size_t r = 0; r < rows; r++) {
     uint8_t* dst = panel + r * kp;
-    if (p->src.conv) pack_conv_row(p, g, m + r, dst);
-    else copy_xor(dst, p->src.a + (m + r) * p->src.lda + g * k, k, flip);
+    if (cg) {
+      pack_conv_row(p, g, b, oy, ox, dst);
+      if (++ox == out_w) {
+        ox = 0;
+        if (++oy == out_h) oy = 0, b++;
+      }
+    } else {
+      copy_xor(dst, p->src.a + (m + r) * p->src.lda + g * k, k, p->src.a_end, flip);
+    }
     if (kp > k) fill(dst + k, zero, kp - k);
   }
   if (rows < height) fill(panel + rows * kp, zero, (height - rows) * kp);
 }
 
-/* beta * (sum of a row's bytes) for each panel row: the correction for uint8 weights or a weight offset. */
-static TGT void row_terms(const uint8_t* panel, size_t kp, size_t rows, int32_t beta, int32_t* out) {
-  for (size_t r = 0; r < rows; r++) {
-    const uint8_t* a = panel + r * kp;
+/* beta * (sum of a row's `len` bytes, signed or unsigned as the kernel multiplies them) for each row: the
+ * correction for uint8 weights or a weight offset. */
+static TGT void row_terms(const uint8_t* a, size_t stride, size_t len, size_t rows, int32_t beta, int is_signed,
+                          int32_t* out) {
+  const __m512i ones = _mm512_set1_epi8(1);
+  for (size_t r = 0; r < rows; r++, a += stride) {
     __m512i s = _mm512_setzero_si512();
-    size_t i = 0;
-    for (; i + 64 <= kp; i += 64) s = _mm512_add_epi64(s, _mm512_sad_epu8(_mm512_loadu_si512(a + i), _mm512_setzero_si512()));
-    if (i < kp) s = _mm512_add_epi64(s, _mm512_sad_epu8(_mm512_maskz_loadu_epi8(tail_mask(kp - i), a + i), _mm512_setzero_si512()));
-    out[r] = (int32_t)((uint32_t)_mm512_reduce_add_epi64(s) * (uint32_t)beta);
+    for (size_t i = 0; i < len; i += 64) {
+      const __m512i v = _mm512_maskz_loadu_epi8(tail_mask(len - i), a + i);
+      s = is_signed ? _mm512_dpbusd_epi32(s, ones, v) : _mm512_add_epi32(s, _mm512_sad_epu8(v, _mm512_setzero_si512()));
+    }
+    out[r] = (int32_t)((uint32_t)_mm512_reduce_add_epi32(s) * (uint32_t)beta);
   }
 }
 
@@ -190,7 +212,7 @@ static TGT void store_f32(const int32_t* acc, size_t stride, size_t rows, size_t
   for (size_t i = 0; i < rows; i++) {
     const size_t scale_row = (m + i) / e->rows_per_scale;
     const __m512 rs = _mm512_set1_ps(e->row_scale[scale_row]);
-    const __m512i alpha = _mm512_set1_epi32(e->row_zp ? -128 - e->row_zp[scale_row] : 0);
+    const __m512i alpha = _mm512_set1_epi32(e->row_zp ? -e->a_shift - e->row_zp[scale_row] : 0);
     for (size_t j = 0; j < nv; j++) {
       __m512i x = _mm512_load_si512(acc + i * stride + j * 16);
       if (e->row_zp) x = _mm512_add_epi32(x, _mm512_mullo_epi32(alpha, _mm512_loadu_si512(q[j].colsum)));
@@ -238,7 +260,7 @@ void sr_q8_gemm_rows__avx512vnni(const sr_q8_gemm* p, size_t m0, size_t m1, size
       /* Blocks of 6 rows; a remainder of 1 or 2 rows runs row by row rather than computing 6. */
       const size_t left = m1 - m, height = left >= 3 ? MR : 1, rows = left < height ? left : height;
       pack_rows(p, g, m, rows, height, panel);
-      if (p->epi.row_coeff) row_terms(panel, kp, rows, p->epi.row_coeff, row_term);
+      if (p->epi.row_coeff) row_terms(panel, kp, kp, rows, p->epi.row_coeff, 0, row_term);
       const tile_fn* fns = height == MR ? tiles6 : tiles1;
       for (size_t cg = cg0; cg < cg1; cg += NV) {
         const size_t nv = cg1 - cg < NV ? cg1 - cg : NV;
@@ -271,59 +293,101 @@ static void amx_config(tile_config* cfg, size_t tail) {
 }
 
 #define TGT_AMX SR_TARGET_AMX_INT8
+#define INL_AMX static inline __attribute__((always_inline)) TGT_AMX
 
-/* 16 rows x 1 or 2 column groups; the C tiles start from the column terms (a 16 x 64-byte load with stride 0
- * repeats one row). */
-static TGT_AMX void amx_tile(const uint8_t* a, size_t kp, const int8_t* b, size_t bstride, const uint8_t* init,
-                             size_t istride, int two, int32_t* out) {
+/* 16 rows x 1 or 2 column groups: A rows at a with stride lda, kp bytes each (a multiple of 4); the C tiles
+ * start from the column terms (a 16 x 64-byte load with stride 0 repeats one row). Signed A multiplies int8 by
+ * int8 (tdpbssd), otherwise uint8 by int8 (tdpbusd). */
+INL_AMX void amx_tile(const uint8_t* a, size_t lda, size_t kp, const int8_t* b, size_t bstride, const uint8_t* init,
+                      size_t istride, int two, int32_t* out, const int is_signed) {
   const size_t full = kp / 64, tail = kp % 64;
   _tile_loadd(0, init, 0);
   if (two) _tile_loadd(1, init + istride, 0);
   for (size_t s = 0; s < full; s++) {
-    _tile_loadd(2, a + 64 * s, (long)kp);
+    _tile_loadd(2, a + 64 * s, (long)lda);
     _tile_loadd(3, b + 1024 * s, 64);
-    _tile_dpbusd(0, 2, 3);
+    if (is_signed) _tile_dpbssd(0, 2, 3);
+    else _tile_dpbusd(0, 2, 3);
     if (two) {
       _tile_loadd(4, b + bstride + 1024 * s, 64);
-      _tile_dpbusd(1, 2, 4);
+      if (is_signed) _tile_dpbssd(1, 2, 4);
+      else _tile_dpbusd(1, 2, 4);
     }
   }
   if (tail) {
-    _tile_loadd(5, a + 64 * full, (long)kp);
+    _tile_loadd(5, a + 64 * full, (long)lda);
     _tile_loadd(6, b + 1024 * full, 64);
-    _tile_dpbusd(0, 5, 6);
+    if (is_signed) _tile_dpbssd(0, 5, 6);
+    else _tile_dpbusd(0, 5, 6);
     if (two) {
       _tile_loadd(7, b + bstride + 1024 * full, 64);
-      _tile_dpbusd(1, 5, 7);
+      if (is_signed) _tile_dpbssd(1, 5, 7);
+      else _tile_dpbusd(1, 5, 7);
     }
   }
   _tile_stored(0, out, 128);
   if (two) _tile_stored(1, out + 16, 128);
 }
 
-TGT_AMX void sr_q8_gemm_rows__amx(const sr_q8_gemm* p, size_t m0, size_t m1, size_t cg0, size_t cg1,
-                                  uint8_t* panel) {
+/* A block of up to 16 rows: either read in place (rows of a plain matrix whose depth is a multiple of 4), or
+ * packed into a panel one block ahead, so the panel's stores have drained before the tile loads read them. */
+typedef struct amx_block {
+  const uint8_t* a;
+  size_t lda, rows;
+  int32_t row_term[16];
+} amx_block;
+
+static TGT void amx_prepare(const sr_q8_gemm* p, size_t g, size_t m, size_t m1, uint8_t* panel, amx_block* blk) {
+  const size_t k = p->k, kp = (k + 3) / 4 * 4;
+  blk->rows = m1 - m < 16 ? m1 - m : 16;
+  if (!p->src.conv && k == kp && blk->rows == 16) {
+    blk->a = p->src.a + m * p->src.lda + g * k;
+    blk->lda = p->src.lda;
+  } else {
+    pack_rows(p, g, m, blk->rows, 16, panel);
+    blk->a = panel;
+    blk->lda = kp;
+  }
+  if (p->epi.row_coeff) row_terms(blk->a, blk->lda, k, blk->rows, p->epi.row_coeff, p->src.a_signed, blk->row_term);
+}
+
+INL_AMX void amx_rows(const sr_q8_gemm* p, size_t m0, size_t m1, size_t cg0, size_t cg1, uint8_t* panel,
+                      const int is_signed) {
   const size_t k = p->k, kp = (k + 3) / 4 * 4, n = p->n, bstride = sr_q8_group_stride(k), istride = init_stride(p);
+  const size_t panel_bytes = sr_q8_panel_bytes(k) / 2;
   const store_fn store = store_q8_for(&p->epi);
   _Alignas(64) int32_t acc[16 * 32];
-  int32_t row_term[16];
-  tile_config cfg;
-  amx_config(&cfg, kp % 64);
-  _tile_loadconfig(&cfg);
+  amx_block blk[2];
   for (size_t g = 0; g < p->groups; g++) {
     const int8_t* bg = p->b + g * sr_q8_conv_group_bytes(n, k);
     const uint8_t* consts = (const uint8_t*)p->rq + g * p->rq_group_bytes;
-    for (size_t m = m0; m < m1; m += 16) {
-      const size_t rows = m1 - m < 16 ? m1 - m : 16;
-      pack_rows(p, g, m, rows, 16, panel);
-      if (p->epi.row_coeff) row_terms(panel, kp, rows, p->epi.row_coeff, row_term);
+    amx_prepare(p, g, m0, m1, panel, &blk[0]);
+    for (size_t m = m0, i = 0; m < m1; m += 16, i ^= 1) {
+      if (m + 16 < m1) amx_prepare(p, g, m + 16, m1, panel + (i ^ 1) * panel_bytes, &blk[i ^ 1]);
+      const amx_block* b = &blk[i];
       for (size_t cg = cg0; cg < cg1; cg += 2) {
         const int two = cg + 1 < cg1;
-        amx_tile(panel, kp, bg + cg * bstride, bstride, consts + cg * istride, istride, two, acc);
-        finish_tile(p, store, acc, 32, g, m, rows, cg, two ? 2 : 1, p->epi.row_coeff ? row_term : NULL);
+        amx_tile(b->a, b->lda, kp, bg + cg * bstride, bstride, consts + cg * istride, istride, two, acc, is_signed);
+        finish_tile(p, store, acc, 32, g, m, b->rows, cg, two ? 2 : 1, p->epi.row_coeff ? b->row_term : NULL);
       }
     }
   }
+}
+
+static TGT_AMX void amx_rows_s8(const sr_q8_gemm* p, size_t m0, size_t m1, size_t cg0, size_t cg1, uint8_t* panel) {
+  amx_rows(p, m0, m1, cg0, cg1, panel, 1);
+}
+static TGT_AMX void amx_rows_u8(const sr_q8_gemm* p, size_t m0, size_t m1, size_t cg0, size_t cg1, uint8_t* panel) {
+  amx_rows(p, m0, m1, cg0, cg1, panel, 0);
+}
+
+TGT_AMX void sr_q8_gemm_rows__amx(const sr_q8_gemm* p, size_t m0, size_t m1, size_t cg0, size_t cg1,
+                                  uint8_t* panel) {
+  tile_config cfg;
+  amx_config(&cfg, (p->k + 3) / 4 * 4 % 64);
+  _tile_loadconfig(&cfg);
+  if (p->src.a_signed) amx_rows_s8(p, m0, m1, cg0, cg1, panel);
+  else amx_rows_u8(p, m0, m1, cg0, cg1, panel);
   _tile_release();
 }
 

@@ -41,6 +41,7 @@ static void run_fc(const sr_fast_path* fast, sr_node* node) {
   uint8_t* scratch = node->scratch;
   void* consts = scratch + s.quant_bytes;
   const int32_t* colsum = sr_q8_colsums(fast->packed, units, depth, 1);
+  const sr_q8_kernel kernel = sr_q8_kernel_for(node->isa, rows, units, depth);
   sr_q8_gemm p = {0};
   p.m = rows, p.n = units, p.k = depth, p.groups = 1;
   p.src.lda = depth;
@@ -55,9 +56,13 @@ static void run_fc(const sr_fast_path* fast, sr_node* node) {
     int32_t* zp;
     sr_conv_hybrid_scratch_split(scratch, rows * depth, rows, &q, &scale, &zp);
     sr_conv_hybrid_quantize_rows(node->inputs[0]->data, rows, depth, h->asymmetric, q, scale, zp);
-    sr_q8_prep_hybrid(h->filter_scales, bias ? bias->data : NULL, colsum, units, h->asymmetric, consts);
+    const int32_t a_shift = kernel.signed_a ? 0 : 128;
+    sr_q8_prep_hybrid(h->filter_scales, bias ? bias->data : NULL, colsum, units, h->asymmetric, a_shift, consts);
     p.src.a = (const uint8_t*)q;
-    p.src.a_xor = 0x80;
+    p.src.a_end = p.src.a + rows * depth;
+    p.src.a_xor = kernel.signed_a ? 0 : 0x80;
+    p.src.a_signed = kernel.signed_a;
+    p.epi.a_shift = a_shift;
     p.float_out = 1;
     p.epi.flo = g->act_min;
     p.epi.fhi = g->act_max;
@@ -65,12 +70,15 @@ static void run_fc(const sr_fast_path* fast, sr_node* node) {
     p.epi.row_zp = h->asymmetric ? zp : NULL;
     p.epi.rows_per_scale = 1;
   } else {
-    const sr_q8_terms t = sr_q8_terms_of(is_unsigned, is_unsigned, rq->input_offset, rq->filter_offset);
+    const sr_q8_terms t =
+        sr_q8_terms_of(is_unsigned, is_unsigned, rq->input_offset, rq->filter_offset, kernel.signed_a);
     sr_q8_prep_requant(rq, bias ? bias->data : NULL, colsum, units, depth, t, 16, consts);
     int has_lshift = 0;
     for (size_t u = 0; u < units; u++) has_lshift |= rq->mult[u].shift > 0;
     p.src.a = node->inputs[0]->data;
+    p.src.a_end = p.src.a + rows * depth;
     p.src.a_xor = t.a_xor;
+    p.src.a_signed = !is_unsigned && !t.a_xor;
     p.epi.lo = rq->act_min - rq->output_offset;
     p.epi.hi = rq->act_max - rq->output_offset;
     p.epi.out_offset = rq->output_offset;
@@ -78,7 +86,7 @@ static void run_fc(const sr_fast_path* fast, sr_node* node) {
     p.epi.has_lshift = has_lshift;
     p.epi.row_coeff = t.beta;
   }
-  sr_q8_gemm_run(node, &p, sr_q8_kernel_for(node->isa, p.m, p.n, p.k), scratch + s.quant_bytes + s.consts_bytes, s.panel_bytes);
+  sr_q8_gemm_run(node, &p, kernel, scratch + s.quant_bytes + s.consts_bytes, s.panel_bytes);
 }
 
 sigrun_status sr_fc_fast_select_q(sr_node* node, const sr_fc_geom* g, const sr_conv_requant* rq, sr_weights_kind kind,
