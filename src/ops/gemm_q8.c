@@ -9,7 +9,9 @@
 #include <string.h>
 
 #include "../core/cpu.h"
+#include "../core/packed.h"
 #include "../core/parallel.h"
+#include "../core/runner.h"
 
 sr_q8_terms sr_q8_terms_of(int a_unsigned, int w_unsigned, int32_t input_offset, int32_t filter_offset, int signed_a) {
   sr_q8_terms t;
@@ -47,8 +49,41 @@ void sr_q8_pack_b(void* dst, size_t bytes, const void* arg) {
   }
 }
 
+size_t sr_q8_packed16_bytes(size_t n, size_t k, size_t groups) {
+  return groups * ((n + SR_Q8_NR - 1) / SR_Q8_NR) * sr_q8_group16_stride(k);
+}
+
+static uint64_t fnv(const uint64_t* fields, size_t n) {
+  uint64_t h = 0xcbf29ce484222325ull;
+  for (size_t i = 0; i < n; i++)
+    for (int b = 0; b < 64; b += 8) h = (h ^ ((fields[i] >> b) & 0xff)) * 0x100000001b3ull;
+  return h;
+}
+
+uint64_t sr_q8_pack16_format(const sr_q8_pack16_arg* a) {
+  const uint64_t fields[6] = {0x713870623136ull /* "q8pb16" */, a->n, a->k, a->groups, (uint64_t)a->w_unsigned,
+                              (uint64_t)(uint32_t)a->filter_offset};
+  return fnv(fields, 6);
+}
+
+void sr_q8_pack_b16(void* dst, size_t bytes, const void* arg) {
+  const sr_q8_pack16_arg* a = arg;
+  const size_t n = a->n, k = a->k, col_groups = (n + SR_Q8_NR - 1) / SR_Q8_NR;
+  const size_t group_elems = sr_q8_group16_stride(k) / sizeof(int16_t);
+  int16_t* out = dst;
+  memset(dst, 0, bytes);
+  for (size_t g = 0; g < a->groups; g++)
+    for (size_t c = 0; c < n; c++) {
+      const uint8_t* w = a->w + (g * n + c) * k;
+      int16_t* col = out + (g * col_groups + c / SR_Q8_NR) * group_elems + (c % SR_Q8_NR) * 2;
+      for (size_t i = 0; i < k; i++)
+        col[(i / 2) * 2 * SR_Q8_NR + i % 2] =
+            (int16_t)((a->w_unsigned ? (int32_t)w[i] : (int32_t)(int8_t)w[i]) + a->filter_offset);
+    }
+}
+
 size_t sr_q8_requant_bytes(size_t n, int lanes) {
-  const size_t blocks = (n + (size_t)lanes - 1) / (size_t)lanes;
+  const size_t blocks = (n + 15) / 16 * (16 / (size_t)lanes); /* whole 16-column groups */
   return blocks * (lanes == 16 ? sizeof(sr_q8_rq_lane16) : sizeof(sr_q8_rq_lane8));
 }
 
@@ -97,7 +132,8 @@ void sr_q8_prep_requant(const sr_conv_requant* rq, const int32_t* bias, const in
   const uint32_t kab = (uint32_t)k * (uint32_t)t.alpha * (uint32_t)t.beta;
   memset(dst, 0, sr_q8_requant_bytes(n, lanes));
   for (size_t c = 0; c < n; c++) {
-    const uint32_t term = (bias ? (uint32_t)bias[c] : 0) + (uint32_t)t.alpha * (uint32_t)colsum[c] + kab;
+    const uint32_t sum = colsum ? (uint32_t)colsum[c] : 0;
+    const uint32_t term = (bias ? (uint32_t)bias[c] : 0) + (uint32_t)t.alpha * sum + kab;
     const size_t b = c / (size_t)lanes;
     const int l = (int)(c % (size_t)lanes);
     if (lanes == 16) sr_q8_rq16_set((sr_q8_rq_lane16*)dst + b, l, rq->gemm_rounding, rq->mult[c], term);
@@ -113,8 +149,9 @@ void sr_q8_prep_hybrid(const float* scales, const float* bias, const int32_t* co
     sr_q8_hy_lane16* q = dst + c / 16;
     const size_t l = c % 16;
     /* int8 inputs flipped by +128: sum w * (q - zp) = S - (128 + zp) * colsum (zp applied per row). */
-    q->term[l] = asymmetric ? 0 : (int32_t)((uint32_t)colsum[c] * (uint32_t)-a_shift);
-    q->colsum[l] = colsum[c];
+    const int32_t sum = colsum ? colsum[c] : 0;
+    q->term[l] = asymmetric ? 0 : (int32_t)((uint32_t)sum * (uint32_t)-a_shift);
+    q->colsum[l] = sum;
     q->scale[l] = scales[c];
     q->bias[l] = bias ? bias[c] : -0.0f; /* x + -0 == x for every x, so "no bias" is an addition too */
   }
@@ -122,45 +159,59 @@ void sr_q8_prep_hybrid(const float* scales, const float* bias, const int32_t* co
 
 size_t sr_q8_panel_bytes(size_t k) { return 2 * (SR_Q8_MR_MAX * ((k + 3) / 4) * 4 + 64); }
 
-/* Byte of input channel ch at pixel (iy, ix) of batch b, or the zero point outside the input. */
-static uint8_t conv_byte(const sr_q8_source* s, size_t b, int64_t iy, int64_t ix, size_t ch) {
-  const sr_conv_geom* g = s->conv;
-  if (iy < 0 || iy >= g->in_h || ix < 0 || ix >= g->in_w) return s->pad;
-  return s->a[((b * (size_t)g->in_h + (size_t)iy) * (size_t)g->in_w + (size_t)ix) * (size_t)g->in_c + ch];
-}
-
-void sr_q8_pack_rows__c(const sr_q8_gemm* p, size_t g, size_t m0, size_t rows, uint8_t* panel) {
-  const size_t k = p->k, kp = (k + 3) / 4 * 4;
-  const sr_q8_source* s = &p->src;
-  for (size_t r = 0; r < rows; r++) {
-    uint8_t* dst = panel + r * kp;
-    const size_t m = m0 + r;
-    if (!s->conv) {
-      const uint8_t* row = s->a + m * s->lda + g * k;
-      for (size_t i = 0; i < k; i++) dst[i] = row[i] ^ s->a_xor;
-    } else {
-      const sr_conv_geom* cg = s->conv;
-      const size_t per_image = (size_t)cg->out_h * (size_t)cg->out_w, fc = (size_t)cg->filter_c;
-      const size_t b = m / per_image, oy = m % per_image / (size_t)cg->out_w, ox = m % (size_t)cg->out_w;
-      size_t i = 0;
-      for (int32_t ky = 0; ky < cg->filter_h; ky++)
-        for (int32_t kx = 0; kx < cg->filter_w; kx++) {
-          const int64_t iy = (int64_t)oy * cg->stride_h - cg->pad_top + (int64_t)ky * cg->dilation_h;
-          const int64_t ix = (int64_t)ox * cg->stride_w - cg->pad_left + (int64_t)kx * cg->dilation_w;
-          for (size_t ch = 0; ch < fc; ch++) dst[i++] = conv_byte(s, b, iy, ix, g * fc + ch) ^ s->a_xor;
-        }
+/* The k bytes of A's row m in group g, as stored (no flip): a row of the matrix, or the im2col row of output
+ * pixel m with the zero point for taps in the padding. */
+static void gather_row(const sr_q8_source* s, size_t k, size_t g, size_t m, uint8_t* dst) {
+  if (!s->conv) {
+    memcpy(dst, s->a + m * s->lda + g * k, k);
+    return;
+  }
+  const sr_conv_geom* cg = s->conv;
+  const size_t fc = (size_t)cg->filter_c, in_c = (size_t)cg->in_c;
+  const size_t b = m / ((size_t)cg->out_h * (size_t)cg->out_w);
+  const size_t oy = m / (size_t)cg->out_w % (size_t)cg->out_h, ox = m % (size_t)cg->out_w;
+  for (int32_t ky = 0; ky < cg->filter_h; ky++) {
+    const int64_t iy = (int64_t)oy * cg->stride_h - cg->pad_top + (int64_t)ky * cg->dilation_h;
+    for (int32_t kx = 0; kx < cg->filter_w; kx++, dst += fc) {
+      const int64_t ix = (int64_t)ox * cg->stride_w - cg->pad_left + (int64_t)kx * cg->dilation_w;
+      if (iy < 0 || iy >= cg->in_h || ix < 0 || ix >= cg->in_w) memset(dst, s->pad, fc);
+      else memcpy(dst, s->a + ((b * (size_t)cg->in_h + (size_t)iy) * (size_t)cg->in_w + (size_t)ix) * in_c + g * fc, fc);
     }
-    memset(dst + k, 0, kp - k);
   }
 }
 
+void sr_q8_pack_rows__c(const sr_q8_gemm* p, size_t g, size_t m0, size_t rows, size_t height, uint8_t* panel) {
+  const size_t k = p->k, kp = (k + 3) / 4 * 4;
+  for (size_t r = 0; r < rows; r++) {
+    uint8_t* dst = panel + r * kp;
+    gather_row(&p->src, k, g, m0 + r, dst);
+    for (size_t i = 0; i < k; i++) dst[i] ^= p->src.a_xor;
+    memset(dst + k, 0, kp - k);
+  }
+  if (rows < height) memset(panel + rows * kp, 0, (height - rows) * kp);
+}
+
+void sr_q8_pack_rows16__c(const sr_q8_gemm* p, size_t g, size_t m0, size_t rows, size_t height, int16_t* panel,
+                          uint8_t* tmp) {
+  const size_t k = p->k, kp2 = (k + 1) / 2 * 2;
+  for (size_t r = 0; r < rows; r++) {
+    int16_t* dst = panel + r * kp2;
+    const size_t m = m0 + r;
+    const int32_t off = p->src.a_offset - (p->src.row_zp ? p->src.row_zp[m / p->src.rows_per_zp] : 0);
+    gather_row(&p->src, k, g, m, tmp);
+    if (p->src.a_signed)
+      for (size_t i = 0; i < k; i++) dst[i] = (int16_t)((int8_t)tmp[i] + off);
+    else
+      for (size_t i = 0; i < k; i++) dst[i] = (int16_t)(tmp[i] + off);
+    if (kp2 > k) dst[k] = 0;
+  }
+  if (rows < height) memset(panel + rows * kp2, 0, (height - rows) * kp2 * sizeof(int16_t));
+}
+
+/* FNV-1a over the layout's parameters, with a tag: entries of one source differ when their shapes do. */
 uint64_t sr_q8_pack_format(const sr_q8_pack_arg* a) {
-  /* FNV-1a over the layout's parameters, with a tag: entries of one source differ when their shapes do. */
   const uint64_t fields[5] = {0x7138706b62ull /* "q8pkb" */, a->n, a->k, a->groups, (uint64_t)a->w_unsigned};
-  uint64_t h = 0xcbf29ce484222325ull;
-  for (size_t i = 0; i < 5; i++)
-    for (int b = 0; b < 64; b += 8) h = (h ^ ((fields[i] >> b) & 0xff)) * 0x100000001b3ull;
-  return h;
+  return fnv(fields, 5);
 }
 
 /* ---- running over threads ---- */
@@ -191,11 +242,13 @@ static void run_items(void* arg, size_t begin, size_t end) {
 }
 
 sr_q8_kernel sr_q8_kernel_for(unsigned isa, size_t m, size_t n, size_t k) {
-  sr_q8_kernel kr = {NULL, 1, 0};
+  sr_q8_kernel kr = {NULL, 1, 0, 0, 16}; /* int16 kernels take int8 as it is too */
   (void)n, (void)k;
   /* AMX tiles hold 16 rows: worth it from a few rows up, where the tile's 16 x 64 products beat vpdpbusd. */
   if ((isa & SR_ISA_AMX_INT8) && m >= 8) kr.rows = sr_q8_gemm_rows__amx, kr.block = 16, kr.signed_a = 1;
   else if (isa & SR_ISA_AVX512_VNNI) kr.rows = sr_q8_gemm_rows__avx512vnni, kr.block = 6;
+  else if (isa & SR_ISA_AVX_VNNI) kr.rows = sr_q8_gemm_rows__avxvnni, kr.block = 4, kr.lanes = 8;
+  else if (isa & SR_ISA_AVX2_FMA) kr.rows = sr_q8_gemm_rows__avx2, kr.block = 4, kr.lanes = 8, kr.int16 = 1, kr.signed_a = 1;
   return kr;
 }
 
@@ -206,4 +259,44 @@ void sr_q8_gemm_run(const sr_node* node, const sr_q8_gemm* p, sr_q8_kernel kerne
   x.split_rows = x.blocks >= x.items || x.col_groups < x.blocks;
   if (x.items > 1) sr_parallel_for(node, x.items, 1, run_items, &x);
   else run_items(&x, 0, 1);
+}
+
+/* ---- what the selectors share ---- */
+
+const void* sr_q8_pack_weights(sr_node* node, const sr_tensor* w, size_t n, size_t k, size_t groups, int w_unsigned,
+                               int32_t filter_offset, sr_q8_kernel kr) {
+  const void* packed;
+  size_t bytes;
+  if (kr.int16) {
+    const sr_q8_pack16_arg arg = {w->data, n, k, groups, w_unsigned, filter_offset};
+    bytes = sr_q8_packed16_bytes(n, k, groups);
+    packed = sr_packed_get(node->runner->model, w->data, NULL, sr_q8_pack16_format(&arg), bytes, sr_q8_pack_b16, &arg);
+  } else {
+    const sr_q8_pack_arg arg = {w->data, n, k, groups, w_unsigned};
+    bytes = sr_q8_packed_bytes(n, k, groups);
+    packed = sr_packed_get(node->runner->model, w->data, NULL, sr_q8_pack_format(&arg), bytes, sr_q8_pack_b, &arg);
+  }
+  if (!packed)
+    sr_node_fail(node, SIGRUN_STATUS_NO_MEMORY, "out of memory packing weights (tensor %d, %zu bytes)", w->index,
+                 bytes);
+  return packed;
+}
+
+int sr_q8_prep_groups(const sr_conv_requant* rq, const int32_t* bias, const void* packed, size_t n, size_t k,
+                      size_t groups, int a_unsigned, int w_unsigned, sr_q8_kernel kr, void* dst, size_t group_bytes,
+                      sr_q8_terms* terms) {
+  sr_q8_terms t = sr_q8_terms_of(a_unsigned, w_unsigned, rq->input_offset, rq->filter_offset, kr.signed_a);
+  if (kr.int16) t.alpha = t.beta = 0;
+  const int32_t* colsum = kr.int16 ? NULL : sr_q8_colsums(packed, n, k, groups);
+  const size_t col_pad = (n + SR_Q8_NR - 1) / SR_Q8_NR * SR_Q8_NR;
+  int has_lshift = 0;
+  for (size_t grp = 0; grp < groups; grp++) {
+    sr_conv_requant sub = *rq;
+    sub.mult = rq->mult + grp * n;
+    sr_q8_prep_requant(&sub, bias ? bias + grp * n : NULL, colsum ? colsum + grp * col_pad : NULL, n, k, t, kr.lanes,
+                       (uint8_t*)dst + grp * group_bytes);
+    for (size_t c = 0; c < n; c++) has_lshift |= sub.mult[c].shift > 0;
+  }
+  *terms = t;
+  return has_lshift;
 }

@@ -45,6 +45,20 @@ static inline const int32_t* sr_q8_colsums(const void* packed, size_t n, size_t 
   return (const int32_t*)((const uint8_t*)packed + groups * sr_q8_conv_group_bytes(n, k));
 }
 
+/* AVX2 without VNNI multiplies int16 pairs (vpmaddwd, exact: |a|, |w| <= 255): weights packed as
+ * [groups][ceil(n/16)][ceil(k/2)][16 columns][2 k] int16 of (w + filter_offset), zero-padded; activations
+ * likewise enter as (a + input_offset), so the sums need no correction terms. */
+typedef struct sr_q8_pack16_arg {
+  const uint8_t* w;
+  size_t n, k, groups;
+  int w_unsigned;
+  int32_t filter_offset;
+} sr_q8_pack16_arg;
+size_t sr_q8_packed16_bytes(size_t n, size_t k, size_t groups);
+uint64_t sr_q8_pack16_format(const sr_q8_pack16_arg* a);
+void sr_q8_pack_b16(void* dst, size_t bytes, const void* arg); /* an sr_pack_fn */
+static inline size_t sr_q8_group16_stride(size_t k) { return (k + 1) / 2 * SR_Q8_NR * 2 * sizeof(int16_t); }
+
 /* ---- per-channel requantization constants ---- */
 
 /* Per-column constants for one vector of `lanes` columns (16 for zmm kernels, 8 for ymm), written by
@@ -121,6 +135,10 @@ typedef struct sr_q8_source {
   uint8_t pad;       /* the input zero point's byte */
   uint8_t a_xor;
   int a_signed;      /* the kernel multiplies A's bytes as int8 (not flipped) */
+  /* int16 kernels (sr_q8_pack_rows16__c) enter a + a_offset - row_zp[m / rows_per_zp] (row_zp may be NULL) */
+  int32_t a_offset;
+  const int32_t* row_zp;
+  size_t rows_per_zp;
 } sr_q8_source;
 
 typedef struct sr_q8_gemm {
@@ -144,21 +162,38 @@ size_t sr_q8_panel_bytes(size_t k);
 void sr_q8_gemm_rows__avx512vnni(const sr_q8_gemm* p, size_t m0, size_t m1, size_t cg0, size_t cg1,
                                  uint8_t* panel);
 void sr_q8_gemm_rows__amx(const sr_q8_gemm* p, size_t m0, size_t m1, size_t cg0, size_t cg1, uint8_t* panel);
+void sr_q8_gemm_rows__avxvnni(const sr_q8_gemm* p, size_t m0, size_t m1, size_t cg0, size_t cg1, uint8_t* panel);
+void sr_q8_gemm_rows__avx2(const sr_q8_gemm* p, size_t m0, size_t m1, size_t cg0, size_t cg1, uint8_t* panel);
 
 /* A kernel and the rows of its blocks (work is split between threads in whole blocks). */
 typedef struct sr_q8_kernel {
   sr_q8_rows_fn rows;
   size_t block;
   int signed_a; /* multiplies int8 activations as they are (no +128 flip) */
+  int int16;    /* int16 pairs: weights packed by sr_q8_pack_b16, offsets added to A and B (no terms) */
+  int lanes;    /* vector width of the requantization constants: 16 (sr_q8_rq_lane16) or 8 (sr_q8_rq_lane8) */
 } sr_q8_kernel;
 /* The best kernel for `isa` (SR_ISA_* bits) and this shape; rows NULL when none applies. */
 sr_q8_kernel sr_q8_kernel_for(unsigned isa, size_t m, size_t n, size_t k);
 
+/* The weights packed for kernel kr, once per model (NULL and a node message when out of memory): w holds
+ * [groups][n][k] int8 or uint8 values. */
+const void* sr_q8_pack_weights(sr_node* node, const sr_tensor* w, size_t n, size_t k, size_t groups, int w_unsigned,
+                               int32_t filter_offset, sr_q8_kernel kr);
+/* Requantization constants of every group for kernel kr into dst (groups blocks of group_bytes each): the
+ * identity's terms for 8-bit kernels, none for int16 ones (offsets enter the data). Returns has_lshift. */
+int sr_q8_prep_groups(const sr_conv_requant* rq, const int32_t* bias, const void* packed, size_t n, size_t k,
+                      size_t groups, int a_unsigned, int w_unsigned, sr_q8_kernel kr, void* dst, size_t group_bytes,
+                      sr_q8_terms* terms);
+
 /* Runs p over the node's threads: one panel of `panel_bytes` per thread at panels. */
 void sr_q8_gemm_run(const sr_node* node, const sr_q8_gemm* p, sr_q8_kernel kernel, uint8_t* panels, size_t panel_bytes);
 
-/* Packs A rows [m0, m0 + rows) of group g into a panel of SR_Q8_MR_MAX rows of kp = ceil(k/4)*4 bytes as
- * unsigned bytes (flipped by a_xor), zero beyond k. Portable; the kernels use their own vector copy. */
-void sr_q8_pack_rows__c(const sr_q8_gemm* p, size_t g, size_t m0, size_t rows, uint8_t* panel);
+/* Packs A rows [m0, m0 + rows) of group g into a panel of rows of kp = ceil(k/4)*4 bytes, flipped by a_xor,
+ * zero beyond k, and zero rows up to `height`. Portable (the AVX-512 kernels have their own vector copy). */
+void sr_q8_pack_rows__c(const sr_q8_gemm* p, size_t g, size_t m0, size_t rows, size_t height, uint8_t* panel);
+/* The same as int16 (a + offset) in rows of ceil(k/2)*2 (AVX2 without VNNI); tmp holds k bytes. */
+void sr_q8_pack_rows16__c(const sr_q8_gemm* p, size_t g, size_t m0, size_t rows, size_t height, int16_t* panel,
+                          uint8_t* tmp);
 
 #endif /* SR_OPS_GEMM_Q8_H */

@@ -56,6 +56,11 @@ static int isa_levels(unsigned* out) {
   return n;
 }
 
+/* Whether a fast kernel exists at this level (every level for the GEMM; AVX-512 VNNI for depthwise). */
+static int has_kernel(int depthwise, unsigned level) {
+  return depthwise ? (level & SR_ISA_AVX512_VNNI) != 0 : (level & SR_ISA_AVX2_FMA) != 0;
+}
+
 /* ---- convolutions ---- */
 
 typedef struct conv_case {
@@ -171,7 +176,7 @@ static int conv_check(const conv_case* c, int expect_fast) {
         if (got[i] != ref[i]) bad = 1, first = i;
       /* A selector that takes a node packs its weights. */
       const int fast = sr_packed_bytes(&env.model) > 0;
-      if (expect_fast && st == SIGRUN_STATUS_OK && ref_n > 0 && (levels[l] & SR_ISA_AVX512_VNNI) && !fast) bad = 2;
+      if (expect_fast && st == SIGRUN_STATUS_OK && ref_n > 0 && !fast && has_kernel(c->depthwise, levels[l])) bad = 2;
       if (bad) {
         fprintf(stderr, "isa %#x threads %d: %s (status %d/%d, n %zu/%zu, first diff at %zu: %d vs %d) %s\n",
                 levels[l], threads, bad == 2 ? "fast path not taken" : "mismatch", st, ref_st, got_n, ref_n, first,
@@ -358,7 +363,7 @@ static int fc_check(const fc_case* c) {
       const sigrun_status st =
           fc_run(c, in, w, c->has_bias ? bias : NULL, scales, io_s, zps, &env, levels[l], &got, &got_bytes);
       int bad = st != ref_st || got_bytes != ref_bytes || !same_output(got, ref, ref_bytes, hybrid, &first);
-      if (!bad && (levels[l] & SR_ISA_AVX512_VNNI) && sr_packed_bytes(&env.model) == 0) bad = 2;
+      if (!bad && has_kernel(0, levels[l]) && sr_packed_bytes(&env.model) == 0) bad = 2;
       if (bad) {
         fprintf(stderr, "fc isa %#x threads %d: %s at %zu; %s b%d depth %d units %d act %d pc %d bias %d wzp %d asym %d\n",
                 levels[l], threads, bad == 2 ? "fast path not taken" : "mismatch", first,
