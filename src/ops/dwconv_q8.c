@@ -1,7 +1,8 @@
 /*
  * dwconv_q8.c — selection, weight packing and eval of the 8-bit depthwise fast path (dwconv_q8.h): int8 and
  * uint8 DEPTHWISE_CONV_2D with depth multiplier 1, any window up to 8x8, stride, dilation and padding, constant
- * weights and bias. Rows of the output are independent work items for the thread pool.
+ * weights and bias, on AVX-512 VNNI, AVX-VNNI or AVX2. Rows of the output are independent work items for the
+ * thread pool.
  */
 #include "dwconv_q8.h"
 
@@ -54,10 +55,54 @@ void sr_dw_q8_pack(void* dst, size_t bytes, const void* arg) {
   }
 }
 
+/* The output pixels of one row whose windows lie inside the input horizontally, when the row's window does
+ * vertically: [*x0, *x1). */
+void sr_dw_q8_interior(const sr_conv_geom* g, int64_t oy, int64_t* x0, int64_t* x1) {
+  const int64_t iy0 = oy * g->stride_h - g->pad_top, span_h = (int64_t)(g->filter_h - 1) * g->dilation_h;
+  const int64_t span_w = (int64_t)(g->filter_w - 1) * g->dilation_w;
+  *x0 = *x1 = 0;
+  if (iy0 < 0 || iy0 + span_h >= g->in_h) return;
+  /* ox * stride - pad >= 0 and ox * stride - pad + span_w < in_w */
+  int64_t lo = (g->pad_left + g->stride_w - 1) / g->stride_w;
+  int64_t hi = g->in_w - 1 - span_w + g->pad_left < 0 ? 0 : (g->in_w - 1 - span_w + g->pad_left) / g->stride_w + 1;
+  if (hi > g->out_w) hi = g->out_w;
+  if (lo < hi) *x0 = lo, *x1 = hi;
+}
+
 /* ---- eval ---- */
 
-/* Scratch: two constant blocks per 32 channels, then a row of the zero point. */
-static size_t rq_bytes(size_t channels) { return (channels + 31) / 32 * 2 * sizeof(sr_q8_rq_lane16); }
+/* The kernel for `isa`; *wide when it is the AVX-512 one (16-lane constants in the packed lane order). */
+static sr_dw_q8_rows_fn kernel_for(unsigned isa, int* wide) {
+  *wide = (isa & SR_ISA_AVX512_VNNI) != 0;
+  if (*wide) return sr_dw_q8_rows__avx512;
+  if (isa & SR_ISA_AVX_VNNI) return sr_dw_q8_rows__avxvnni;
+  if (isa & SR_ISA_AVX2_FMA) return sr_dw_q8_rows__avx2;
+  return NULL;
+}
+
+/* Scratch: the constants (two blocks per 32 channels either way), then a row of the zero point. */
+static size_t rq_bytes(size_t channels, int wide) {
+  return wide ? (channels + 31) / 32 * 2 * sizeof(sr_q8_rq_lane16) : (channels + 15) / 16 * 2 * sizeof(sr_q8_rq_lane8);
+}
+
+/* bias + input_offset * (tap sum) for each channel, requantized by its multiplier; returns has_lshift. */
+static int prep_consts(const sr_conv_requant* rq, const int32_t* bias, const int32_t* sums, size_t channels, int wide,
+                       void* dst) {
+  int has_lshift = 0;
+  memset(dst, 0, rq_bytes(channels, wide));
+  for (size_t c = 0; c < channels; c++) {
+    const uint32_t term = (bias ? (uint32_t)bias[c] : 0) + (uint32_t)rq->input_offset * (uint32_t)sums[c];
+    if (wide) {
+      int half, lane;
+      sr_dw_q8_lane(c, &half, &lane);
+      sr_q8_rq16_set((sr_q8_rq_lane16*)dst + c / 32 * 2 + (size_t)half, lane, rq->gemm_rounding, rq->mult[c], term);
+    } else {
+      sr_q8_rq8_set((sr_q8_rq_lane8*)dst + c / 8, (int)(c % 8), rq->gemm_rounding, rq->mult[c], term);
+    }
+    has_lshift |= rq->mult[c].shift > 0;
+  }
+  return has_lshift;
+}
 
 typedef struct rows_ctx {
   const sr_dw_q8* p;
@@ -75,19 +120,12 @@ static void run_dw(const sr_fast_path* fast, sr_node* node) {
   const sr_tensor* bias = node->n_inputs == 3 ? node->inputs[2] : NULL;
   const size_t channels = (size_t)g->in_c, taps = (size_t)g->filter_h * (size_t)g->filter_w;
   uint8_t* scratch = node->scratch;
-  sr_q8_rq_lane16* consts = (sr_q8_rq_lane16*)scratch;
-  uint8_t* pad = scratch + align64(rq_bytes(channels));
-  const int32_t* sums = sr_dw_q8_tap_sums(fast->packed, channels, taps);
-  memset(consts, 0, rq_bytes(channels));
-  int has_lshift = 0;
-  for (size_t c = 0; c < channels; c++) {
-    int half, lane;
-    sr_dw_q8_lane(c, &half, &lane);
-    const uint32_t term = (bias ? (uint32_t)((const int32_t*)bias->data)[c] : 0) +
-                          (uint32_t)rq->input_offset * (uint32_t)sums[c];
-    sr_q8_rq16_set(&consts[c / 32 * 2 + (size_t)half], lane, rq->gemm_rounding, rq->mult[c], term);
-    has_lshift |= rq->mult[c].shift > 0;
-  }
+  int wide;
+  const sr_dw_q8_rows_fn fn = kernel_for(node->isa, &wide);
+  void* consts = scratch;
+  uint8_t* pad = scratch + align64(rq_bytes(channels, wide));
+  const int has_lshift = prep_consts(rq, bias ? bias->data : NULL, sr_dw_q8_tap_sums(fast->packed, channels, taps),
+                                     channels, wide, consts);
   memset(pad, (uint8_t)-rq->input_offset, channels);
   sr_dw_q8 p = {g, node->inputs[0]->data, node->outputs[0]->data, fast->packed, consts, pad,
                 node->inputs[0]->type == SIGRUN_TYPE_UINT8, {0}};
@@ -96,7 +134,7 @@ static void run_dw(const sr_fast_path* fast, sr_node* node) {
   p.epi.out_offset = rq->output_offset;
   p.epi.ref_rounding = !rq->gemm_rounding;
   p.epi.has_lshift = has_lshift;
-  rows_ctx x = {&p, sr_dw_q8_rows__avx512};
+  rows_ctx x = {&p, fn};
   sr_parallel_for(node, (size_t)g->batches * (size_t)g->out_h, 1, run_rows, &x);
 }
 
@@ -104,7 +142,8 @@ sigrun_status sr_dwconv_fast_select_q(sr_node* node, const sr_conv_geom* g, cons
                                       sr_weights_kind kind, sr_fast_path* fast) {
   const sr_tensor* filter = node->inputs[1];
   const sr_tensor* bias = node->n_inputs == 3 ? node->inputs[2] : NULL;
-  if (!(node->isa & SR_ISA_AVX512_VNNI) || (kind != SR_WK_I8 && kind != SR_WK_U8) || rq->wide) return SIGRUN_STATUS_OK;
+  int wide;
+  if (!kernel_for(node->isa, &wide) || (kind != SR_WK_I8 && kind != SR_WK_U8) || rq->wide) return SIGRUN_STATUS_OK;
   if (!sr_tensor_is_const(filter) || (bias && !sr_tensor_is_const(bias)) || !node->runner) return SIGRUN_STATUS_OK;
   const size_t channels = (size_t)g->in_c, taps = (size_t)g->filter_h * (size_t)g->filter_w;
   if (g->depth_multiplier != 1 || channels == 0 || taps > SR_DW_Q8_MAX_TAPS) return SIGRUN_STATUS_OK;
@@ -115,7 +154,7 @@ sigrun_status sr_dwconv_fast_select_q(sr_node* node, const sr_conv_geom* g, cons
   if (!fast->packed)
     return sr_node_fail(node, SIGRUN_STATUS_NO_MEMORY, "out of memory packing filter (tensor %d, %zu bytes)",
                         filter->index, bytes);
-  sr_node_request_scratch(node, align64(rq_bytes(channels)) + align64(channels));
+  sr_node_request_scratch(node, align64(rq_bytes(channels, wide)) + align64(channels));
   fast->run = run_dw;
   return SIGRUN_STATUS_OK;
 }

@@ -39,15 +39,22 @@ typedef struct sr_dw_q8 {
   const uint8_t* in;
   uint8_t* out;
   const int16_t* w;            /* packed */
-  const sr_q8_rq_lane16* rq;   /* two blocks per 32 channels, in the packed lane order */
+  const void* rq;              /* requantization constants (see the kernels below) */
   const uint8_t* pad;          /* in_c bytes of the input zero point */
   int a_unsigned;
   sr_q8_epilogue epi;
 } sr_dw_q8;
 
-/* Output rows [r0, r1) (row = batch * out_h + oy). */
+/* Output rows [r0, r1) (row = batch * out_h + oy). The AVX-512 kernel reads constants in the packed lane order
+ * (two sr_q8_rq_lane16 per 32 channels), the ymm kernels in channel order (sr_q8_rq_lane8 per 8 channels). */
 typedef void (*sr_dw_q8_rows_fn)(const sr_dw_q8* p, size_t r0, size_t r1);
 void sr_dw_q8_rows__avx512(const sr_dw_q8* p, size_t r0, size_t r1);
+void sr_dw_q8_rows__avxvnni(const sr_dw_q8* p, size_t r0, size_t r1);
+void sr_dw_q8_rows__avx2(const sr_dw_q8* p, size_t r0, size_t r1);
+
+/* The output pixels of row oy whose windows lie inside the input, [*x0, *x1) (empty when the row's window
+ * leaves the input vertically). */
+void sr_dw_q8_interior(const sr_conv_geom* g, int64_t oy, int64_t* x0, int64_t* x1);
 
 /* The selector (called by conv_fast_q.c for depthwise nodes); declines like the others (fast.h). */
 sigrun_status sr_dwconv_fast_select_q(sr_node* node, const sr_conv_geom* g, const sr_conv_requant* rq,

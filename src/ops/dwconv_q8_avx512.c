@@ -36,7 +36,7 @@ INL void block(const sr_dw_q8* p, uintptr_t base, const uintptr_t* taps, const s
                uint8_t* out, const __m512i lo, const __m512i hi, const __m512i off, const int a_unsigned,
                const int ref) {
   const size_t c0 = blk * 32;
-  const sr_q8_rq_lane16* q = p->rq + 2 * blk;
+  const sr_q8_rq_lane16* q = (const sr_q8_rq_lane16*)p->rq + 2 * blk;
   __m512i acc_lo = _mm512_load_si512(q[0].bias), acc_hi = _mm512_load_si512(q[1].bias);
   const int16_t* w = p->w + blk * np * 64;
 #pragma GCC unroll 13
@@ -60,20 +60,6 @@ INL void block(const sr_dw_q8* p, uintptr_t base, const uintptr_t* taps, const s
   _mm256_mask_storeu_epi8(out + c0, mask, v);
 }
 
-/* The output pixels of one row whose windows lie inside the input horizontally, when the row's window does
- * vertically: [*x0, *x1). */
-static void interior(const sr_conv_geom* g, int64_t oy, int64_t* x0, int64_t* x1) {
-  const int64_t iy0 = oy * g->stride_h - g->pad_top, span_h = (int64_t)(g->filter_h - 1) * g->dilation_h;
-  const int64_t span_w = (int64_t)(g->filter_w - 1) * g->dilation_w;
-  *x0 = *x1 = 0;
-  if (iy0 < 0 || iy0 + span_h >= g->in_h) return;
-  /* ox * stride - pad >= 0 and ox * stride - pad + span_w < in_w */
-  int64_t lo = (g->pad_left + g->stride_w - 1) / g->stride_w;
-  int64_t hi = g->in_w - 1 - span_w + g->pad_left < 0 ? 0 : (g->in_w - 1 - span_w + g->pad_left) / g->stride_w + 1;
-  if (hi > g->out_w) hi = g->out_w;
-  if (lo < hi) *x0 = lo, *x1 = hi;
-}
-
 INL void rows(const sr_dw_q8* p, size_t r0, size_t r1, const size_t np_fixed, const int a_unsigned, const int ref) {
   const sr_conv_geom* g = p->g;
   const size_t channels = (size_t)g->in_c, taps_n = (size_t)g->filter_h * (size_t)g->filter_w;
@@ -90,7 +76,7 @@ INL void rows(const sr_dw_q8* p, size_t r0, size_t r1, const size_t np_fixed, co
     const size_t b = r / (size_t)g->out_h;
     const int64_t oy = (int64_t)(r % (size_t)g->out_h);
     int64_t x0, x1;
-    interior(g, oy, &x0, &x1);
+    sr_dw_q8_interior(g, oy, &x0, &x1);
     uint8_t* out = p->out + r * (size_t)g->out_w * channels;
     const uint8_t* row = p->in + (b * (size_t)g->in_h + (size_t)(oy * g->stride_h - g->pad_top)) * (size_t)g->in_w *
                                      channels; /* only used for interior pixels */

@@ -175,7 +175,8 @@ static void gather_row(const sr_q8_source* s, size_t k, size_t g, size_t m, uint
     for (int32_t kx = 0; kx < cg->filter_w; kx++, dst += fc) {
       const int64_t ix = (int64_t)ox * cg->stride_w - cg->pad_left + (int64_t)kx * cg->dilation_w;
       if (iy < 0 || iy >= cg->in_h || ix < 0 || ix >= cg->in_w) memset(dst, s->pad, fc);
-      else memcpy(dst, s->a + ((b * (size_t)cg->in_h + (size_t)iy) * (size_t)cg->in_w + (size_t)ix) * in_c + g * fc, fc);
+      else
+        memcpy(dst, s->a + ((b * (size_t)cg->in_h + (size_t)iy) * (size_t)cg->in_w + (size_t)ix) * in_c + g * fc, fc);
     }
   }
 }
@@ -248,7 +249,8 @@ sr_q8_kernel sr_q8_kernel_for(unsigned isa, size_t m, size_t n, size_t k) {
   if ((isa & SR_ISA_AMX_INT8) && m >= 8) kr.rows = sr_q8_gemm_rows__amx, kr.block = 16, kr.signed_a = 1;
   else if (isa & SR_ISA_AVX512_VNNI) kr.rows = sr_q8_gemm_rows__avx512vnni, kr.block = 6;
   else if (isa & SR_ISA_AVX_VNNI) kr.rows = sr_q8_gemm_rows__avxvnni, kr.block = 4, kr.lanes = 8;
-  else if (isa & SR_ISA_AVX2_FMA) kr.rows = sr_q8_gemm_rows__avx2, kr.block = 4, kr.lanes = 8, kr.int16 = 1, kr.signed_a = 1;
+  else if (isa & SR_ISA_AVX2_FMA)
+    kr.rows = sr_q8_gemm_rows__avx2, kr.block = 4, kr.lanes = 8, kr.int16 = 1, kr.signed_a = 1;
   return kr;
 }
 

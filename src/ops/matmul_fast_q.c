@@ -112,7 +112,8 @@ sigrun_status sr_fc_fast_select_q(sr_node* node, const sr_fc_geom* g, const sr_c
   const size_t rows = (size_t)g->batches, depth = (size_t)g->depth, units = (size_t)g->units;
   const sr_q8_kernel kr = sr_q8_kernel_for(node->isa, rows, units, depth);
   if (!kr.rows || depth == 0 || units == 0 || rows == 0) return SIGRUN_STATUS_OK;
-  fast->packed = sr_q8_pack_weights(node, weights, units, depth, 1, kind == SR_WK_U8, hybrid ? 0 : rq->filter_offset, kr);
+  const int32_t filter_offset = hybrid ? 0 : rq->filter_offset;
+  fast->packed = sr_q8_pack_weights(node, weights, units, depth, 1, kind == SR_WK_U8, filter_offset, kr);
   if (!fast->packed) return SIGRUN_STATUS_NO_MEMORY;
   const fc_scratch s = scratch_layout(g, hybrid, kr);
   sr_node_request_scratch(node, s.quant_bytes + s.consts_bytes + (size_t)sr_node_threads(node) * s.panel_bytes);

@@ -43,7 +43,9 @@ static uint64_t rnd(void) {
   return z ^ (z >> 31);
 }
 static int rnd_int(int lo, int hi) { return lo + (int)(rnd() % (uint64_t)(hi - lo + 1)); }
-static float rnd_scale(int lo_exp, int hi_exp) { return ldexpf(1.0f + (float)(rnd() % 1000) / 1000.0f, rnd_int(lo_exp, hi_exp)); }
+static float rnd_scale(int lo_exp, int hi_exp) {
+  return ldexpf(1.0f + (float)(rnd() % 1000) / 1000.0f, rnd_int(lo_exp, hi_exp));
+}
 
 /* The ISA levels to test: each one this CPU has, alone with what it implies. */
 static int isa_levels(unsigned* out) {
@@ -56,9 +58,10 @@ static int isa_levels(unsigned* out) {
   return n;
 }
 
-/* Whether a fast kernel exists at this level (every level for the GEMM; AVX-512 VNNI for depthwise). */
+/* Whether a fast kernel exists at this level (AVX2 and up). */
 static int has_kernel(int depthwise, unsigned level) {
-  return depthwise ? (level & SR_ISA_AVX512_VNNI) != 0 : (level & SR_ISA_AVX2_FMA) != 0;
+  (void)depthwise;
+  return (level & SR_ISA_AVX2_FMA) != 0;
 }
 
 /* ---- convolutions ---- */
@@ -352,7 +355,8 @@ static int fc_check(const fc_case* c) {
   env_init(&env, 1);
   uint8_t* ref;
   size_t ref_bytes;
-  const sigrun_status ref_st = fc_run(c, in, w, c->has_bias ? bias : NULL, scales, io_s, zps, &env, 0, &ref, &ref_bytes);
+  const sigrun_status ref_st =
+      fc_run(c, in, w, c->has_bias ? bias : NULL, scales, io_s, zps, &env, 0, &ref, &ref_bytes);
   env_free(&env);
   int failures = ref_st != SIGRUN_STATUS_OK;
   for (int l = 0; l < n_levels; l++)
@@ -365,7 +369,8 @@ static int fc_check(const fc_case* c) {
       int bad = st != ref_st || got_bytes != ref_bytes || !same_output(got, ref, ref_bytes, hybrid, &first);
       if (!bad && has_kernel(0, levels[l]) && sr_packed_bytes(&env.model) == 0) bad = 2;
       if (bad) {
-        fprintf(stderr, "fc isa %#x threads %d: %s at %zu; %s b%d depth %d units %d act %d pc %d bias %d wzp %d asym %d\n",
+        fprintf(stderr,
+                "fc isa %#x threads %d: %s at %zu; %s b%d depth %d units %d act %d pc %d bias %d wzp %d asym %d\n",
                 levels[l], threads, bad == 2 ? "fast path not taken" : "mismatch", first,
                 hybrid ? "hybrid" : is_u8 ? "u8" : "i8", c->batches, c->depth, c->units, c->act, c->per_channel,
                 c->has_bias, c->w_zp, c->asymmetric);
