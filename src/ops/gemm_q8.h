@@ -186,6 +186,12 @@ int sr_q8_prep_groups(const sr_conv_requant* rq, const int32_t* bias, const void
                       size_t groups, int a_unsigned, int w_unsigned, sr_q8_kernel kr, void* dst, size_t group_bytes,
                       sr_q8_terms* terms);
 
+/* sr_conv_hybrid_quantize_rows, vectorized (hybrid_q8.c), bit for bit. */
+void sr_q8_quantize_rows__avx512(const float* in, size_t rows, size_t depth, int asymmetric, int8_t* q, float* scale,
+                                 int32_t* zp);
+void sr_q8_quantize_rows__avx2(const float* in, size_t rows, size_t depth, int asymmetric, int8_t* q, float* scale,
+                               int32_t* zp);
+
 /* Runs p over the node's threads: one panel of `panel_bytes` per thread at panels. */
 void sr_q8_gemm_run(const sr_node* node, const sr_q8_gemm* p, sr_q8_kernel kernel, uint8_t* panels, size_t panel_bytes);
 

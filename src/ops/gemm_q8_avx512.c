@@ -356,7 +356,9 @@ INL_AMX void amx_rows(const sr_q8_gemm* p, size_t m0, size_t m1, size_t cg0, siz
   const size_t k = p->k, kp = (k + 3) / 4 * 4, n = p->n, bstride = sr_q8_group_stride(k), istride = init_stride(p);
   const size_t panel_bytes = sr_q8_panel_bytes(k) / 2;
   const store_fn store = store_q8_for(&p->epi);
-  _Alignas(64) int32_t acc[16 * 32];
+  /* Sums of two tiles alternate between two buffers: the epilogue of one pair of column groups reads its
+   * buffer while the tile unit computes the next pair into the other. */
+  _Alignas(64) int32_t acc[2][16 * 32];
   amx_block blk[2];
   for (size_t g = 0; g < p->groups; g++) {
     const int8_t* bg = p->b + g * sr_q8_conv_group_bytes(n, k);
@@ -365,11 +367,15 @@ INL_AMX void amx_rows(const sr_q8_gemm* p, size_t m0, size_t m1, size_t cg0, siz
     for (size_t m = m0, i = 0; m < m1; m += 16, i ^= 1) {
       if (m + 16 < m1) amx_prepare(p, g, m + 16, m1, panel + (i ^ 1) * panel_bytes, &blk[i ^ 1]);
       const amx_block* b = &blk[i];
-      for (size_t cg = cg0; cg < cg1; cg += 2) {
+      const int32_t* row_term = p->epi.row_coeff ? b->row_term : NULL;
+      size_t prev = cg1, j = 0;
+      for (size_t cg = cg0; cg < cg1; cg += 2, j ^= 1) {
         const int two = cg + 1 < cg1;
-        amx_tile(b->a, b->lda, kp, bg + cg * bstride, bstride, consts + cg * istride, istride, two, acc, is_signed);
-        finish_tile(p, store, acc, 32, g, m, b->rows, cg, two ? 2 : 1, p->epi.row_coeff ? b->row_term : NULL);
+        amx_tile(b->a, b->lda, kp, bg + cg * bstride, bstride, consts + cg * istride, istride, two, acc[j], is_signed);
+        if (prev < cg1) finish_tile(p, store, acc[j ^ 1], 32, g, m, b->rows, prev, 2, row_term);
+        prev = cg;
       }
+      if (prev < cg1) finish_tile(p, store, acc[j ^ 1], 32, g, m, b->rows, prev, cg1 - prev < 2 ? 1 : 2, row_term);
     }
   }
 }

@@ -6,6 +6,7 @@
  */
 #include <string.h>
 
+#include "../core/cpu.h"
 #include "../core/parallel.h"
 #include "fast.h"
 #include "gemm_q8.h"
@@ -41,7 +42,9 @@ static void setup_hybrid(const sr_fast_path* fast, sr_node* node, sr_q8_kernel k
   float* scale;
   int32_t* zp;
   sr_conv_hybrid_scratch_split(quant, rows * depth, rows, &q, &scale, &zp);
-  sr_conv_hybrid_quantize_rows(node->inputs[0]->data, rows, depth, h->asymmetric, q, scale, zp);
+  const float* in = node->inputs[0]->data;
+  if (node->isa & SR_ISA_AVX512) sr_q8_quantize_rows__avx512(in, rows, depth, h->asymmetric, q, scale, zp);
+  else sr_q8_quantize_rows__avx2(in, rows, depth, h->asymmetric, q, scale, zp);
   const int32_t a_shift = kr.signed_a ? 0 : 128;
   const int32_t* colsum = kr.int16 ? NULL : sr_q8_colsums(fast->packed, units, depth, 1);
   sr_q8_prep_hybrid(h->filter_scales, bias ? bias->data : NULL, colsum, units, h->asymmetric && !kr.int16, a_shift,

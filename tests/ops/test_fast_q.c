@@ -13,6 +13,7 @@
 #include "core/packed.h"
 #include "core/runner.h"
 #include "ops/conv.h"
+#include "ops/gemm_q8.h"
 #include "ops/matmul.h"
 
 /* ---- a runner just real enough for selectors: a model with a pack cache, an interpreter's thread count ---- */
@@ -430,7 +431,53 @@ static void test_depthwise_shapes(void) {
       }
 }
 
+/* ---- run-time quantization of hybrid rows ---- */
+
+/* Rows of special values: NaN first (poisons the range), NaN later (skipped), infinities, signed zeros, ties at
+ * .5 after scaling, huge and tiny magnitudes; lengths around the 8/16 lanes. */
+static void test_hybrid_quantize(void) {
+  static const int depths[] = {1, 2, 7, 8, 9, 15, 16, 17, 33, 100};
+  int failures = 0;
+  for (int di = 0; di < 10; di++)
+    for (int kind = 0; kind < 9; kind++)
+      for (int asym = 0; asym < 2; asym++) {
+        const size_t depth = (size_t)depths[di], rows = 3;
+        float in[3 * 100];
+        for (size_t i = 0; i < rows * depth; i++) {
+          float v = (float)((int)(rnd() % 2001) - 1000) / (float)rnd_int(1, 50);
+          if (kind == 1 && i % depth == 0) v = NAN;
+          if (kind == 2 && i % depth == depth / 2) v = NAN;
+          if (kind == 3 && i % 5 == 1) v = INFINITY;
+          if (kind == 4) v = (i % 2) ? 0.0f : -0.0f;
+          if (kind == 5) v = (float)((int)(rnd() % 21) - 10) * 0.5f; /* many exact halves */
+          if (kind == 6) v = ldexpf(v, 100);
+          if (kind == 7) v = ldexpf(v, -140); /* subnormal */
+          if (kind == 8 && i % 3 == 0) v = -INFINITY;
+          in[i] = v;
+        }
+        int8_t q_ref[300], q_got[300];
+        float s_ref[3], s_got[3];
+        int32_t z_ref[3], z_got[3];
+        sr_conv_hybrid_quantize_rows(in, rows, depth, asym, q_ref, s_ref, z_ref);
+        for (int isa = 0; isa < 2; isa++) {
+          if (!(sr_cpu_isa() & (isa ? SR_ISA_AVX2_FMA : SR_ISA_AVX512))) continue;
+          memset(q_got, 0x55, sizeof q_got);
+          if (isa) sr_q8_quantize_rows__avx2(in, rows, depth, asym, q_got, s_got, z_got);
+          else sr_q8_quantize_rows__avx512(in, rows, depth, asym, q_got, s_got, z_got);
+          int bad = memcmp(q_ref, q_got, rows * depth) != 0 || memcmp(z_ref, z_got, sizeof z_ref) != 0;
+          for (size_t r = 0; r < rows; r++) bad |= memcmp(&s_ref[r], &s_got[r], 4) != 0;
+          if (bad) {
+            fprintf(stderr, "quantize %s depth %zu kind %d asym %d differs\n", isa ? "avx2" : "avx512", depth, kind,
+                    asym);
+            failures++;
+          }
+        }
+      }
+  CHECK(failures == 0);
+}
+
 int main(void) {
+  RUN(test_hybrid_quantize);
   RUN(test_fc_random);
   RUN(test_depthwise_shapes);
   RUN(test_depthwise_random);

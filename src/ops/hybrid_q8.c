@@ -1,0 +1,192 @@
+/*
+ * hybrid_q8.c — vectorized run-time quantization of float rows for hybrid kernels, bit-exact with
+ * sr_conv_hybrid_quantize_rows (LiteRT's Symmetric/AsymmetricQuantizeFloats): the same float products and sums,
+ * roundf's half-away-from-zero rounding rebuilt from truncation (the fraction x - trunc(x) is exact), and
+ * cvttps2dq's INT32_MIN for NaN and out-of-range values, which the reference reproduces. The row minimum and
+ * maximum follow the reference's scan (a NaN first element poisons both; later NaNs are skipped); the per-row
+ * scale and zero point are the reference's scalar arithmetic.
+ */
+#include "gemm_q8.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "../core/cpu.h"
+
+/* The reference's per-row parameters from the row's minimum and maximum: scale, zero point, and the
+ * multiplier applied to the values (1 / scale as float, or 127 / range). Returns 0 for an all-zero row. */
+static int row_params(float lo, float hi, int asymmetric, float* scale, int32_t* zp, float* inv) {
+  *zp = 0;
+  if (!asymmetric) {
+    const float range = fabsf(lo) > fabsf(hi) ? fabsf(lo) : fabsf(hi);
+    if (range == 0.0f) return *scale = 1.0f, 0;
+    *scale = range / 127.0f;
+    *inv = 127.0f / range;
+    return 1;
+  }
+  const double rmin = fmin(0.0, (double)lo), rmax = fmax(0.0, (double)hi);
+  if (rmin == rmax) return *scale = 1.0f, 0;
+  const double s = (rmax - rmin) / 255.0;
+  const double from_min = -128.0 - rmin / s, from_max = 127.0 - rmax / s;
+  const double err_min = 128.0 + fabs(rmin / s), err_max = 127.0 + fabs(rmax / s);
+  const double z = err_min < err_max ? from_min : from_max;
+  *zp = z <= -128.0 ? -128 : z >= 127.0 ? 127 : (int32_t)round(z);
+  *scale = (float)s;
+  *inv = (float)(1.0 / (double)*scale);
+  return 1;
+}
+
+#if SR_HAVE_X86_KERNELS
+#include <immintrin.h>
+
+#define TGT SR_TARGET_AVX512
+#define TGT2 SR_TARGET_AVX2
+
+/* ---- AVX-512 ---- */
+
+/* min/max with the reference's scan semantics: lanes start at v[0]; min(v, m) keeps m when v is NaN. */
+static TGT void minmax16(const float* v, size_t n, float* lo, float* hi) {
+  __m512 mn = _mm512_set1_ps(v[0]), mx = mn;
+  size_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const __m512 x = _mm512_loadu_ps(v + i);
+    mn = _mm512_min_ps(x, mn);
+    mx = _mm512_max_ps(x, mx);
+  }
+  if (i < n) {
+    const __mmask16 k = (__mmask16)((1u << (n - i)) - 1);
+    const __m512 x = _mm512_mask_loadu_ps(_mm512_set1_ps(v[0]), k, v + i);
+    mn = _mm512_min_ps(x, mn);
+    mx = _mm512_max_ps(x, mx);
+  }
+  float a[16], b[16];
+  _mm512_storeu_ps(a, mn);
+  _mm512_storeu_ps(b, mx);
+  *lo = a[0], *hi = b[0];
+  for (int l = 1; l < 16; l++) {
+    if (a[l] < *lo) *lo = a[l];
+    if (b[l] > *hi) *hi = b[l];
+  }
+}
+
+/* roundf, then the reference's float -> int32 (NaN and out of range: INT32_MIN), clamped. */
+static inline __attribute__((always_inline)) TGT __m512i round_clamp16(__m512 x, __m512i qmin, __m512i qmax) {
+  __m512 r = _mm512_roundscale_ps(x, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC);
+  const __mmask16 up = _mm512_cmp_ps_mask(_mm512_sub_ps(x, r), _mm512_set1_ps(0.5f), _CMP_GE_OQ);
+  const __mmask16 down = _mm512_cmp_ps_mask(_mm512_sub_ps(x, r), _mm512_set1_ps(-0.5f), _CMP_LE_OQ);
+  r = _mm512_mask_add_ps(r, up, r, _mm512_set1_ps(1.0f));
+  r = _mm512_mask_sub_ps(r, down, r, _mm512_set1_ps(1.0f));
+  return _mm512_min_epi32(_mm512_max_epi32(_mm512_cvttps_epi32(r), qmin), qmax);
+}
+
+static TGT void quantize16(const float* v, size_t n, float inv, float add, int32_t lo_q, int8_t* q) {
+  const __m512 f = _mm512_set1_ps(inv), a = _mm512_set1_ps(add);
+  const __m512i qmin = _mm512_set1_epi32(lo_q), qmax = _mm512_set1_epi32(127);
+  for (size_t i = 0; i < n; i += 16) {
+    const __mmask16 k = n - i >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << (n - i)) - 1);
+    __m512 x = _mm512_mul_ps(_mm512_maskz_loadu_ps(k, v + i), f);
+    if (lo_q == -128) x = _mm512_add_ps(a, x); /* asymmetric: (float)zero_point + v * inv */
+    _mm_mask_storeu_epi8(q + i, k, _mm512_cvtepi32_epi8(round_clamp16(x, qmin, qmax)));
+  }
+}
+
+void sr_q8_quantize_rows__avx512(const float* in, size_t rows, size_t depth, int asymmetric, int8_t* q, float* scale,
+                                 int32_t* zp) {
+  for (size_t r = 0; r < rows; r++) {
+    const float* v = in + r * depth;
+    float lo = 0, hi = 0, inv = 0;
+    zp[r] = 0;
+    scale[r] = 1.0f;
+    if (depth == 0) continue;
+    minmax16(v, depth, &lo, &hi);
+    if (!row_params(lo, hi, asymmetric, &scale[r], &zp[r], &inv)) {
+      memset(q + r * depth, 0, depth);
+      continue;
+    }
+    quantize16(v, depth, inv, (float)zp[r], asymmetric ? -128 : -127, q + r * depth);
+  }
+}
+
+/* ---- AVX2 ---- */
+
+static TGT2 void minmax8(const float* v, size_t n, float* lo, float* hi) {
+  __m256 mn = _mm256_set1_ps(v[0]), mx = mn;
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const __m256 x = _mm256_loadu_ps(v + i);
+    mn = _mm256_min_ps(x, mn);
+    mx = _mm256_max_ps(x, mx);
+  }
+  float a[8], b[8];
+  _mm256_storeu_ps(a, mn);
+  _mm256_storeu_ps(b, mx);
+  *lo = a[0], *hi = b[0];
+  for (int l = 1; l < 8; l++) {
+    if (a[l] < *lo) *lo = a[l];
+    if (b[l] > *hi) *hi = b[l];
+  }
+  for (; i < n; i++) {
+    if (v[i] < *lo) *lo = v[i];
+    if (v[i] > *hi) *hi = v[i];
+  }
+}
+
+static inline __attribute__((always_inline)) TGT2 __m256i round_clamp8(__m256 x, __m256i qmin, __m256i qmax) {
+  __m256 r = _mm256_round_ps(x, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC);
+  const __m256 frac = _mm256_sub_ps(x, r), one = _mm256_set1_ps(1.0f);
+  r = _mm256_add_ps(r, _mm256_and_ps(_mm256_cmp_ps(frac, _mm256_set1_ps(0.5f), _CMP_GE_OQ), one));
+  r = _mm256_sub_ps(r, _mm256_and_ps(_mm256_cmp_ps(frac, _mm256_set1_ps(-0.5f), _CMP_LE_OQ), one));
+  return _mm256_min_epi32(_mm256_max_epi32(_mm256_cvttps_epi32(r), qmin), qmax);
+}
+
+static TGT2 void quantize8(const float* v, size_t n, float inv, float add, int32_t lo_q, int8_t* q) {
+  const __m256 f = _mm256_set1_ps(inv), a = _mm256_set1_ps(add);
+  const __m256i qmin = _mm256_set1_epi32(lo_q), qmax = _mm256_set1_epi32(127);
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    __m256 x = _mm256_mul_ps(_mm256_loadu_ps(v + i), f);
+    if (lo_q == -128) x = _mm256_add_ps(a, x);
+    const __m256i r = round_clamp8(x, qmin, qmax);
+    const __m128i w = _mm_packs_epi32(_mm256_castsi256_si128(r), _mm256_extracti128_si256(r, 1));
+    _mm_storel_epi64((__m128i*)(q + i), _mm_packs_epi16(w, w));
+  }
+  if (i < n) {
+    float tail[8] = {0};
+    memcpy(tail, v + i, (n - i) * sizeof(float));
+    __m256 x = _mm256_mul_ps(_mm256_loadu_ps(tail), f);
+    if (lo_q == -128) x = _mm256_add_ps(a, x);
+    const __m256i r = round_clamp8(x, qmin, qmax);
+    const __m128i w = _mm_packs_epi32(_mm256_castsi256_si128(r), _mm256_extracti128_si256(r, 1));
+    int8_t out[16];
+    _mm_storeu_si128((__m128i*)out, _mm_packs_epi16(w, w));
+    memcpy(q + i, out, n - i);
+  }
+}
+
+void sr_q8_quantize_rows__avx2(const float* in, size_t rows, size_t depth, int asymmetric, int8_t* q, float* scale,
+                               int32_t* zp) {
+  for (size_t r = 0; r < rows; r++) {
+    const float* v = in + r * depth;
+    float lo = 0, hi = 0, inv = 0;
+    zp[r] = 0;
+    scale[r] = 1.0f;
+    if (depth == 0) continue;
+    minmax8(v, depth, &lo, &hi);
+    if (!row_params(lo, hi, asymmetric, &scale[r], &zp[r], &inv)) {
+      memset(q + r * depth, 0, depth);
+      continue;
+    }
+    quantize8(v, depth, inv, (float)zp[r], asymmetric ? -128 : -127, q + r * depth);
+  }
+}
+
+#else
+void sr_q8_quantize_rows__avx512(const float* in, size_t rows, size_t depth, int asymmetric, int8_t* q, float* scale,
+                                 int32_t* zp) {
+  sr_conv_hybrid_quantize_rows(in, rows, depth, asymmetric, q, scale, zp);
+}
+void sr_q8_quantize_rows__avx2(const float* in, size_t rows, size_t depth, int asymmetric, int8_t* q, float* scale,
+                               int32_t* zp) {
+  sr_conv_hybrid_quantize_rows(in, rows, depth, asymmetric, q, scale, zp);
+}
+#endif
