@@ -60,7 +60,8 @@ INL void block(const sr_dw_q8* p, uintptr_t base, const uintptr_t* taps, const s
   _mm256_mask_storeu_epi8(out + c0, mask, v);
 }
 
-INL void rows(const sr_dw_q8* p, size_t r0, size_t r1, const size_t np_fixed, const int a_unsigned, const int ref) {
+INL void rows(const sr_dw_q8* p, size_t r0, size_t r1, const size_t np_fixed, const int a_unsigned) {
+  const int ref = 1; /* with dneg = 0 the half-away rounding code rounds half up: one variant serves both */
   const sr_conv_geom* g = p->g;
   const size_t channels = (size_t)g->in_c, taps_n = (size_t)g->filter_h * (size_t)g->filter_w;
   const size_t np = np_fixed ? np_fixed : (taps_n + 1) / 2, blocks = (channels + 31) / 32, rest = channels % 32;
@@ -91,28 +92,17 @@ INL void rows(const sr_dw_q8* p, size_t r0, size_t r1, const size_t np_fixed, co
   }
 }
 
-#define DEFINE_ROWS(NAME, NP, U, REF)                                                                         \
-  static SR_TARGET_AVX512_VNNI void NAME(const sr_dw_q8* p, size_t r0, size_t r1) { rows(p, r0, r1, NP, U, REF); }
-DEFINE_ROWS(rows_s8, 0, 0, 0)
-DEFINE_ROWS(rows_s8_ref, 0, 0, 1)
-DEFINE_ROWS(rows_u8, 0, 1, 0)
-DEFINE_ROWS(rows_u8_ref, 0, 1, 1)
-DEFINE_ROWS(rows3_s8, 5, 0, 0)
-DEFINE_ROWS(rows3_s8_ref, 5, 0, 1)
-DEFINE_ROWS(rows3_u8, 5, 1, 0)
-DEFINE_ROWS(rows3_u8_ref, 5, 1, 1)
-DEFINE_ROWS(rows5_s8, 13, 0, 0)
-DEFINE_ROWS(rows5_s8_ref, 13, 0, 1)
-DEFINE_ROWS(rows5_u8, 13, 1, 0)
-DEFINE_ROWS(rows5_u8_ref, 13, 1, 1)
+/* Variants: 3x3 and 5x5 int8 unrolled; any window for int8 and for uint8 (older models, rarer). */
+static SR_TARGET_AVX512_VNNI void rows3_s8(const sr_dw_q8* p, size_t r0, size_t r1) { rows(p, r0, r1, 5, 0); }
+static SR_TARGET_AVX512_VNNI void rows5_s8(const sr_dw_q8* p, size_t r0, size_t r1) { rows(p, r0, r1, 13, 0); }
+static SR_TARGET_AVX512_VNNI void rows_s8(const sr_dw_q8* p, size_t r0, size_t r1) { rows(p, r0, r1, 0, 0); }
+static SR_TARGET_AVX512_VNNI void rows_u8(const sr_dw_q8* p, size_t r0, size_t r1) { rows(p, r0, r1, 0, 1); }
 
 void sr_dw_q8_rows__avx512(const sr_dw_q8* p, size_t r0, size_t r1) {
-  static const sr_dw_q8_rows_fn fns[3][2][2] = {{{rows_s8, rows_s8_ref}, {rows_u8, rows_u8_ref}},
-                                                {{rows3_s8, rows3_s8_ref}, {rows3_u8, rows3_u8_ref}},
-                                                {{rows5_s8, rows5_s8_ref}, {rows5_u8, rows5_u8_ref}}};
-  const int32_t kh = p->g->filter_h, kw = p->g->filter_w;
-  const int shape = kh == 3 && kw == 3 ? 1 : kh == 5 && kw == 5 ? 2 : 0;
-  fns[shape][p->a_unsigned != 0][p->epi.ref_rounding != 0](p, r0, r1);
+  if (p->a_unsigned) rows_u8(p, r0, r1);
+  else if (p->g->filter_h == 3 && p->g->filter_w == 3) rows3_s8(p, r0, r1);
+  else if (p->g->filter_h == 5 && p->g->filter_w == 5) rows5_s8(p, r0, r1);
+  else rows_s8(p, r0, r1);
 }
 
 #else
