@@ -359,7 +359,31 @@ INL_AMX void amx_rows(const sr_q8_gemm* p, size_t m0, size_t m1, size_t cg0, siz
   /* Sums of two tiles alternate between two buffers: the epilogue of one pair of column groups reads its
    * buffer while the tile unit computes the next pair into the other. */
   _Alignas(64) int32_t acc[2][16 * 32];
-  amx_block blk[2];
+  amx_block blk[4];
+  /* Few rows of a plain matrix (the depth a multiple of 4): every block's A is in place (the last one packed),
+   * so sweep the columns once with the row blocks inside, reading the weights once instead of once per block. */
+  const size_t blocks = (m1 - m0 + 15) / 16;
+  if (!p->src.conv && k == kp && blocks <= 4) {
+    for (size_t g = 0; g < p->groups; g++) {
+      const int8_t* bg = p->b + g * sr_q8_conv_group_bytes(n, k);
+      const uint8_t* consts = (const uint8_t*)p->rq + g * p->rq_group_bytes;
+      for (size_t i = 0; i < blocks; i++) amx_prepare(p, g, m0 + 16 * i, m1, panel, &blk[i]);
+      size_t prev_cg = cg1, prev_i = 0, j = 0;
+      for (size_t cg = cg0; cg < cg1; cg += 2)
+        for (size_t i = 0; i < blocks; i++, j ^= 1) {
+          const int two = cg + 1 < cg1;
+          amx_tile(blk[i].a, blk[i].lda, kp, bg + cg * bstride, bstride, consts + cg * istride, istride, two, acc[j],
+                   is_signed);
+          if (prev_cg < cg1)
+            finish_tile(p, store, acc[j ^ 1], 32, g, m0 + 16 * prev_i, blk[prev_i].rows, prev_cg,
+                        cg1 - prev_cg < 2 ? 1 : 2, p->epi.row_coeff ? blk[prev_i].row_term : NULL);
+          prev_cg = cg, prev_i = i;
+        }
+      finish_tile(p, store, acc[j ^ 1], 32, g, m0 + 16 * prev_i, blk[prev_i].rows, prev_cg, cg1 - prev_cg < 2 ? 1 : 2,
+                  p->epi.row_coeff ? blk[prev_i].row_term : NULL);
+    }
+    return;
+  }
   for (size_t g = 0; g < p->groups; g++) {
     const int8_t* bg = p->b + g * sr_q8_conv_group_bytes(n, k);
     const uint8_t* consts = (const uint8_t*)p->rq + g * p->rq_group_bytes;
