@@ -4,6 +4,8 @@
  * through im2col panels. Weights (and bias) must be constant; int16 and hybrid nodes, and CPUs without AVX2,
  * keep the reference kernels. Depthwise nodes go to dwconv_q8.c.
  */
+#include <string.h>
+
 #include "../core/parallel.h"
 #include "dwconv_q8.h"
 #include "fast.h"
@@ -24,23 +26,35 @@ static conv_shape shape_of(const sr_conv_geom* g) {
   return s;
 }
 
-/* Scratch: the per-column constants of every group, then the A panels of every thread. */
+typedef struct conv_fill {
+  const sr_conv_requant* rq;
+  const int32_t* bias;
+  const void* weights;
+  conv_shape s;
+  int is_unsigned;
+  sr_q8_kernel kr;
+} conv_fill;
+
 static size_t group_bytes(const conv_shape* s, sr_q8_kernel kr) { return align64(sr_q8_requant_bytes(s->n, kr.lanes)); }
+
+static int fill_conv(void* consts, const void* arg) {
+  const conv_fill* f = arg;
+  sr_q8_terms t;
+  return sr_q8_prep_groups(f->rq, f->bias, f->weights, f->s.n, f->s.k, f->s.groups, f->is_unsigned, f->is_unsigned,
+                           f->kr, consts, group_bytes(&f->s, f->kr), &t);
+}
 
 static void run_conv(const sr_fast_path* fast, sr_node* node) {
   const sr_conv_geom* g = fast->geom;
   const sr_conv_requant* rq = fast->rq;
-  const sr_tensor* bias = node->n_inputs == 3 ? node->inputs[2] : NULL;
+  const sr_q8_plan* plan = fast->packed;
   const int is_unsigned = node->inputs[0]->type == SIGRUN_TYPE_UINT8;
   const conv_shape s = shape_of(g);
   const sr_q8_kernel kr = sr_q8_kernel_for(node->isa, s.m, s.n, s.k);
-  const size_t gbytes = group_bytes(&s, kr);
-  uint8_t* scratch = node->scratch;
-  sr_q8_terms t;
-  sr_q8_gemm p = {0};
-  p.epi.has_lshift = sr_q8_prep_groups(rq, bias ? bias->data : NULL, fast->packed, s.n, s.k, s.groups, is_unsigned,
-                                       is_unsigned, kr, scratch, gbytes, &t);
+  sr_q8_terms t = sr_q8_terms_of(is_unsigned, is_unsigned, rq->input_offset, rq->filter_offset, kr.signed_a);
+  if (kr.int16) t.alpha = t.beta = 0;
   const int pointwise = g->filter_h == 1 && g->filter_w == 1 && g->stride_h == 1 && g->stride_w == 1;
+  sr_q8_gemm p = {0};
   p.m = s.m, p.n = s.n, p.k = s.k, p.groups = s.groups;
   p.src.a = node->inputs[0]->data;
   p.src.a_end = p.src.a + sr_tensor_count(node->inputs[0]);
@@ -50,17 +64,18 @@ static void run_conv(const sr_fast_path* fast, sr_node* node) {
   p.src.a_xor = t.a_xor;
   p.src.a_signed = !is_unsigned && !t.a_xor;
   p.src.a_offset = kr.int16 ? rq->input_offset : 0;
-  p.b = fast->packed;
-  p.rq = scratch;
-  p.rq_group_bytes = gbytes;
+  p.b = plan->key.weights;
+  p.rq = sr_q8_plan_consts(plan);
+  p.rq_group_bytes = group_bytes(&s, kr);
   p.c = node->outputs[0]->data;
   p.ldc = (size_t)g->out_c;
   p.epi.lo = rq->act_min - rq->output_offset;
   p.epi.hi = rq->act_max - rq->output_offset;
   p.epi.out_offset = rq->output_offset;
   p.epi.ref_rounding = !rq->gemm_rounding;
+  p.epi.has_lshift = plan->has_lshift;
   p.epi.row_coeff = t.beta;
-  sr_q8_gemm_run(node, &p, kr, scratch + gbytes * s.groups, align64(sr_q8_panel_bytes(s.k)));
+  sr_q8_gemm_run(node, &p, kr, node->scratch, align64(sr_q8_panel_bytes(s.k)));
 }
 
 static sigrun_status select_conv(sr_node* node, const sr_conv_geom* g, const sr_conv_requant* rq, sr_weights_kind kind,
@@ -72,10 +87,24 @@ static sigrun_status select_conv(sr_node* node, const sr_conv_geom* g, const sr_
   const conv_shape s = shape_of(g);
   const sr_q8_kernel kr = sr_q8_kernel_for(node->isa, s.m, s.n, s.k);
   if (!kr.rows || s.n == 0 || s.k == 0) return SIGRUN_STATUS_OK;
-  fast->packed = sr_q8_pack_weights(node, filter, s.n, s.k, s.groups, kind == SR_WK_U8, rq->filter_offset, kr);
-  if (!fast->packed) return SIGRUN_STATUS_NO_MEMORY;
+  const int is_unsigned = kind == SR_WK_U8;
+  const void* weights = sr_q8_pack_weights(node, filter, s.n, s.k, s.groups, is_unsigned, rq->filter_offset, kr);
+  if (!weights) return SIGRUN_STATUS_NO_MEMORY;
+  sr_q8_plan_key key;
+  memset(&key, 0, sizeof key);
+  key.weights = weights;
+  key.bias = bias ? bias->data : NULL;
+  const int32_t ints[8] = {rq->input_offset, rq->filter_offset, rq->output_offset, rq->act_min, rq->act_max,
+                           rq->gemm_rounding, kr.lanes | kr.signed_a << 8 | kr.int16 << 9, is_unsigned};
+  memcpy(key.ints, ints, sizeof ints);
+  key.dims[0] = s.n, key.dims[1] = s.k, key.dims[2] = s.groups;
+  const conv_fill f = {rq, key.bias, weights, s, is_unsigned, kr};
+  sigrun_status st;
+  fast->packed = sr_q8_plan_get(node, &key, rq->mult, (size_t)g->out_c * sizeof(sr_qmul),
+                                group_bytes(&s, kr) * s.groups, fill_conv, &f, &st);
+  if (!fast->packed) return st;
   const size_t threads = (size_t)sr_node_threads(node);
-  sr_node_request_scratch(node, group_bytes(&s, kr) * s.groups + threads * align64(sr_q8_panel_bytes(s.k)));
+  sr_node_request_scratch(node, threads * align64(sr_q8_panel_bytes(s.k)));
   fast->run = run_conv;
   return SIGRUN_STATUS_OK;
 }

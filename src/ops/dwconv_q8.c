@@ -80,19 +80,29 @@ static sr_dw_q8_rows_fn kernel_for(unsigned isa, int* wide) {
   return NULL;
 }
 
-/* Scratch: the constants (two blocks per 32 channels either way), then a row of the zero point. */
+/* The node's constants (in its plan): two requantization blocks per 32 channels either way, then a row of the
+ * input zero point for taps in the padding (with 64 bytes to spare for the ymm kernel's loads). */
 static size_t rq_bytes(size_t channels, int wide) {
   return wide ? (channels + 31) / 32 * 2 * sizeof(sr_q8_rq_lane16) : (channels + 15) / 16 * 2 * sizeof(sr_q8_rq_lane8);
 }
+static size_t consts_bytes(size_t channels, int wide) { return align64(rq_bytes(channels, wide)) + align64(channels + 64); }
+
+typedef struct dw_fill {
+  const sr_conv_requant* rq;
+  const int32_t* bias;
+  const int32_t* sums;
+  size_t channels;
+  int wide;
+} dw_fill;
 
 /* bias + input_offset * (tap sum) for each channel, requantized by its multiplier; returns has_lshift. */
-static int prep_consts(const sr_conv_requant* rq, const int32_t* bias, const int32_t* sums, size_t channels, int wide,
-                       void* dst) {
+static int fill_dw(void* dst, const void* arg) {
+  const dw_fill* f = arg;
+  const sr_conv_requant* rq = f->rq;
   int has_lshift = 0;
-  memset(dst, 0, rq_bytes(channels, wide));
-  for (size_t c = 0; c < channels; c++) {
-    const uint32_t term = (bias ? (uint32_t)bias[c] : 0) + (uint32_t)rq->input_offset * (uint32_t)sums[c];
-    if (wide) {
+  for (size_t c = 0; c < f->channels; c++) {
+    const uint32_t term = (f->bias ? (uint32_t)f->bias[c] : 0) + (uint32_t)rq->input_offset * (uint32_t)f->sums[c];
+    if (f->wide) {
       int half, lane;
       sr_dw_q8_lane(c, &half, &lane);
       sr_q8_rq16_set((sr_q8_rq_lane16*)dst + c / 32 * 2 + (size_t)half, lane, rq->gemm_rounding, rq->mult[c], term);
@@ -101,6 +111,7 @@ static int prep_consts(const sr_conv_requant* rq, const int32_t* bias, const int
     }
     has_lshift |= rq->mult[c].shift > 0;
   }
+  memset((uint8_t*)dst + align64(rq_bytes(f->channels, f->wide)), (uint8_t)-rq->input_offset, f->channels);
   return has_lshift;
 }
 
@@ -117,23 +128,18 @@ static void run_rows(void* arg, size_t r0, size_t r1) {
 static void run_dw(const sr_fast_path* fast, sr_node* node) {
   const sr_conv_geom* g = fast->geom;
   const sr_conv_requant* rq = fast->rq;
-  const sr_tensor* bias = node->n_inputs == 3 ? node->inputs[2] : NULL;
-  const size_t channels = (size_t)g->in_c, taps = (size_t)g->filter_h * (size_t)g->filter_w;
-  uint8_t* scratch = node->scratch;
+  const sr_q8_plan* plan = fast->packed;
+  const size_t channels = (size_t)g->in_c;
   int wide;
   const sr_dw_q8_rows_fn fn = kernel_for(node->isa, &wide);
-  void* consts = scratch;
-  uint8_t* pad = scratch + align64(rq_bytes(channels, wide));
-  const int has_lshift = prep_consts(rq, bias ? bias->data : NULL, sr_dw_q8_tap_sums(fast->packed, channels, taps),
-                                     channels, wide, consts);
-  memset(pad, (uint8_t)-rq->input_offset, channels);
-  sr_dw_q8 p = {g, node->inputs[0]->data, node->outputs[0]->data, fast->packed, consts, pad,
-                node->inputs[0]->type == SIGRUN_TYPE_UINT8, {0}};
+  const uint8_t* consts = sr_q8_plan_consts(plan);
+  sr_dw_q8 p = {g, node->inputs[0]->data, node->outputs[0]->data, plan->key.weights, consts,
+                consts + align64(rq_bytes(channels, wide)), node->inputs[0]->type == SIGRUN_TYPE_UINT8, {0}};
   p.epi.lo = rq->act_min - rq->output_offset;
   p.epi.hi = rq->act_max - rq->output_offset;
   p.epi.out_offset = rq->output_offset;
   p.epi.ref_rounding = !rq->gemm_rounding;
-  p.epi.has_lshift = has_lshift;
+  p.epi.has_lshift = plan->has_lshift;
   rows_ctx x = {&p, fn};
   sr_parallel_for(node, (size_t)g->batches * (size_t)g->out_h, 1, run_rows, &x);
 }
@@ -149,12 +155,24 @@ sigrun_status sr_dwconv_fast_select_q(sr_node* node, const sr_conv_geom* g, cons
   if (g->depth_multiplier != 1 || channels == 0 || taps > SR_DW_Q8_MAX_TAPS) return SIGRUN_STATUS_OK;
   const sr_dw_q8_pack_arg arg = {filter->data, channels, taps, rq->filter_offset, kind == SR_WK_U8};
   const size_t bytes = sr_dw_q8_packed_bytes(channels, taps);
-  fast->packed = sr_packed_get(node->runner->model, filter->data, NULL, sr_dw_q8_pack_format(&arg), bytes,
-                               sr_dw_q8_pack, &arg);
-  if (!fast->packed)
+  const void* weights = sr_packed_get(node->runner->model, filter->data, NULL, sr_dw_q8_pack_format(&arg), bytes,
+                                      sr_dw_q8_pack, &arg);
+  if (!weights)
     return sr_node_fail(node, SIGRUN_STATUS_NO_MEMORY, "out of memory packing filter (tensor %d, %zu bytes)",
                         filter->index, bytes);
-  sr_node_request_scratch(node, align64(rq_bytes(channels, wide)) + align64(channels));
+  sr_q8_plan_key key;
+  memset(&key, 0, sizeof key);
+  key.weights = weights;
+  key.bias = bias ? bias->data : NULL;
+  const int32_t ints[8] = {rq->input_offset, rq->filter_offset, rq->output_offset, rq->act_min, rq->act_max,
+                           rq->gemm_rounding, wide, 0x6477 /* "dw" */};
+  memcpy(key.ints, ints, sizeof ints);
+  key.dims[0] = channels, key.dims[1] = taps;
+  const dw_fill f = {rq, key.bias, sr_dw_q8_tap_sums(weights, channels, taps), channels, wide};
+  sigrun_status st;
+  fast->packed = sr_q8_plan_get(node, &key, rq->mult, channels * sizeof(sr_qmul), consts_bytes(channels, wide),
+                                fill_dw, &f, &st);
+  if (!fast->packed) return st;
   fast->run = run_dw;
   return SIGRUN_STATUS_OK;
 }

@@ -40,7 +40,7 @@ typedef struct sr_dw_q8 {
   uint8_t* out;
   const int16_t* w;            /* packed */
   const void* rq;              /* requantization constants (see the kernels below) */
-  const uint8_t* pad;          /* in_c bytes of the input zero point */
+  const uint8_t* pad;          /* in_c bytes of the input zero point (and 64 more, readable) */
   int a_unsigned;
   sr_q8_epilogue epi;
 } sr_dw_q8;

@@ -302,3 +302,46 @@ int sr_q8_prep_groups(const sr_conv_requant* rq, const int32_t* bias, const void
   *terms = t;
   return has_lshift;
 }
+
+/* ---- plans ---- */
+
+typedef struct plan_arg {
+  const sr_q8_plan_key* key;
+  const void* blob;
+  size_t blob_bytes, consts_offset;
+  sr_q8_fill_fn fill;
+  const void* arg;
+} plan_arg;
+
+static void pack_plan(void* dst, size_t bytes, const void* arg) {
+  const plan_arg* a = arg;
+  sr_q8_plan* p = dst;
+  memset(dst, 0, bytes);
+  p->key = *a->key;
+  p->blob_bytes = a->blob_bytes;
+  p->consts_offset = a->consts_offset;
+  if (a->blob_bytes) memcpy(p + 1, a->blob, a->blob_bytes);
+  p->has_lshift = a->fill((uint8_t*)dst + a->consts_offset, a->arg);
+}
+
+const sr_q8_plan* sr_q8_plan_get(sr_node* node, const sr_q8_plan_key* key, const void* blob, size_t blob_bytes,
+                                 size_t consts_bytes, sr_q8_fill_fn fill, const void* arg, sigrun_status* status) {
+  const size_t offset = (sizeof(sr_q8_plan) + blob_bytes + 63) & ~(size_t)63;
+  /* FNV-1a over the key's bytes and the blob (the key has no padding: pointers, int32s, uint64s). */
+  uint64_t h = 0xcbf29ce484222325ull;
+  for (size_t i = 0; i < sizeof *key; i++) h = (h ^ ((const uint8_t*)key)[i]) * 0x100000001b3ull;
+  for (size_t i = 0; i < blob_bytes; i++) h = (h ^ ((const uint8_t*)blob)[i]) * 0x100000001b3ull;
+  const plan_arg a = {key, blob, blob_bytes, offset, fill, arg};
+  const sr_q8_plan* p =
+      sr_packed_get(node->runner->model, key->weights, key->bias, h, offset + consts_bytes, pack_plan, &a);
+  *status = SIGRUN_STATUS_OK;
+  if (!p) {
+    *status = sr_node_fail(node, SIGRUN_STATUS_NO_MEMORY, "out of memory for %zu bytes of constants",
+                           offset + consts_bytes);
+    return NULL;
+  }
+  if (memcmp(&p->key, key, sizeof *key) != 0 || p->blob_bytes != blob_bytes ||
+      (blob_bytes && memcmp(p + 1, blob, blob_bytes) != 0))
+    return NULL;
+  return p;
+}

@@ -192,6 +192,32 @@ void sr_q8_quantize_rows__avx512(const float* in, size_t rows, size_t depth, int
 void sr_q8_quantize_rows__avx2(const float* in, size_t rows, size_t depth, int asymmetric, int8_t* q, float* scale,
                                int32_t* zp);
 
+/* ---- per-node constants, prepared once ----
+ * The constants of a node (requantization blocks, or hybrid blocks) live in the model's pack cache too, found by
+ * a hash of everything they are made from; the entry keeps those inputs and lookups compare them, so a hash
+ * collision can only cost the fast path (the selector then declines), never a wrong result. */
+typedef struct sr_q8_plan_key {
+  const void* weights; /* the packed weights the constants go with (they include column sums) */
+  const void* bias;    /* bias data, or NULL */
+  int32_t ints[8];     /* offsets, activation range, rounding, kernel: whatever the filler reads */
+  uint64_t dims[4];
+} sr_q8_plan_key;
+
+typedef struct sr_q8_plan {
+  sr_q8_plan_key key;
+  size_t blob_bytes;    /* per-channel inputs (multipliers, scales) copied after the header */
+  size_t consts_offset; /* from the start of the entry, 64-byte aligned */
+  int has_lshift;
+} sr_q8_plan;
+
+/* Writes the constants (consts_bytes) from arg; returns has_lshift. */
+typedef int (*sr_q8_fill_fn)(void* consts, const void* arg);
+/* The node's plan: built on first request, NULL when out of memory (*status NO_MEMORY, node message) or when a
+ * different plan owns the hash (*status OK: decline). */
+const sr_q8_plan* sr_q8_plan_get(sr_node* node, const sr_q8_plan_key* key, const void* blob, size_t blob_bytes,
+                                 size_t consts_bytes, sr_q8_fill_fn fill, const void* arg, sigrun_status* status);
+static inline const void* sr_q8_plan_consts(const sr_q8_plan* p) { return (const uint8_t*)p + p->consts_offset; }
+
 /* Runs p over the node's threads: one panel of `panel_bytes` per thread at panels. */
 void sr_q8_gemm_run(const sr_node* node, const sr_q8_gemm* p, sr_q8_kernel kernel, uint8_t* panels, size_t panel_bytes);
 

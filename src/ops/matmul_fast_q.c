@@ -15,29 +15,54 @@ enum { V_UNSIGNED = 1, V_HYBRID = 2 };
 
 static size_t align64(size_t n) { return (n + 63) & ~(size_t)63; }
 
-/* Scratch: [hybrid: quantized rows, scales, zero points] [column constants] [one A panel per thread]. */
+/* Scratch: [hybrid: quantized rows, scales, zero points] [one A panel per thread]; constants are in the plan. */
 typedef struct fc_scratch {
-  size_t quant_bytes, consts_bytes, panel_bytes;
+  size_t quant_bytes, panel_bytes;
 } fc_scratch;
 
-static fc_scratch scratch_layout(const sr_fc_geom* g, int hybrid, sr_q8_kernel kr) {
-  const size_t rows = (size_t)g->batches, depth = (size_t)g->depth, units = (size_t)g->units;
+static fc_scratch scratch_layout(const sr_fc_geom* g, int hybrid) {
+  const size_t rows = (size_t)g->batches, depth = (size_t)g->depth;
   fc_scratch s;
   s.quant_bytes = hybrid ? align64(sr_conv_hybrid_scratch_bytes(rows * depth, rows)) : 0;
-  s.consts_bytes =
-      align64(hybrid ? (units + 15) / 16 * sizeof(sr_q8_hy_lane16) : sr_q8_requant_bytes(units, kr.lanes));
   s.panel_bytes = align64(sr_q8_panel_bytes(depth));
   return s;
 }
 
+static size_t consts_bytes(const sr_fc_geom* g, int hybrid, sr_q8_kernel kr) {
+  const size_t units = (size_t)g->units;
+  return align64(hybrid ? (units + 15) / 16 * sizeof(sr_q8_hy_lane16) : sr_q8_requant_bytes(units, kr.lanes));
+}
+
+typedef struct fc_fill {
+  const sr_fc_geom* g;
+  const sr_conv_requant* rq;
+  const sr_conv_hybrid* h;
+  const void* bias;
+  const void* weights;
+  int is_unsigned, hybrid;
+  sr_q8_kernel kr;
+} fc_fill;
+
+static int fill_fc(void* consts, const void* arg) {
+  const fc_fill* f = arg;
+  const size_t units = (size_t)f->g->units, depth = (size_t)f->g->depth;
+  if (f->hybrid) {
+    const int32_t* colsum = f->kr.int16 ? NULL : sr_q8_colsums(f->weights, units, depth, 1);
+    sr_q8_prep_hybrid(f->h->filter_scales, f->bias, colsum, units, f->h->asymmetric && !f->kr.int16,
+                      f->kr.signed_a ? 0 : 128, consts);
+    return 0;
+  }
+  sr_q8_terms t;
+  return sr_q8_prep_groups(f->rq, f->bias, f->weights, units, depth, 1, f->is_unsigned, f->is_unsigned, f->kr, consts,
+                           consts_bytes(f->g, 0, f->kr), &t);
+}
+
 /* Hybrid rows: quantized as the reference does, then multiplied as int8 (or flipped to uint8); a zero point
  * per row enters the int16 kernels' data, the others' epilogue. */
-static void setup_hybrid(const sr_fast_path* fast, sr_node* node, sr_q8_kernel kr, void* quant, void* consts,
-                         sr_q8_gemm* p) {
+static void setup_hybrid(const sr_fast_path* fast, sr_node* node, sr_q8_kernel kr, void* quant, sr_q8_gemm* p) {
   const sr_fc_geom* g = fast->geom;
   const sr_conv_hybrid* h = fast->hybrid;
-  const sr_tensor* bias = node->n_inputs == 3 ? node->inputs[2] : NULL;
-  const size_t rows = (size_t)g->batches, depth = (size_t)g->depth, units = (size_t)g->units;
+  const size_t rows = (size_t)g->batches, depth = (size_t)g->depth;
   int8_t* q;
   float* scale;
   int32_t* zp;
@@ -45,10 +70,6 @@ static void setup_hybrid(const sr_fast_path* fast, sr_node* node, sr_q8_kernel k
   const float* in = node->inputs[0]->data;
   if (node->isa & SR_ISA_AVX512) sr_q8_quantize_rows__avx512(in, rows, depth, h->asymmetric, q, scale, zp);
   else sr_q8_quantize_rows__avx2(in, rows, depth, h->asymmetric, q, scale, zp);
-  const int32_t a_shift = kr.signed_a ? 0 : 128;
-  const int32_t* colsum = kr.int16 ? NULL : sr_q8_colsums(fast->packed, units, depth, 1);
-  sr_q8_prep_hybrid(h->filter_scales, bias ? bias->data : NULL, colsum, units, h->asymmetric && !kr.int16, a_shift,
-                    consts);
   p->src.a = (const uint8_t*)q;
   p->src.a_end = p->src.a + rows * depth;
   p->src.a_xor = kr.signed_a ? 0 : 0x80;
@@ -56,7 +77,7 @@ static void setup_hybrid(const sr_fast_path* fast, sr_node* node, sr_q8_kernel k
   p->src.row_zp = kr.int16 && h->asymmetric ? zp : NULL;
   p->src.rows_per_zp = 1;
   p->float_out = 1;
-  p->epi.a_shift = a_shift;
+  p->epi.a_shift = kr.signed_a ? 0 : 128;
   p->epi.flo = g->act_min;
   p->epi.fhi = g->act_max;
   p->epi.row_scale = scale;
@@ -67,27 +88,25 @@ static void setup_hybrid(const sr_fast_path* fast, sr_node* node, sr_q8_kernel k
 static void run_fc(const sr_fast_path* fast, sr_node* node) {
   const sr_fc_geom* g = fast->geom;
   const sr_conv_requant* rq = fast->rq;
-  const sr_tensor* bias = node->n_inputs == 3 ? node->inputs[2] : NULL;
+  const sr_q8_plan* plan = fast->packed;
   const int hybrid = (fast->variant & V_HYBRID) != 0, is_unsigned = (fast->variant & V_UNSIGNED) != 0;
   const size_t rows = (size_t)g->batches, depth = (size_t)g->depth, units = (size_t)g->units;
   const sr_q8_kernel kr = sr_q8_kernel_for(node->isa, rows, units, depth);
-  const fc_scratch s = scratch_layout(g, hybrid, kr);
+  const fc_scratch s = scratch_layout(g, hybrid);
   uint8_t* scratch = node->scratch;
-  void* consts = scratch + s.quant_bytes;
   sr_q8_gemm p = {0};
   p.m = rows, p.n = units, p.k = depth, p.groups = 1;
   p.src.lda = depth;
-  p.b = fast->packed;
-  p.rq = consts;
-  p.rq_group_bytes = s.consts_bytes;
+  p.b = plan->key.weights;
+  p.rq = sr_q8_plan_consts(plan);
+  p.rq_group_bytes = consts_bytes(g, hybrid, kr);
   p.c = node->outputs[0]->data;
   p.ldc = units;
   if (hybrid) {
-    setup_hybrid(fast, node, kr, scratch, consts, &p);
+    setup_hybrid(fast, node, kr, scratch, &p);
   } else {
-    sr_q8_terms t;
-    p.epi.has_lshift = sr_q8_prep_groups(rq, bias ? bias->data : NULL, fast->packed, units, depth, 1, is_unsigned,
-                                         is_unsigned, kr, consts, s.consts_bytes, &t);
+    sr_q8_terms t = sr_q8_terms_of(is_unsigned, is_unsigned, rq->input_offset, rq->filter_offset, kr.signed_a);
+    if (kr.int16) t.alpha = t.beta = 0;
     p.src.a = node->inputs[0]->data;
     p.src.a_end = p.src.a + rows * depth;
     p.src.a_xor = t.a_xor;
@@ -97,9 +116,10 @@ static void run_fc(const sr_fast_path* fast, sr_node* node) {
     p.epi.hi = rq->act_max - rq->output_offset;
     p.epi.out_offset = rq->output_offset;
     p.epi.ref_rounding = !rq->gemm_rounding;
+    p.epi.has_lshift = plan->has_lshift;
     p.epi.row_coeff = t.beta;
   }
-  sr_q8_gemm_run(node, &p, kr, scratch + s.quant_bytes + s.consts_bytes, s.panel_bytes);
+  sr_q8_gemm_run(node, &p, kr, scratch + s.quant_bytes, s.panel_bytes);
 }
 
 sigrun_status sr_fc_fast_select_q(sr_node* node, const sr_fc_geom* g, const sr_conv_requant* rq, sr_weights_kind kind,
@@ -108,7 +128,7 @@ sigrun_status sr_fc_fast_select_q(sr_node* node, const sr_fc_geom* g, const sr_c
   const sr_tensor* bias = node->n_inputs == 3 ? node->inputs[2] : NULL;
   fast->run = NULL;
   fast->packed = NULL;
-  const int hybrid = kind == SR_WK_HYBRID;
+  const int hybrid = kind == SR_WK_HYBRID, is_unsigned = kind == SR_WK_U8;
   if ((kind != SR_WK_I8 && kind != SR_WK_U8 && !hybrid) || (!hybrid && rq->wide) || !node->runner)
     return SIGRUN_STATUS_OK;
   if (!sr_tensor_is_const(weights) || (bias && !sr_tensor_is_const(bias))) return SIGRUN_STATUS_OK;
@@ -116,11 +136,31 @@ sigrun_status sr_fc_fast_select_q(sr_node* node, const sr_fc_geom* g, const sr_c
   const sr_q8_kernel kr = sr_q8_kernel_for(node->isa, rows, units, depth);
   if (!kr.rows || depth == 0 || units == 0 || rows == 0) return SIGRUN_STATUS_OK;
   const int32_t filter_offset = hybrid ? 0 : rq->filter_offset;
-  fast->packed = sr_q8_pack_weights(node, weights, units, depth, 1, kind == SR_WK_U8, filter_offset, kr);
-  if (!fast->packed) return SIGRUN_STATUS_NO_MEMORY;
-  const fc_scratch s = scratch_layout(g, hybrid, kr);
-  sr_node_request_scratch(node, s.quant_bytes + s.consts_bytes + (size_t)sr_node_threads(node) * s.panel_bytes);
-  fast->variant = (kind == SR_WK_U8 ? V_UNSIGNED : 0) | (hybrid ? V_HYBRID : 0);
+  const void* packed = sr_q8_pack_weights(node, weights, units, depth, 1, is_unsigned, filter_offset, kr);
+  if (!packed) return SIGRUN_STATUS_NO_MEMORY;
+  sr_q8_plan_key key;
+  memset(&key, 0, sizeof key);
+  key.weights = packed;
+  key.bias = bias ? bias->data : NULL;
+  const int32_t kernel = kr.lanes | kr.signed_a << 8 | kr.int16 << 9;
+  if (hybrid) {
+    const int32_t ints[8] = {fast->hybrid->asymmetric, kernel, 0x6879 /* "hy" */};
+    memcpy(key.ints, ints, sizeof ints);
+  } else {
+    const int32_t ints[8] = {rq->input_offset, rq->filter_offset, rq->output_offset, rq->act_min, rq->act_max,
+                             rq->gemm_rounding, kernel, is_unsigned};
+    memcpy(key.ints, ints, sizeof ints);
+  }
+  key.dims[0] = units, key.dims[1] = depth;
+  const fc_fill f = {g, rq, fast->hybrid, key.bias, packed, is_unsigned, hybrid, kr};
+  const void* blob = hybrid ? (const void*)fast->hybrid->filter_scales : (const void*)rq->mult;
+  const size_t blob_bytes = units * (hybrid ? sizeof(float) : sizeof(sr_qmul));
+  sigrun_status st;
+  fast->packed = sr_q8_plan_get(node, &key, blob, blob_bytes, consts_bytes(g, hybrid, kr), fill_fc, &f, &st);
+  if (!fast->packed) return st;
+  const fc_scratch s = scratch_layout(g, hybrid);
+  sr_node_request_scratch(node, s.quant_bytes + (size_t)sr_node_threads(node) * s.panel_bytes);
+  fast->variant = (is_unsigned ? V_UNSIGNED : 0) | (hybrid ? V_HYBRID : 0);
   fast->run = run_fc;
   return SIGRUN_STATUS_OK;
 }
