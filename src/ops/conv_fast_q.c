@@ -1,8 +1,9 @@
 /*
  * conv_fast_q.c — fast paths for 8-bit CONV_2D (int8 and uint8, any window, stride, dilation, padding and
  * groups) on the 8-bit GEMM of gemm_q8.h: 1x1 stride-1 convolutions read the input as a matrix, others
- * through im2col panels. Weights (and bias) must be constant; int16 and hybrid nodes, and CPUs without AVX2,
- * keep the reference kernels. Depthwise nodes go to dwconv_q8.c.
+ * through im2col panels; so does DEPTHWISE_CONV_2D over a single input channel (a convolution with a transposed
+ * filter). Weights (and bias) must be constant; int16 and hybrid nodes, and CPUs without AVX2, keep the
+ * reference kernels. Other depthwise nodes go to dwconv_q8.c.
  */
 #include <string.h>
 
@@ -17,12 +18,17 @@ typedef struct conv_shape {
   size_t m, n, k, groups; /* n and k per group */
 } conv_shape;
 
+/* A depthwise node over one input channel (depth multiplier = output channels) is a convolution with one channel
+ * per tap and a transposed filter. */
+static int one_channel_depthwise(const sr_conv_geom* g) { return g->depth_multiplier > 1 && g->in_c == 1; }
+
 static conv_shape shape_of(const sr_conv_geom* g) {
   conv_shape s;
+  const int dw = one_channel_depthwise(g);
   s.m = (size_t)g->batches * (size_t)g->out_h * (size_t)g->out_w;
-  s.n = (size_t)(g->out_c / g->groups);
-  s.k = (size_t)g->filter_h * (size_t)g->filter_w * (size_t)g->filter_c;
-  s.groups = (size_t)g->groups;
+  s.n = dw ? (size_t)g->out_c : (size_t)(g->out_c / g->groups);
+  s.k = (size_t)g->filter_h * (size_t)g->filter_w * (dw ? 1 : (size_t)g->filter_c);
+  s.groups = dw ? 1 : (size_t)g->groups;
   return s;
 }
 
@@ -88,7 +94,8 @@ static sigrun_status select_conv(sr_node* node, const sr_conv_geom* g, const sr_
   const sr_q8_kernel kr = sr_q8_kernel_for(node->isa, s.m, s.n, s.k);
   if (!kr.rows || s.n == 0 || s.k == 0) return SIGRUN_STATUS_OK;
   const int is_unsigned = kind == SR_WK_U8;
-  const void* weights = sr_q8_pack_weights(node, filter, s.n, s.k, s.groups, is_unsigned, rq->filter_offset, kr);
+  const void* weights =
+      sr_q8_pack_weights(node, filter, s.n, s.k, s.groups, is_unsigned, rq->filter_offset, one_channel_depthwise(g), kr);
   if (!weights) return SIGRUN_STATUS_NO_MEMORY;
   sr_q8_plan_key key;
   memset(&key, 0, sizeof key);
@@ -113,6 +120,6 @@ sigrun_status sr_conv_fast_select_q(sr_node* node, const sr_conv_geom* g, const 
                                     sr_weights_kind kind, int depthwise, sr_fast_path* fast) {
   fast->run = NULL;
   fast->packed = NULL;
-  if (depthwise) return sr_dwconv_fast_select_q(node, g, rq, kind, fast);
+  if (depthwise && !one_channel_depthwise(g)) return sr_dwconv_fast_select_q(node, g, rq, kind, fast);
   return select_conv(node, g, rq, kind, fast);
 }

@@ -36,11 +36,12 @@ void sr_q8_pack_b(void* dst, size_t bytes, const void* arg) {
   int32_t* sums = (int32_t*)((uint8_t*)dst + a->groups * sr_q8_conv_group_bytes(n, k));
   for (size_t g = 0; g < a->groups; g++) {
     for (size_t c = 0; c < n; c++) {
-      const uint8_t* w = a->w + (g * n + c) * k;
+      const uint8_t* w = a->transposed ? a->w + c : a->w + (g * n + c) * k;
+      const size_t step = a->transposed ? n : 1;
       int8_t* col = out + (g * col_groups + c / SR_Q8_NR) * kq * 4 * SR_Q8_NR + (c % SR_Q8_NR) * 4;
       uint32_t sum = 0;
       for (size_t i = 0; i < k; i++) {
-        const int8_t v = (int8_t)(w[i] ^ flip);
+        const int8_t v = (int8_t)(w[i * step] ^ flip);
         col[(i / 4) * 4 * SR_Q8_NR + i % 4] = v;
         sum += (uint32_t)(int32_t)v;
       }
@@ -61,9 +62,9 @@ static uint64_t fnv(const uint64_t* fields, size_t n) {
 }
 
 uint64_t sr_q8_pack16_format(const sr_q8_pack16_arg* a) {
-  const uint64_t fields[6] = {0x713870623136ull /* "q8pb16" */, a->n, a->k, a->groups, (uint64_t)a->w_unsigned,
-                              (uint64_t)(uint32_t)a->filter_offset};
-  return fnv(fields, 6);
+  const uint64_t fields[7] = {0x713870623136ull /* "q8pb16" */, a->n, a->k, a->groups, (uint64_t)a->w_unsigned,
+                              (uint64_t)(uint32_t)a->filter_offset, (uint64_t)a->transposed};
+  return fnv(fields, 7);
 }
 
 void sr_q8_pack_b16(void* dst, size_t bytes, const void* arg) {
@@ -74,11 +75,12 @@ void sr_q8_pack_b16(void* dst, size_t bytes, const void* arg) {
   memset(dst, 0, bytes);
   for (size_t g = 0; g < a->groups; g++)
     for (size_t c = 0; c < n; c++) {
-      const uint8_t* w = a->w + (g * n + c) * k;
+      const uint8_t* w = a->transposed ? a->w + c : a->w + (g * n + c) * k;
+      const size_t step = a->transposed ? n : 1;
       int16_t* col = out + (g * col_groups + c / SR_Q8_NR) * group_elems + (c % SR_Q8_NR) * 2;
       for (size_t i = 0; i < k; i++)
         col[(i / 2) * 2 * SR_Q8_NR + i % 2] =
-            (int16_t)((a->w_unsigned ? (int32_t)w[i] : (int32_t)(int8_t)w[i]) + a->filter_offset);
+            (int16_t)((a->w_unsigned ? (int32_t)w[i * step] : (int32_t)(int8_t)w[i * step]) + a->filter_offset);
     }
 }
 
@@ -167,7 +169,7 @@ static void gather_row(const sr_q8_source* s, size_t k, size_t g, size_t m, uint
     return;
   }
   const sr_conv_geom* cg = s->conv;
-  const size_t fc = (size_t)cg->filter_c, in_c = (size_t)cg->in_c;
+  const size_t fc = k / ((size_t)cg->filter_h * (size_t)cg->filter_w), in_c = (size_t)cg->in_c;
   const size_t b = m / ((size_t)cg->out_h * (size_t)cg->out_w);
   const size_t oy = m / (size_t)cg->out_w % (size_t)cg->out_h, ox = m % (size_t)cg->out_w;
   for (int32_t ky = 0; ky < cg->filter_h; ky++) {
@@ -211,8 +213,9 @@ void sr_q8_pack_rows16__c(const sr_q8_gemm* p, size_t g, size_t m0, size_t rows,
 
 /* FNV-1a over the layout's parameters, with a tag: entries of one source differ when their shapes do. */
 uint64_t sr_q8_pack_format(const sr_q8_pack_arg* a) {
-  const uint64_t fields[5] = {0x7138706b62ull /* "q8pkb" */, a->n, a->k, a->groups, (uint64_t)a->w_unsigned};
-  return fnv(fields, 5);
+  const uint64_t fields[6] = {0x7138706b62ull /* "q8pkb" */, a->n, a->k, a->groups, (uint64_t)a->w_unsigned,
+                              (uint64_t)a->transposed};
+  return fnv(fields, 6);
 }
 
 /* ---- running over threads ---- */
@@ -266,15 +269,15 @@ void sr_q8_gemm_run(const sr_node* node, const sr_q8_gemm* p, sr_q8_kernel kerne
 /* ---- what the selectors share ---- */
 
 const void* sr_q8_pack_weights(sr_node* node, const sr_tensor* w, size_t n, size_t k, size_t groups, int w_unsigned,
-                               int32_t filter_offset, sr_q8_kernel kr) {
+                               int32_t filter_offset, int transposed, sr_q8_kernel kr) {
   const void* packed;
   size_t bytes;
   if (kr.int16) {
-    const sr_q8_pack16_arg arg = {w->data, n, k, groups, w_unsigned, filter_offset};
+    const sr_q8_pack16_arg arg = {w->data, n, k, groups, w_unsigned, filter_offset, transposed};
     bytes = sr_q8_packed16_bytes(n, k, groups);
     packed = sr_packed_get(node->runner->model, w->data, NULL, sr_q8_pack16_format(&arg), bytes, sr_q8_pack_b16, &arg);
   } else {
-    const sr_q8_pack_arg arg = {w->data, n, k, groups, w_unsigned};
+    const sr_q8_pack_arg arg = {w->data, n, k, groups, w_unsigned, transposed};
     bytes = sr_q8_packed_bytes(n, k, groups);
     packed = sr_packed_get(node->runner->model, w->data, NULL, sr_q8_pack_format(&arg), bytes, sr_q8_pack_b, &arg);
   }

@@ -30,6 +30,7 @@ typedef struct sr_q8_pack_arg {
   size_t n, k;      /* per group */
   size_t groups;
   int w_unsigned;   /* uint8 weights are stored minus 128 */
+  int transposed;   /* [k][n] (a depthwise filter over one input channel) instead of [n][k]; one group */
 } sr_q8_pack_arg;
 
 size_t sr_q8_packed_bytes(size_t n, size_t k, size_t groups);
@@ -53,6 +54,7 @@ typedef struct sr_q8_pack16_arg {
   size_t n, k, groups;
   int w_unsigned;
   int32_t filter_offset;
+  int transposed;
 } sr_q8_pack16_arg;
 size_t sr_q8_packed16_bytes(size_t n, size_t k, size_t groups);
 uint64_t sr_q8_pack16_format(const sr_q8_pack16_arg* a);
@@ -179,7 +181,7 @@ sr_q8_kernel sr_q8_kernel_for(unsigned isa, size_t m, size_t n, size_t k);
 /* The weights packed for kernel kr, once per model (NULL and a node message when out of memory): w holds
  * [groups][n][k] int8 or uint8 values. */
 const void* sr_q8_pack_weights(sr_node* node, const sr_tensor* w, size_t n, size_t k, size_t groups, int w_unsigned,
-                               int32_t filter_offset, sr_q8_kernel kr);
+                               int32_t filter_offset, int transposed, sr_q8_kernel kr);
 /* Requantization constants of every group for kernel kr into dst (groups blocks of group_bytes each): the
  * identity's terms for 8-bit kernels, none for int16 ones (offsets enter the data). Returns has_lshift. */
 int sr_q8_prep_groups(const sr_conv_requant* rq, const int32_t* bias, const void* packed, size_t n, size_t k,

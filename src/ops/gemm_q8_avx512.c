@@ -49,7 +49,8 @@ INL void fill(uint8_t* dst, __m512i v, size_t len) {
  * the input. */
 static TGT void pack_conv_row(const sr_q8_gemm* p, size_t g, size_t b, size_t oy, size_t ox, uint8_t* dst) {
   const sr_conv_geom* cg = p->src.conv;
-  const size_t fc = (size_t)cg->filter_c, in_c = (size_t)cg->in_c, kw = (size_t)cg->filter_w, in_w = (size_t)cg->in_w;
+  const size_t kw = (size_t)cg->filter_w, in_w = (size_t)cg->in_w, in_c = (size_t)cg->in_c;
+  const size_t fc = p->k / ((size_t)cg->filter_h * kw); /* channels per tap (a depthwise node over one channel: 1) */
   const __m512i flip = _mm512_set1_epi8((char)p->src.a_xor), pad = _mm512_set1_epi8((char)(p->src.pad ^ p->src.a_xor));
   /* With one group and no horizontal dilation, the taps of a filter row are contiguous in the input. */
   const int contiguous = cg->dilation_w == 1 && fc == in_c;

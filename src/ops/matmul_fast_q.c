@@ -136,7 +136,7 @@ sigrun_status sr_fc_fast_select_q(sr_node* node, const sr_fc_geom* g, const sr_c
   const sr_q8_kernel kr = sr_q8_kernel_for(node->isa, rows, units, depth);
   if (!kr.rows || depth == 0 || units == 0 || rows == 0) return SIGRUN_STATUS_OK;
   const int32_t filter_offset = hybrid ? 0 : rq->filter_offset;
-  const void* packed = sr_q8_pack_weights(node, weights, units, depth, 1, is_unsigned, filter_offset, kr);
+  const void* packed = sr_q8_pack_weights(node, weights, units, depth, 1, is_unsigned, filter_offset, 0, kr);
   if (!packed) return SIGRUN_STATUS_NO_MEMORY;
   sr_q8_plan_key key;
   memset(&key, 0, sizeof key);

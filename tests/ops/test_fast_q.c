@@ -476,7 +476,23 @@ static void test_hybrid_quantize(void) {
   CHECK(failures == 0);
 }
 
+/* Depthwise over one input channel with a depth multiplier (person_detect's first layer) runs as a convolution. */
+static void test_depthwise_one_channel(void) {
+  static const int mults[] = {2, 8, 17, 32};
+  for (int i = 0; i < 4; i++)
+    for (int s = 1; s <= 2; s++) {
+      conv_case c = {0};
+      c.depthwise = 1, c.type = (i + s) % 3 == 0 ? SIGRUN_TYPE_UINT8 : SIGRUN_TYPE_INT8;
+      c.batches = 1 + (i == 3), c.in_h = 11, c.in_w = 9 + s, c.in_c = 1, c.out_c = mults[i];
+      c.kh = c.kw = 3, c.stride_h = c.stride_w = s, c.dil_h = c.dil_w = 1;
+      c.padding = i % 2 ? SR_PADDING_VALID : SR_PADDING_SAME;
+      c.act = (i + s) % 4, c.per_channel = 1, c.has_bias = i != 1, c.scale_lo = -12, c.scale_hi = -2;
+      if (conv_check(&c, 1)) return;
+    }
+}
+
 int main(void) {
+  RUN(test_depthwise_one_channel);
   RUN(test_hybrid_quantize);
   RUN(test_fc_random);
   RUN(test_depthwise_shapes);
