@@ -68,13 +68,15 @@ ORDER = list(KERAS) + list(SHARED)
 
 
 def shared_path(name):
-    """The file of a shared model: ../shared/models beside the repository, else tests/data/models."""
+    """The file of a shared model: the repository's copy in tests/data/models, else ../shared/models."""
     rel = SHARED[name][0]
+    local = os.path.join(ROOT, "tests", "data", "models", os.path.basename(rel))
+    if os.path.exists(local):
+        return local
     for base in (os.path.join(os.path.dirname(ROOT), "shared", "models"), "/work/shared/models"):
         if os.path.exists(os.path.join(base, rel)):
             return os.path.join(base, rel)
-    local = os.path.join(ROOT, "tests", "data", "models", os.path.basename(rel))
-    return local if os.path.exists(local) else None
+    return None
 
 
 def describe(name):

@@ -157,10 +157,16 @@ SIGRUN_API const char* sigrun_model_description(const sigrun_model* model);
 typedef struct sigrun_custom_op sigrun_custom_op;
 
 typedef struct sigrun_interpreter_options {
-  /* Intra-op threads. Default 1, as in LiteRT. Reserved: kernels currently run on the calling thread. */
+  /* Intra-op threads: the calling thread plus num_threads - 1 workers the interpreter starts and owns. Default
+   * 1, as in LiteRT. Kernels split their work into independent pieces, so outputs are the same at every
+   * thread count. One kernel uses the workers at a time: when several runners of the interpreter invoke
+   * concurrently, a kernel that finds them busy runs on its own calling thread. */
   int num_threads;
-  /* Upper bound on the activation arena of one runner, in bytes; 0 = no limit. Exceeding it makes
-   * allocation fail with SIGRUN_STATUS_NO_MEMORY. */
+  /* Upper bound, in bytes, on the activation memory of one runner: its planned arena plus the arenas of the
+   * subgraphs it calls (IF/WHILE/CALL_ONCE), heap buffers of outputs whose shape depends on data and of
+   * string tensors, values copied by control flow, kernel data and scratch of nodes prepared at invoke.
+   * 0 = no limit. The allocate, set_input or invoke that would exceed it fails with SIGRUN_STATUS_LIMIT
+   * and leaves the runner usable. */
   size_t max_arena_bytes;
   /* Non-zero forces the portable reference kernels even where faster ones exist. Default 0. */
   int reference_kernels_only;
@@ -180,6 +186,10 @@ typedef struct sigrun_interpreter_options {
   /* Iterations one WHILE operator may run per invoke before failing with SIGRUN_STATUS_LIMIT; 0 = no cap,
    * as in LiteRT (a loop whose condition never turns false then runs until cancelled). */
   int64_t max_while_iterations;
+  /* Non-zero gives every intermediate tensor memory of its own, so after an invoke each one still holds the
+   * value its operator wrote (LiteRT's experimental_preserve_all_tensors; for debugging: arenas grow to the
+   * sum of all tensors). Default 0: tensors whose lifetimes do not overlap share memory. */
+  int preserve_all_tensors;
 } sigrun_interpreter_options;
 
 /* Fills *options with the defaults. */

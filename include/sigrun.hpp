@@ -294,6 +294,7 @@ struct Options {
   bool allow_unsupported_ops = false;
   int max_call_depth = 0;
   int64_t max_while_iterations = 0;
+  bool preserve_all_tensors = false;
 };
 
 /* The mutable state over a Model: runners, variables, tables. */
@@ -308,6 +309,7 @@ class Interpreter {
     o.allow_unsupported_ops = options.allow_unsupported_ops ? 1 : 0;
     o.max_call_depth = options.max_call_depth;
     o.max_while_iterations = options.max_while_iterations;
+    o.preserve_all_tensors = options.preserve_all_tensors ? 1 : 0;
     sigrun_error error;
     detail::check(sigrun_interpreter_create(model.get(), &o, &interpreter_, &error), error);
   }

@@ -24,8 +24,8 @@ cmake --build build-asan -j2
 
 # The concurrency tests again under ThreadSanitizer: a data race fails the run.
 cmake -S . -B build-tsan -DSIGRUN_TSAN=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo > /dev/null
-cmake --build build-tsan -j2 --target test_threads test_state test_custom_ops
-for t in test_threads test_state test_custom_ops; do
+cmake --build build-tsan -j2 --target test_threads test_state test_custom_ops test_threadpool
+for t in test_threads test_state test_custom_ops test_threadpool; do
   TSAN_OPTIONS="halt_on_error=1 exitcode=66" "build-tsan/$t"
 done
 

@@ -3,7 +3,10 @@
  * TensorProto, AttrValue, OpDef, NodeDef, FunctionDef). Every pointer is owned by the pool of the object
  * that decoded it (a sr_saved_model or a bundle) and lives exactly as long as that object.
  * Conventions: absent strings are "" (never NULL); arrays come with an n_ count; maps are arrays of
- * key/value entries in which a key appears once (the last occurrence on the wire wins, as protobuf says).
+ * key/value entries sorted by key (bytewise, strcmp) in which a key appears once (the last occurrence on the
+ * wire wins, as protobuf says), so lookups are binary searches. Names and map keys never contain a NUL byte
+ * (the decoder rejects them); byte strings (sr_tf_bytes) may.
+ * Everything here is read-only after decoding: any number of threads may read it at the same time.
  */
 #ifndef SR_CONVERT_TF_TYPES_H
 #define SR_CONVERT_TF_TYPES_H
@@ -57,15 +60,18 @@ typedef struct sr_tf_str_pair {
   const char* value;
 } sr_tf_str_pair;
 
+/* TensorShapeProto. A scalar is rank 0 with unknown_rank 0. Dims are >= -1 (checked at decode). */
 typedef struct sr_tf_shape {
-  int unknown_rank;
-  size_t rank;   /* dims present (0 with unknown_rank means "any rank") */
+  int unknown_rank; /* when set, rank is 0 and dims NULL */
+  size_t rank;
   int64_t* dims; /* -1 = unknown size */
 } sr_tf_shape;
 
 /* A TensorProto as stored. Values are either tensor_content (raw little-endian elements, pointing into the
  * file buffer) or one of the typed lists; sr_tf_tensor_read picks the one matching dtype and applies TF's
- * rule that a shorter list repeats its last value. Sizes were checked at decode. */
+ * rule that a shorter list repeats its last value (a longer one is cut, as TF's Tensor::FromProto does).
+ * Checked at decode: every dim >= 0 and unknown_rank unset, num_elements fits size_t (and num_elements * dtype
+ * size too), and content_size is 0 or exactly num_elements * dtype size. */
 typedef struct sr_tf_tensor {
   int32_t dtype;
   sr_tf_shape shape;
@@ -96,9 +102,13 @@ typedef struct sr_tf_tensor {
   size_t n_string_val;
 } sr_tf_tensor;
 
-/* Bytes of the dense little-endian form: num_elements * dtype size (fails for strings and unknown dtypes). */
+/* Bytes of the dense little-endian form: num_elements * dtype size. UNSUPPORTED for DT_STRING, resources,
+ * variants and unknown dtypes (strings are read from string_val directly). */
 sigrun_status sr_tf_tensor_nbytes(const sr_tf_tensor* t, size_t* nbytes, sigrun_error* error);
-/* Writes the dense little-endian elements into dst (dst_size must equal sr_tf_tensor_nbytes). */
+/* Writes the dense little-endian elements into dst; dst_size must equal sr_tf_tensor_nbytes (BAD_ARGUMENT
+ * otherwise). Takes tensor_content when present, else the typed list of the dtype (a shorter list repeats its
+ * last value, an empty one means zeros). Narrow integer types come from int_val (truncated to their width, as
+ * TF does), fp16/bf16 from half_val's low 16 bits, bool from bool_val as 0/1 bytes. */
 sigrun_status sr_tf_tensor_read(const sr_tf_tensor* t, void* dst, size_t dst_size, sigrun_error* error);
 
 typedef struct sr_tf_attr sr_tf_attr;
@@ -168,7 +178,7 @@ struct sr_tf_attr_entry {
   sr_tf_attr value;
 };
 
-/* The attr named key, or NULL. */
+/* The attr named key, or NULL (binary search). */
 const sr_tf_attr* sr_tf_attr_find(const sr_tf_attr_map* map, const char* key);
 
 typedef struct sr_tf_arg_def {
@@ -203,27 +213,54 @@ typedef struct sr_tf_op_def {
   int is_commutative;
   int is_aggregate;
   int allows_uninitialized_input;
+  /* Set when the file's stripped_op_list lacked this op and the OpDef comes from sigrun's copy of TensorFlow's
+   * registry (src/convert/tf_op_registry.c): TF omits ops used only inside While/If bodies. */
+  int from_registry;
 } sr_tf_op_def;
 
 /* The AttrDef named name, or NULL. */
 const sr_tf_attr_def* sr_tf_op_def_attr(const sr_tf_op_def* op, const char* name);
 
+struct sr_tf_function;
+
 typedef struct sr_tf_node {
   const char* name;
   const char* op;
-  const char** input; /* "node", "node:K", "node:out_arg:K" in functions, "^node" for control edges */
+  const char** input; /* wire order: "node", "node:K", "node:out_arg:K" in functions, "^node" for control edges */
   size_t n_input;
   const char* device;
   sr_tf_attr_map attr;
-  /* Resolved after decoding: the op's definition from MetaInfoDef.stripped_op_list, or NULL (a call of a
-   * library function by name, or an op missing from the list). */
+  /* Resolved after decoding. When op names a function of the library (a call by name), function is that
+   * function and op_def points to its signature (output args with fixed types, no attrs). Otherwise op_def is
+   * the op's definition from MetaInfoDef.stripped_op_list, or NULL when the list lacks it. */
   const sr_tf_op_def* op_def;
+  const struct sr_tf_function* function;
 } sr_tf_node;
 
 /* An attr of a node, or the op's default when the attr was stripped (§3.9); NULL when neither exists. */
 const sr_tf_attr* sr_tf_node_attr(const sr_tf_node* node, const char* name);
 
-/* Node lists keep their wire order; by_name holds their indices sorted by name for lookups. */
+/* How many tensors argument arg (an input_arg or output_arg of node->op_def) stands for: 1 for a plain arg,
+ * the node's int attr number_attr (>= 0) for a list of one type, the length of its list(type) attr
+ * type_list_attr otherwise. BAD_MODEL naming the node, op and attr when the attr is missing, negative or of
+ * the wrong kind. */
+sigrun_status sr_tf_arg_length(const sr_tf_node* node, const sr_tf_arg_def* arg, size_t* length, sigrun_error* error);
+/* The DataType of element k of argument arg (k < sr_tf_arg_length): arg->type, the node's type attr
+ * type_attr, or element k of its list(type) attr type_list_attr. BAD_MODEL when missing. */
+sigrun_status sr_tf_arg_dtype(const sr_tf_node* node, const sr_tf_arg_def* arg, size_t k, int32_t* dtype,
+                              sigrun_error* error);
+/* Total number of outputs of node (sum of sr_tf_arg_length over its op_def's output args). NOT_FOUND when
+ * node->op_def is NULL (an op missing from stripped_op_list). */
+sigrun_status sr_tf_node_output_count(const sr_tf_node* node, size_t* count, sigrun_error* error);
+/* The flat output index of element k of output arg (arg_len bytes at arg) of node: the lengths of the output
+ * args before it plus k. With arg_len 0 (GraphDef form "node:K") the index is k itself, checked against the
+ * output count when the op_def is known. NOT_FOUND (naming node, op and arg) when the arg does not exist or k
+ * is out of range, or op_def is NULL for the function-body form. */
+sigrun_status sr_tf_node_output_index(const sr_tf_node* node, const char* arg, size_t arg_len, int64_t k,
+                                      size_t* flat, sigrun_error* error);
+
+/* Node lists keep their wire order; by_name holds their indices sorted by name for lookups. Node names are
+ * unique within a list (a duplicate is rejected at decode, as TF's importer does). */
 typedef struct sr_tf_node_list {
   sr_tf_node* items;
   size_t count;
@@ -240,18 +277,22 @@ typedef struct sr_tf_arg_attrs {
 } sr_tf_arg_attrs;
 
 typedef struct sr_tf_function {
-  sr_tf_op_def signature;
-  sr_tf_attr_map attr;
+  sr_tf_op_def signature; /* name, input_arg = parameters, output_arg = results */
+  sr_tf_attr_map attr;    /* "_input_shapes", "api_implements", ... */
   sr_tf_node_list node_def;
-  sr_tf_str_pair* ret; /* output_arg name -> "node:out_arg:K" or a parameter name */
+  sr_tf_str_pair* ret; /* sorted by key: output_arg name -> "node:out_arg:K" or a parameter name */
   size_t n_ret;
   sr_tf_str_pair* control_ret;
   size_t n_control_ret;
-  sr_tf_arg_attrs* arg_attr; /* sorted by index */
+  sr_tf_arg_attrs* arg_attr; /* sorted by index, unique: parameter index -> attrs ("_user_specified_name",
+                                "_output_shapes") */
   size_t n_arg_attr;
 } sr_tf_function;
 
-/* The value of key in a string map, or NULL. */
+/* The attrs of parameter index of f, or NULL. */
+const sr_tf_attr_map* sr_tf_function_arg_attrs(const sr_tf_function* f, uint32_t index);
+
+/* The value of key in a string map sorted by key, or NULL. */
 const char* sr_tf_str_map_find(const sr_tf_str_pair* items, size_t count, const char* key);
 
 /* A tensor reference split into spans of the text: "a" -> (a, 0), "a:3" -> (a, 3), "a:out:2" -> (a, arg "out",
@@ -264,7 +305,8 @@ typedef struct sr_tf_tensor_ref {
   int64_t index;
   int is_control;
 } sr_tf_tensor_ref;
-/* Returns 0 when the text is malformed (empty name, bad index). */
+/* Returns 1 on success, 0 when the text is malformed: empty name or arg, an index that is not a decimal
+ * number in [0, 2^31), more than two ':' separators, or "^" with an index. "^a" never has an index. */
 int sr_tf_parse_tensor_ref(const char* text, sr_tf_tensor_ref* out);
 
 #endif /* SR_CONVERT_TF_TYPES_H */

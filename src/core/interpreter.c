@@ -110,6 +110,8 @@ sigrun_status sigrun_interpreter_create(const sigrun_model* model, const sigrun_
     sr_free(in);
     return st;
   }
+  /* Without worker threads (the system refused them) kernels run on the caller: slower, never wrong. */
+  in->pool = in->options.num_threads > 1 ? sr_threadpool_create(in->options.num_threads) : NULL;
   *out_interpreter = in;
   return sr_ok(error);
 }
@@ -120,6 +122,7 @@ void sigrun_interpreter_destroy(sigrun_interpreter* interpreter) {
   sr_runner_free(interpreter->placeholder);
   sr_free(interpreter->cached);
   sr_resources_destroy(&interpreter->resources);
+  sr_threadpool_destroy(interpreter->pool);
   pthread_mutex_destroy(&interpreter->lock);
   pthread_mutex_destroy(&interpreter->custom_lock);
   sr_free(interpreter);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "../ops/op.h"
+#include "runner.h"
 
 size_t sr_tensor_count(const sr_tensor* t) {
   size_t n = 1;
@@ -49,9 +50,16 @@ sigrun_status sr_parse_expect_options(sr_parse_ctx* ctx, int expected_type, int 
   return SIGRUN_STATUS_OK;
 }
 
+sigrun_status sr_node_reserve_fail(sr_node* node, const sr_tensor* t, size_t bytes, sigrun_status st) {
+  if (st == SIGRUN_STATUS_LIMIT)
+    return sr_node_fail(node, st, "%zu bytes for tensor %d would take the runner past max_arena_bytes (%zu)", bytes,
+                        t->index, t->account ? t->account->limit : 0);
+  return sr_node_fail(node, st, "out of memory for %zu bytes (tensor %d)", bytes, t->index);
+}
+
 static sigrun_status grow(sr_node* node, sr_tensor* t, size_t bytes) {
-  if (sr_tensor_reserve(t, bytes)) return SIGRUN_STATUS_OK;
-  return sr_node_fail(node, SIGRUN_STATUS_NO_MEMORY, "out of memory for %zu bytes", bytes);
+  sigrun_status st = sr_tensor_reserve(t, bytes);
+  return st ? sr_node_reserve_fail(node, t, bytes, st) : SIGRUN_STATUS_OK;
 }
 
 sigrun_status sr_node_resize_output(sr_node* node, int i, int rank, const int32_t* dims) {
@@ -93,8 +101,15 @@ void* sr_node_alloc_data(sr_node* node, size_t size) {
     memset(node->data, 0, node->data_capacity);
     return node->data;
   }
+  sr_mem_account* account = node->runner ? node->runner->root->account : NULL;
+  if (sr_mem_charge(account, node->data ? node->data_capacity : 0, size)) {
+    sr_node_fail(node, SIGRUN_STATUS_LIMIT, "%zu bytes of node data would take the runner past max_arena_bytes (%zu)",
+                 size, account->limit);
+    return NULL;
+  }
   void* fresh = sr_calloc(1, size ? size : 1);
   if (!fresh) {
+    sr_mem_charge(account, size, node->data ? node->data_capacity : 0);
     sr_node_fail(node, SIGRUN_STATUS_NO_MEMORY, "out of memory for %zu bytes of node data", size);
     return NULL;
   }

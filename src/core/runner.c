@@ -18,6 +18,14 @@
 
 static sigrun_status oom(sigrun_error* e) { return sr_fail(e, SIGRUN_STATUS_NO_MEMORY, "out of memory"); }
 
+static sigrun_status memory_fail(const sr_runner* r, const sr_tensor* t, size_t bytes, sigrun_status st,
+                                 sigrun_error* e) {
+  if (st == SIGRUN_STATUS_LIMIT)
+    return sr_fail(e, st, "subgraph %d, tensor %d: %zu bytes would take the runner past max_arena_bytes (%zu)",
+                   r->subgraph_index, t->index, bytes, r->account->limit);
+  return oom(e);
+}
+
 static void set_def_shape(sr_tensor* t) {
   t->rank = t->def->rank;
   memcpy(t->dims, t->def->dims, sizeof t->dims);
@@ -134,6 +142,7 @@ static sigrun_status build_runner(sr_runner* r, int sig_index, int subgraph) {
     sr_tensor* t = &r->tensors[i];
     t->def = &sg->tensors[i];
     t->index = i;
+    t->account = r->account;
     t->type = t->def->type;
     set_def_shape(t);
     t->bytes = tensor_bytes(t);
@@ -208,6 +217,8 @@ static sigrun_status runner_new(sigrun_interpreter* interp, int sig_index, int s
   r->interpreter = interp;
   r->model = interp->model;
   r->root = root ? root : r;
+  r->account = &r->root->mem;
+  if (!root) r->mem.limit = interp->options.max_arena_bytes;
   if (build_runner(r, sig_index, subgraph) != SIGRUN_STATUS_OK || (!root && plan_state_access(r))) {
     sr_runner_free(runner);
     return oom(error);
@@ -272,10 +283,7 @@ static sigrun_status reset_tensors(sr_runner* r, sigrun_error* error) {
   for (int i = 0; i < r->n_tensors; i++) {
     sr_tensor* t = &r->tensors[i];
     if (t->alloc == SR_ALLOC_PERSISTENT) continue;
-    if (t->alloc == SR_ALLOC_DYNAMIC) {
-      sr_aligned_free(t->data);
-      t->capacity = 0;
-    }
+    if (t->alloc == SR_ALLOC_DYNAMIC) sr_tensor_release(t);
     t->data = NULL;
     t->alloc = SR_ALLOC_NONE;
     if (t->def->data && !t->def->is_variable) {
@@ -292,8 +300,8 @@ static sigrun_status reset_tensors(sr_runner* r, sigrun_error* error) {
       /* Old-style stateful tensors (e.g. LSTM state) keep their values across invokes. */
       set_def_shape(t);
       size_t bytes = tensor_bytes(t);
-      t->data = sr_aligned_alloc(bytes);
-      if (!t->data) return oom(error);
+      sigrun_status st = sr_tensor_reserve(t, bytes);
+      if (st) return memory_fail(r, t, bytes, st, error);
       reset_variable(t, bytes);
       t->capacity = bytes;
       t->alloc = SR_ALLOC_PERSISTENT;
@@ -351,6 +359,9 @@ static void compute_lifetimes(sr_runner* r) {
     if (r->first_use[t] == INT_MAX) r->first_use[t] = 0;
     r->last_use[t] = end;
   }
+  if (r->interpreter->options.preserve_all_tensors)
+    for (int i = 0; i < r->n_tensors; i++)
+      if (r->first_use[i] != INT_MAX) r->last_use[i] = end;
 }
 
 static sigrun_status plan_arena(sr_runner* r, sigrun_error* error) {
@@ -371,15 +382,22 @@ static sigrun_status plan_arena(sr_runner* r, sigrun_error* error) {
   size_t total;
   if (!sr_plan_arena(r->plan, n, r->plan_order, &total))
     return sr_fail(error, SIGRUN_STATUS_NO_MEMORY, "signature '%s': arena size overflows", r->key);
-  size_t limit = r->interpreter->options.max_arena_bytes;
+  size_t limit = r->account->limit;
   if (limit && total > limit)
-    return sr_fail(error, SIGRUN_STATUS_NO_MEMORY, "signature '%s': the arena needs %zu bytes, over the limit of %zu",
+    return sr_fail(error, SIGRUN_STATUS_LIMIT, "signature '%s': the arena needs %zu bytes, over max_arena_bytes (%zu)",
                    r->key, total, limit);
   if (total > r->arena_capacity || !r->arena) {
+    if (sr_mem_charge(r->account, r->arena_capacity, total))
+      return sr_fail(error, SIGRUN_STATUS_LIMIT,
+                     "signature '%s': a %zu-byte arena would take the runner past max_arena_bytes (%zu)", r->key,
+                     total, limit);
     sr_aligned_free(r->arena);
     r->arena_capacity = 0;
     r->arena = sr_aligned_alloc(total);
-    if (!r->arena) return sr_fail(error, SIGRUN_STATUS_NO_MEMORY, "out of memory for a %zu-byte arena", total);
+    if (!r->arena) {
+      sr_mem_charge(r->account, total, 0);
+      return sr_fail(error, SIGRUN_STATUS_NO_MEMORY, "out of memory for a %zu-byte arena", total);
+    }
     r->arena_capacity = total;
   }
   r->arena_size = total;
@@ -418,10 +436,17 @@ static sigrun_status run_deferred_prepare(sr_runner* r, int i, sigrun_error* err
   sigrun_status st = n->kind->prepare(n);
   if (st != SIGRUN_STATUS_OK) return st;
   if (n->scratch_bytes > r->deferred_scratch_size[i]) {
+    if (sr_mem_charge(r->account, r->deferred_scratch_size[i], n->scratch_bytes))
+      return sr_fail(error, SIGRUN_STATUS_LIMIT,
+                     "subgraph %d, operator %d (%s): %zu bytes of scratch would take the runner past max_arena_bytes "
+                     "(%zu)", r->subgraph_index, i, n->op->name, n->scratch_bytes, r->account->limit);
     sr_aligned_free(r->deferred_scratch[i]);
     r->deferred_scratch_size[i] = 0;
     r->deferred_scratch[i] = sr_aligned_alloc(n->scratch_bytes);
-    if (!r->deferred_scratch[i]) return oom(error);
+    if (!r->deferred_scratch[i]) {
+      sr_mem_charge(r->account, n->scratch_bytes, 0);
+      return oom(error);
+    }
     r->deferred_scratch_size[i] = n->scratch_bytes;
   }
   n->scratch = r->deferred_scratch[i];
@@ -640,7 +665,11 @@ static sigrun_status set_string_input(sr_tensor* t, const char* name, const void
   if (!sr_strings_check(data, size, count, why, sizeof why))
     return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "input '%s' (string, shape %s): %s", name,
                    sr_shape_str(t->dims, t->rank, shape, sizeof shape), why);
-  if (!sr_tensor_reserve(t, size)) return oom(error);
+  sigrun_status st = sr_tensor_reserve(t, size);
+  if (st == SIGRUN_STATUS_LIMIT)
+    return sr_fail(error, st, "input '%s': %zu bytes would take the runner past max_arena_bytes (%zu)", name, size,
+                   t->account->limit);
+  if (st) return oom(error);
   memcpy(t->data, data, size);
   t->bytes = size;
   return sr_ok(error);
@@ -790,12 +819,11 @@ void sr_call_release(sr_runner* child) {
   for (int i = 0; i < child->n_tensors; i++) {
     sr_tensor* t = &child->tensors[i];
     if (t->alloc == SR_ALLOC_DYNAMIC) {
-      sr_aligned_free(t->data);
-      t->data = NULL;
-      t->capacity = 0;
+      sr_tensor_release(t);
       t->bytes = 0;
     }
   }
+  sr_mem_charge(child->account, child->arena_capacity, 0);
   sr_aligned_free(child->arena);
   child->arena = NULL;
   child->arena_capacity = 0;
@@ -809,8 +837,8 @@ sigrun_status sr_call_copy(sr_node* node, sr_tensor* dst, const sr_tensor* src) 
                         sigrun_type_name(src->type), sigrun_type_name(dst->type), dst->index);
   if (src->type == SIGRUN_TYPE_STRING) return sr_strings_copy(node, dst, src);
   if (dst->alloc == SR_ALLOC_DYNAMIC) {
-    if (!sr_tensor_reserve(dst, src->bytes))
-      return sr_node_fail(node, SIGRUN_STATUS_NO_MEMORY, "out of memory for %zu bytes", src->bytes);
+    sigrun_status st = sr_tensor_reserve(dst, src->bytes);
+    if (st) return sr_node_reserve_fail(node, dst, src->bytes, st);
     dst->rank = src->rank;
     memcpy(dst->dims, src->dims, sizeof dst->dims);
     dst->bytes = src->bytes;

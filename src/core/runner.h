@@ -12,6 +12,7 @@
 #include "../ops/op.h"
 #include "plan.h"
 #include "resources.h"
+#include "threadpool.h"
 
 #define SR_PLACEHOLDER_KEY "<placeholder signature>"
 
@@ -67,6 +68,8 @@ struct sr_runner {
   sr_state_access access; /* root only: how its invoke locks the interpreter's shared state */
   const uint8_t* initializers; /* root only: per subgraph, 1 if its tree may run it through CALL_ONCE */
   unsigned epoch;        /* root only: the interpreter's cancel_epoch when the running invoke started */
+  sr_mem_account mem;    /* root only: the tree's activation memory against max_arena_bytes */
+  sr_mem_account* account; /* the root's mem */
   sigrun_op_profiler profiler; /* root only: sigrun_runner_set_profiler; its tree's nodes report to it */
   void* profiler_user;
 };
@@ -81,6 +84,7 @@ struct sigrun_interpreter {
   atomic_uint cancel_epoch; /* bumped by sigrun_interpreter_cancel; invokes started before it stop */
   sigrun_interpreter_options options;
   unsigned isa;             /* SR_ISA_* the fast kernels may use (cpu.h); 0 with reference_kernels_only */
+  sr_threadpool* pool;      /* num_threads - 1 workers, NULL for one thread; one kernel job at a time */
   pthread_mutex_t lock;     /* guards the runner cache */
   pthread_mutex_t custom_lock; /* serializes custom ops that are not thread-safe */
   sigrun_runner** cached;   /* one per signature, created on demand */

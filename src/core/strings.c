@@ -93,9 +93,8 @@ void sr_strings_get(const sr_tensor* t, size_t i, const char** data, size_t* len
 
 /* Makes t hold exactly `bytes` bytes of heap memory, keeping its buffer when it is large enough. */
 static sigrun_status reserve(sr_node* node, sr_tensor* t, size_t bytes) {
-  if (!sr_tensor_reserve(t, bytes))
-    return sr_node_fail(node, SIGRUN_STATUS_NO_MEMORY, "out of memory for a %zu-byte string tensor (tensor %d)",
-                        bytes, t->index);
+  sigrun_status st = sr_tensor_reserve(t, bytes);
+  if (st) return sr_node_reserve_fail(node, t, bytes, st);
   t->bytes = bytes;
   return SIGRUN_STATUS_OK;
 }

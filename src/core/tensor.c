@@ -4,14 +4,34 @@
 #include "../ops/op.h"
 #include "strings.h"
 
-int sr_tensor_reserve(sr_tensor* t, size_t bytes) {
-  if (t->data && t->capacity >= bytes) return 1;
+sigrun_status sr_mem_charge(sr_mem_account* account, size_t old_bytes, size_t new_bytes) {
+  if (!account) return SIGRUN_STATUS_OK;
+  size_t rest = account->used >= old_bytes ? account->used - old_bytes : 0;
+  if (account->limit && (new_bytes > account->limit || rest > account->limit - new_bytes)) return SIGRUN_STATUS_LIMIT;
+  account->used = rest + new_bytes;
+  return SIGRUN_STATUS_OK;
+}
+
+sigrun_status sr_tensor_reserve(sr_tensor* t, size_t bytes) {
+  if (t->data && t->capacity >= bytes) return SIGRUN_STATUS_OK;
+  sigrun_status st = sr_mem_charge(t->account, t->data ? t->capacity : 0, bytes);
+  if (st) return st;
   void* fresh = sr_aligned_alloc(bytes ? bytes : 1);
-  if (!fresh) return 0;
+  if (!fresh) {
+    sr_mem_charge(t->account, bytes, t->data ? t->capacity : 0);
+    return SIGRUN_STATUS_NO_MEMORY;
+  }
   sr_aligned_free(t->data);
   t->data = fresh;
   t->capacity = bytes;
-  return 1;
+  return SIGRUN_STATUS_OK;
+}
+
+void sr_tensor_release(sr_tensor* t) {
+  if (t->data) sr_mem_charge(t->account, t->capacity, 0);
+  sr_aligned_free(t->data);
+  t->data = NULL;
+  t->capacity = 0;
 }
 
 const char* sigrun_tensor_name(const sigrun_tensor* t) { return t ? t->def->name : ""; }

@@ -266,11 +266,13 @@ static sigrun_status conv_quant_params(sr_node* node, conv_node* d, int activati
   /* uint8 conv uses LiteRT's per-tensor multiplier (float product of scales). */
   sigrun_status st = sr_conv_requant_prepare(node, input, filter, bias, node->outputs[0], activation, dim, channels,
                                         d->kind == SR_WK_U8, &d->rq, tail);
-  /* LiteRT's optimized 8-bit CONV_2D (GEMM library) rounds the final shift upward. Its depthwise kernels
-   * round away from zero like the reference, except int8 ones over a single input channel, which round
-   * upward too (measured: pc_conv.bin, 1 channel x 128; the oracle cases with more channels). */
-  d->rq.gemm_rounding = d->depthwise ? d->kind == SR_WK_I8 && d->geom.in_c == 1
-                                     : d->kind == SR_WK_I8 || d->kind == SR_WK_U8;
+  /* LiteRT's optimized 8-bit CONV_2D (GEMM library) rounds the final shift upward. Its int8 depthwise kernel
+   * quantizes its accumulators 8 channels at a time with vector instructions that round upward too, and the
+   * leftover out_c % 8 channels with the scalar MultiplyByQuantizedMultiplier (away from zero), on x86 where
+   * it has no 3x3 special case: channel 6 of NASNetMobile's 11-channel 5x5 depthwise and okay_nabu's ring
+   * buffers showed it. uint8 depthwise rounds away from zero everywhere. */
+  d->rq.gemm_rounding = d->depthwise ? d->kind == SR_WK_I8 : d->kind == SR_WK_I8 || d->kind == SR_WK_U8;
+  d->rq.gemm_channels = d->depthwise ? (size_t)d->geom.out_c / 8 * 8 : SIZE_MAX;
   return st;
 }
 

@@ -77,7 +77,8 @@ typedef struct sr_conv_requant {
   int32_t input_offset, filter_offset, output_offset;
   int32_t act_min, act_max;
   int wide;            /* 16-bit activations: 64-bit accumulator, LiteRT's int64 multiplier */
-  int gemm_rounding;   /* round the final shift as LiteRT's GEMM-based kernels do (sr_conv_mul_gemm) */
+  int gemm_rounding;   /* round the final shift as LiteRT's GEMM-based kernels do (sr_conv_mul_gemm) ... */
+  size_t gemm_channels; /* ... for output channels [0, gemm_channels) only; the rest as sr_quant_mul */
   int bias64;          /* bias is int64 (16x8 kernels), else int32 */
   const sr_qmul* mult; /* one per output channel */
 } sr_conv_requant;
@@ -106,7 +107,7 @@ static inline int32_t sr_conv_requant_apply(const sr_conv_requant* r, int64_t ac
     v = sr_quant_mul64(acc > lim ? lim : acc < -lim ? -lim : acc, r->mult[c]);
   } else {
     const int32_t a = (int32_t)(uint32_t)(uint64_t)acc;
-    v = r->gemm_rounding ? sr_conv_mul_gemm(a, r->mult[c]) : sr_quant_mul(a, r->mult[c]);
+    v = r->gemm_rounding && c < r->gemm_channels ? sr_conv_mul_gemm(a, r->mult[c]) : sr_quant_mul(a, r->mult[c]);
   }
   v += r->output_offset;
   return (int32_t)(v < r->act_min ? r->act_min : v > r->act_max ? r->act_max : v);

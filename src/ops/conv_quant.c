@@ -133,8 +133,10 @@ static void quantize_asymmetric(const float* v, size_t n, int8_t* q, float* scal
   *scale = (float)s;
   *zero_point = nudged;
   const float inv = (float)(1.0 / (double)*scale);
+  /* LiteRT rounds the scaled value, then adds the zero point: 2.5 / scale 1 with zero point -128 gives
+   * 3 - 128 = -125, where rounding -125.5 would give -126 (measured on CONV_2D, both kernel variants). */
   for (size_t i = 0; i < n; i++)
-    q[i] = (int8_t)sr_clamp_i32(to_i32(roundf((float)nudged + v[i] * inv)), -128, 127);
+    q[i] = (int8_t)sr_clamp_i32(sr_clamp_i32(to_i32(roundf(v[i] * inv)), -256, 256) + nudged, -128, 127);
 }
 
 void sr_conv_hybrid_quantize_rows(const float* in, size_t rows, size_t depth, int asymmetric, int8_t* q, float* scale,

@@ -223,6 +223,7 @@ static sigrun_status fc_quant_setup(sr_node* node, fc_node* d, const sr_fully_co
   /* LiteRT's FC runs on its GEMM library, which rounds the last shift half up (see conv.h), and for 16x8 too
    * with int32 sums and the 32-bit multiplier (not the int64 one of its reference 16x8 kernel). */
   d->rq.gemm_rounding = 1;
+  d->rq.gemm_channels = SIZE_MAX;
   d->rq.wide = 0;
   return SIGRUN_STATUS_OK;
 }

@@ -24,6 +24,16 @@ typedef enum sr_alloc_kind {
   SR_ALLOC_PERSISTENT,  /* survives across invokes (variable tensors) */
 } sr_alloc_kind;
 
+/* The activation memory of one signature runner and the executors of the subgraphs it calls: arenas, heap
+ * buffers of dynamic and string tensors, per-node data and deferred scratch, checked against the
+ * interpreter's max_arena_bytes (limit 0 = none). Only the thread invoking that runner touches it. */
+typedef struct sr_mem_account {
+  size_t used, limit;
+} sr_mem_account;
+/* Accounts a buffer going from old_bytes to new_bytes (a NULL account accepts everything): SIGRUN_STATUS_LIMIT,
+ * with nothing changed, when that would take the account past its limit. */
+sigrun_status sr_mem_charge(sr_mem_account* account, size_t old_bytes, size_t new_bytes);
+
 /* A runner's tensor. `def` holds what the file says; the rest is the current state. */
 struct sigrun_tensor {
   const sr_tensor_def* def;
@@ -35,15 +45,19 @@ struct sigrun_tensor {
   size_t bytes;
   sr_alloc_kind alloc;
   size_t capacity; /* for DYNAMIC / PERSISTENT: bytes held */
+  sr_mem_account* account; /* its signature runner's, charged for DYNAMIC / PERSISTENT buffers */
 };
 typedef struct sigrun_tensor sr_tensor;
 
 /* Element count of the tensor's current shape (shapes were checked not to overflow). */
 size_t sr_tensor_count(const sr_tensor* t);
 /* Makes a heap-backed (dynamic, persistent or string) tensor's buffer hold at least `bytes`, keeping it when it
- * is already large enough, so steady-state invokes allocate nothing. Returns 0 when out of memory (the tensor
- * keeps its old buffer). Does not change t->bytes. */
-int sr_tensor_reserve(sr_tensor* t, size_t bytes);
+ * is already large enough, so steady-state invokes allocate nothing. Returns SIGRUN_STATUS_NO_MEMORY or
+ * SIGRUN_STATUS_LIMIT (the runner's max_arena_bytes) without a message, the tensor keeping its old buffer.
+ * Does not change t->bytes. */
+sigrun_status sr_tensor_reserve(sr_tensor* t, size_t bytes);
+/* Frees a heap-backed tensor's buffer and credits its account. */
+void sr_tensor_release(sr_tensor* t);
 /* 1 if the tensor holds model constant data. */
 static inline int sr_tensor_is_const(const sr_tensor* t) { return t->alloc == SR_ALLOC_CONST; }
 
@@ -112,6 +126,8 @@ void sr_node_set_output_dynamic(sr_node* node, int i);
 /* Per-node data that lives until the next prepare of this node; zeroed. NULL (and a NO_MEMORY message in
  * node->error) when out of memory. One block per node: a second call replaces the first. */
 void* sr_node_alloc_data(sr_node* node, size_t size);
+/* The message for a failed sr_tensor_reserve of `bytes` for tensor t by this node; returns st. */
+sigrun_status sr_node_reserve_fail(sr_node* node, const sr_tensor* t, size_t bytes, sigrun_status st);
 /* Scratch memory available as node->scratch during eval (planned in the arena). */
 void sr_node_request_scratch(sr_node* node, size_t bytes);
 

@@ -5,6 +5,7 @@
 #include "quant.h"
 
 #include <float.h>
+#include <math.h>
 
 sr_qmul sr_quant_multiplier(double real) {
   sr_qmul m = {0, 0};
@@ -39,8 +40,18 @@ int sr_quant_type_range(sigrun_type type, int32_t* lo, int32_t* hi) {
   }
 }
 
-static int32_t quantize_bound(float v, float scale, int32_t zp) {
-  return sr_round_to_i32((double)(v / scale)) + zp;
+/* LiteRT's Quantize() of an activation bound: round(v / scale) in float must fit int32, or the node is refused
+ * (kernel_util.cc's no_integer_overflow_from_quantization; a tiny output scale next to RELU6 does it). */
+static sigrun_status quantize_bound(sr_node* node, float v, float scale, int32_t zp, int32_t* out) {
+  const float q = roundf(v / scale);
+  if (!(q >= (float)INT32_MIN && q <= (float)INT32_MAX))
+    return sr_node_fail(node, SIGRUN_STATUS_BAD_MODEL,
+                        "the fused activation bound %g quantizes to %g with the output scale %g, outside int32 "
+                        "(LiteRT refuses this node too)",
+                        (double)v, (double)q, (double)scale);
+  const int64_t shifted = (int64_t)(double)q + zp;
+  *out = shifted > INT32_MAX ? INT32_MAX : shifted < INT32_MIN ? INT32_MIN : (int32_t)shifted;
+  return SIGRUN_STATUS_OK;
 }
 
 sigrun_status sr_quant_activation_range(sr_node* node, int activation, const sr_tensor* out, int32_t* lo,
@@ -56,13 +67,16 @@ sigrun_status sr_quant_activation_range(sr_node* node, int activation, const sr_
     case SR_ACT_NONE: break;
     case SR_ACT_RELU: qlo = qlo > zp ? qlo : zp; break;
     case SR_ACT_RELU6: {
-      int32_t top = quantize_bound(6.0f, scale, zp);
+      int32_t top = 0;
+      if ((st = quantize_bound(node, 6.0f, scale, zp, &top))) return st;
       qlo = qlo > zp ? qlo : zp;
       qhi = qhi < top ? qhi : top;
       break;
     }
     case SR_ACT_RELU_N1_TO_1: {
-      int32_t bottom = quantize_bound(-1.0f, scale, zp), top = quantize_bound(1.0f, scale, zp);
+      int32_t bottom = 0, top = 0;
+      if ((st = quantize_bound(node, -1.0f, scale, zp, &bottom)) || (st = quantize_bound(node, 1.0f, scale, zp, &top)))
+        return st;
       qlo = qlo > bottom ? qlo : bottom;
       qhi = qhi < top ? qhi : top;
       break;

@@ -235,6 +235,7 @@ static sigrun_status tconv_quant_setup(sr_node* node, tconv_node* d, const sr_tr
   if (!st && d->kind == SR_WK_I16 && p->quantized_bias_type == 2) d->rq.wide = 0;
   /* Its int8 kernel runs on the GEMM library (see sr_conv_mul_gemm). */
   d->rq.gemm_rounding = d->kind == SR_WK_I8 || d->kind == SR_WK_U8;
+  d->rq.gemm_channels = SIZE_MAX;
   return st;
 }
 

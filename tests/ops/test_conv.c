@@ -480,11 +480,13 @@ static void test_int8_conv(void) {
   sr_test_node_free(&tn);
 }
 
-/* -62 * 5 * 0.25 = -77.5, a tie at the final shift: LiteRT's GEMM-based int8 conv (and depthwise over one
- * channel) rounds it up to -77, its depthwise kernel over several channels away from zero to -78. */
+/* -62 * 5 * 0.25 = -77.5, a tie at the final shift: LiteRT's GEMM-based int8 conv rounds it up to -77; its int8
+ * depthwise kernel rounds channels 0..7 of every 8 up (-77) and the out_c % 8 leftover ones away from zero
+ * (-78), as tests/oracle/test_ops_quant_conv.py measures. */
 static void test_rounding_ties(void) {
   const int32_t id1[4] = {1, 1, 1, 1}, id2[4] = {1, 1, 1, 2}, fd1[4] = {1, 1, 1, 1}, fd2[4] = {1, 1, 1, 2};
-  const int8_t in[2] = {-62, -62}, f[2] = {5, 5};
+  const int32_t id9[4] = {1, 1, 1, 9}, fd9[4] = {1, 1, 1, 9};
+  const int8_t in[9] = {-62, -62, -62, -62, -62, -62, -62, -62, -62}, f[9] = {5, 5, 5, 5, 5, 5, 5, 5, 5};
   const float half[1] = {0.25f};
   sr_conv2d_params p = conv_params(SR_PADDING_VALID, 1, 1, 1, 1, SR_ACT_NONE);
   sr_depthwise_conv2d_params dp = dw_params(SR_PADDING_VALID, 1, 1, SR_ACT_NONE);
@@ -495,7 +497,13 @@ static void test_rounding_ties(void) {
   sr_test_node_free(&tn);
   CHECK(run_q(&tn, &sr_op_depthwise_conv_2d, &dp, SIGRUN_TYPE_INT8, SIGRUN_TYPE_INT8, id1, in, k_one, k_zero, fd1, f,
               1, half, k_zero, SIGRUN_TYPE_INT32, NULL, 0, k_one, k_zero) == SIGRUN_STATUS_OK);
-  CHECK(((int8_t*)tn.outputs[0].data)[0] == -77);
+  CHECK(((int8_t*)tn.outputs[0].data)[0] == -78);
+  sr_test_node_free(&tn);
+  const float half9[9] = {0.25f, 0.25f, 0.25f, 0.25f, 0.25f, 0.25f, 0.25f, 0.25f, 0.25f};
+  const int64_t zero9[9] = {0};
+  CHECK(run_q(&tn, &sr_op_depthwise_conv_2d, &dp, SIGRUN_TYPE_INT8, SIGRUN_TYPE_INT8, id9, in, k_one, k_zero, fd9, f,
+              9, half9, zero9, SIGRUN_TYPE_INT32, NULL, 0, k_one, k_zero) == SIGRUN_STATUS_OK);
+  for (int c = 0; c < 9; c++) CHECK(((int8_t*)tn.outputs[0].data)[c] == (c < 8 ? -77 : -78));
   sr_test_node_free(&tn);
   CHECK(run_q(&tn, &sr_op_depthwise_conv_2d, &dp, SIGRUN_TYPE_INT8, SIGRUN_TYPE_INT8, id2, in, k_one, k_zero, fd2, f,
               1, half, k_zero, SIGRUN_TYPE_INT32, NULL, 0, k_one, k_zero) == SIGRUN_STATUS_OK);

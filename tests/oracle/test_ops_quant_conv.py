@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
+import one_op
 from oracle import assert_matches_litert, assert_quantized_close, convert_quantized, litert, run_both
 
 RNG_SEED = 7
@@ -310,3 +311,51 @@ def test_transpose_conv_input_order():
     content = convert_quantized(("qtconv", TCONV_CASES[0], "int8"), _tconv_fn(TCONV_CASES[0]), "int8")
     (ins, _), = _op_types(content, "TRANSPOSE_CONV")
     assert ins[0] == np.int32 and ins[1] == np.int8 and ins[2] == np.int8
+
+
+def test_hybrid_asymmetric_input_quantization_ties():
+    """A per-channel hybrid CONV_2D quantizes its float input asymmetrically at run time. Inputs that land
+    exactly on .5 after scaling (scale 1 here: the input's range is [0, 255]) show LiteRT's order: round the
+    scaled value half away from zero, then add the zero point (2.5 -> 3 - 128), not round after adding it
+    (-125.5 -> -126). An identity-like 1x1 filter reads each quantized input back; outputs must match to
+    float rounding."""
+    channels = 64  # 4096 weights: enough for the converter to quantize them
+    gains = (1 + np.arange(channels, dtype=np.float32) / 64)
+    w = (np.eye(channels, dtype=np.float32) * gains[None, :]).reshape(1, 1, channels, channels)
+
+    @tf.function(input_signature=[tf.TensorSpec([1, 1, 1, channels], tf.float32)])
+    def conv(x):
+        return tf.nn.conv2d(x, w, 1, "VALID")
+
+    content = convert_quantized("hybrid-ties", conv, "dynamic")
+    ops = _op_types(content, "CONV_2D")
+    assert ops and ops[0][0][:2] == [np.float32, np.int8], ops
+    x = np.zeros((1, 1, 1, channels), np.float32)
+    x[0, 0, 0, :10] = [255.0, 2.5, 3.5, 4.5, 5.5, 127.5, 0.5, 1.5, 100.5, 254.5]
+    ref, got = run_both(content, {"x": x})
+    for name in ref:
+        np.testing.assert_allclose(got[name], ref[name], rtol=1e-6, atol=1e-6)
+        # The premise: LiteRT's results are the half-away-rounded inputs (3, 4, ... at gains 1 + c/64).
+        np.testing.assert_allclose(ref[name].reshape(-1)[1:5] / gains[1:5], [3, 4, 5, 6], rtol=1e-2)
+
+
+@pytest.mark.parametrize("channels,multiplier", [(1, 1), (2, 1), (8, 1), (9, 1), (11, 1), (1, 8), (1, 3), (3, 4),
+                                                 (1, 12)])
+def test_depthwise_int8_rounding_ties(channels, multiplier):
+    """-62 * 5 * 0.25 = -77.5 in every output channel: LiteRT's default int8 depthwise kernel quantizes its
+    accumulators 8 channels at a time with vector code that rounds the tie up (-77) and the out_c % 8 leftover
+    channels with scalar code that rounds away from zero (-78); its reference kernel gives -78 everywhere.
+    sigrun follows the default kernel (the oracle of every other test)."""
+    out_c = channels * multiplier
+    x = np.full((1, 1, 1, channels), -62, np.int8)
+    opts = one_op.options("DepthwiseConv2DOptions", padding=1, strideW=1, strideH=1, depthMultiplier=multiplier,
+                          dilationWFactor=1, dilationHFactor=1)
+    content = one_op.model("DEPTHWISE_CONV_2D",
+                           [("x", x), ("", np.full((1, 1, 1, out_c), 5, np.int8)), ("", np.zeros(out_c, np.int32))],
+                           [(np.int8, (1, 1, 1, out_c))], options=opts,
+                           quant={0: (1.0, 0), 1: ([0.25] * out_c, [0] * out_c, 3),
+                                  2: ([0.25] * out_c, [0] * out_c, 0), 3: (1.0, 0)})
+    ref, got = run_both(content, {"x": x})
+    expected = [-77 if c < out_c // 8 * 8 else -78 for c in range(out_c)]
+    assert ref["output_0"].reshape(-1).tolist() == expected  # the premise
+    assert got["output_0"].reshape(-1).tolist() == expected

@@ -588,3 +588,35 @@ def test_threads_each_with_an_interpreter(built):
     for thread in threads:
         thread.join()
     assert not errors, errors
+
+
+def test_preserve_all_tensors_keeps_every_intermediate():
+    """experimental_preserve_all_tensors=True: after invoke, every intermediate tensor of a real model holds what
+    its operator wrote, equal to LiteRT's with the same option (within 1e-5 of each tensor's scale). Without it
+    sigrun shares memory between tensors, so some intermediate must have been overwritten."""
+    path = str(LITERT_MODELS / "hand_landmark_lite.tflite")
+    rng = np.random.default_rng(3)
+
+    def run(interp):
+        interp.allocate_tensors()
+        d = interp.get_input_details()[0]
+        interp.set_tensor(d["index"], rng.uniform(0, 1, d["shape"]).astype(np.float32))
+        interp.invoke()
+        return interp
+
+    ref = run(litert.Interpreter(model_path=path, experimental_preserve_all_tensors=True,
+                                 experimental_op_resolver_type=litert.OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES))
+    rng = np.random.default_rng(3)
+    got = run(sigrun.Interpreter(model_path=path, experimental_preserve_all_tensors=True))
+    rng = np.random.default_rng(3)
+    shared = run(sigrun.Interpreter(model_path=path))
+    intermediates = [op["outputs"][0] for op in ref._get_ops_details()]
+    assert len(intermediates) > 50
+    overwritten = 0
+    for t in intermediates:
+        r, g = ref.get_tensor(t), got.get_tensor(t)
+        scale = max(1.0, float(np.max(np.abs(r)))) if r.size else 1.0
+        np.testing.assert_allclose(g, r, rtol=0, atol=1e-5 * scale, err_msg=f"tensor {t}")
+        s = shared.get_tensor(t)
+        overwritten += int(s.shape != r.shape or not np.allclose(s, r, rtol=0, atol=1e-5 * scale))
+    assert overwritten > 0

@@ -83,6 +83,7 @@ class InterpreterOptions(ctypes.Structure):
         ("allow_unsupported_ops", ctypes.c_int),
         ("max_call_depth", ctypes.c_int),
         ("max_while_iterations", ctypes.c_int64),
+        ("preserve_all_tensors", ctypes.c_int),
     ]
 
 

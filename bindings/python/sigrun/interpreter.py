@@ -176,6 +176,12 @@ class Interpreter:
     allow_unsupported_ops (sigrun's addition): load a model with operators sigrun cannot run (TF Select
     "Flex" ops, unregistered custom ops) anyway; signatures that never reach one run, and invoking one that
     does raises RuntimeError naming the operator. By default such a model is refused with that list.
+
+    max_arena_bytes, max_call_depth, max_while_iterations (sigrun's additions, for untrusted models): the
+    limits of sigrun_interpreter_options (docs/security.md): the activation memory of one runner in bytes,
+    the nesting of subgraph calls, and the iterations of one WHILE operator per invoke. None or 0 keeps
+    the default (no memory limit, depth 64, no iteration cap). Exceeding one raises RuntimeError whose
+    .status is sigrun._lib.STATUS_LIMIT.
     """
 
     def __init__(
@@ -193,6 +199,9 @@ class Interpreter:
         experimental_force_delegate_node_profiling=False,
         custom_ops=None,
         allow_unsupported_ops=False,
+        max_arena_bytes=None,
+        max_call_depth=None,
+        max_while_iterations=None,
     ):
         # interpreter, model, bytes the model borrows, custom-op callbacks the interpreter borrows,
         # {id: holder} of independent runners (destroyed before the interpreter)
@@ -220,6 +229,14 @@ class Interpreter:
         options.num_threads = int(num_threads or 1)
         options.reference_kernels_only = 1 if resolver is OpResolverType.BUILTIN_REF else 0
         options.allow_unsupported_ops = 1 if allow_unsupported_ops else 0
+        options.preserve_all_tensors = 1 if experimental_preserve_all_tensors else 0
+        for name, value in (("max_arena_bytes", max_arena_bytes), ("max_call_depth", max_call_depth),
+                            ("max_while_iterations", max_while_iterations)):
+            if value is None:
+                continue
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                raise ValueError("{} should be a non-negative int".format(name))
+            setattr(options, name, value)
         ops_array, keepalive = _custom.build(custom_ops)
         if ops_array is not None:
             options.custom_ops = ops_array
