@@ -78,7 +78,7 @@ static void run_conv(const sr_fast_path* fast, sr_node* node) {
   p.epi.lo = rq->act_min - rq->output_offset;
   p.epi.hi = rq->act_max - rq->output_offset;
   p.epi.out_offset = rq->output_offset;
-  p.epi.ref_rounding = !rq->gemm_rounding;
+  p.epi.ref_rounding = sr_q8_any_ref_rounding(rq, (size_t)g->out_c);
   p.epi.has_lshift = plan->has_lshift;
   p.epi.row_coeff = t.beta;
   sr_q8_gemm_run(node, &p, kr, node->scratch, align64(sr_q8_panel_bytes(s.k)));
@@ -104,7 +104,7 @@ static sigrun_status select_conv(sr_node* node, const sr_conv_geom* g, const sr_
   const int32_t ints[8] = {rq->input_offset, rq->filter_offset, rq->output_offset, rq->act_min, rq->act_max,
                            rq->gemm_rounding, kr.lanes | kr.signed_a << 8 | kr.int16 << 9, is_unsigned};
   memcpy(key.ints, ints, sizeof ints);
-  key.dims[0] = s.n, key.dims[1] = s.k, key.dims[2] = s.groups;
+  key.dims[0] = s.n, key.dims[1] = s.k, key.dims[2] = s.groups, key.dims[3] = rq->gemm_channels;
   const conv_fill f = {rq, key.bias, weights, s, is_unsigned, kr};
   sigrun_status st;
   fast->packed = sr_q8_plan_get(node, &key, rq->mult, (size_t)g->out_c * sizeof(sr_qmul),

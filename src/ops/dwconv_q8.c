@@ -105,9 +105,10 @@ static int fill_dw(void* dst, const void* arg) {
     if (f->wide) {
       int half, lane;
       sr_dw_q8_lane(c, &half, &lane);
-      sr_q8_rq16_set((sr_q8_rq_lane16*)dst + c / 32 * 2 + (size_t)half, lane, rq->gemm_rounding, rq->mult[c], term);
+      sr_q8_rq16_set((sr_q8_rq_lane16*)dst + c / 32 * 2 + (size_t)half, lane, sr_q8_gemm_rounds(rq, c), rq->mult[c],
+                     term);
     } else {
-      sr_q8_rq8_set((sr_q8_rq_lane8*)dst + c / 8, (int)(c % 8), rq->gemm_rounding, rq->mult[c], term);
+      sr_q8_rq8_set((sr_q8_rq_lane8*)dst + c / 8, (int)(c % 8), sr_q8_gemm_rounds(rq, c), rq->mult[c], term);
     }
     has_lshift |= rq->mult[c].shift > 0;
   }
@@ -138,7 +139,7 @@ static void run_dw(const sr_fast_path* fast, sr_node* node) {
   p.epi.lo = rq->act_min - rq->output_offset;
   p.epi.hi = rq->act_max - rq->output_offset;
   p.epi.out_offset = rq->output_offset;
-  p.epi.ref_rounding = !rq->gemm_rounding;
+  p.epi.ref_rounding = sr_q8_any_ref_rounding(rq, channels);
   p.epi.has_lshift = plan->has_lshift;
   rows_ctx x = {&p, fn};
   sr_parallel_for(node, (size_t)g->batches * (size_t)g->out_h, 1, run_rows, &x);
@@ -167,7 +168,7 @@ sigrun_status sr_dwconv_fast_select_q(sr_node* node, const sr_conv_geom* g, cons
   const int32_t ints[8] = {rq->input_offset, rq->filter_offset, rq->output_offset, rq->act_min, rq->act_max,
                            rq->gemm_rounding, wide, 0x6477 /* "dw" */};
   memcpy(key.ints, ints, sizeof ints);
-  key.dims[0] = channels, key.dims[1] = taps;
+  key.dims[0] = channels, key.dims[1] = taps, key.dims[2] = rq->gemm_channels;
   const dw_fill f = {rq, key.bias, sr_dw_q8_tap_sums(weights, channels, taps), channels, wide};
   sigrun_status st;
   fast->packed = sr_q8_plan_get(node, &key, rq->mult, channels * sizeof(sr_qmul), consts_bytes(channels, wide),

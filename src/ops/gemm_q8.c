@@ -129,8 +129,8 @@ void sr_q8_rq8_set(sr_q8_rq_lane8* q, int lane, int gemm_rounding, sr_qmul m, ui
   *(odd ? &q->sign_o[h] : &q->sign_e[h]) = cc.sign;
 }
 
-void sr_q8_prep_requant(const sr_conv_requant* rq, const int32_t* bias, const int32_t* colsum, size_t n, size_t k,
-                        sr_q8_terms t, int lanes, void* dst) {
+void sr_q8_prep_requant(const sr_conv_requant* rq, size_t c0, const int32_t* bias, const int32_t* colsum, size_t n,
+                        size_t k, sr_q8_terms t, int lanes, void* dst) {
   const uint32_t kab = (uint32_t)k * (uint32_t)t.alpha * (uint32_t)t.beta;
   memset(dst, 0, sr_q8_requant_bytes(n, lanes));
   for (size_t c = 0; c < n; c++) {
@@ -138,8 +138,9 @@ void sr_q8_prep_requant(const sr_conv_requant* rq, const int32_t* bias, const in
     const uint32_t term = (bias ? (uint32_t)bias[c] : 0) + (uint32_t)t.alpha * sum + kab;
     const size_t b = c / (size_t)lanes;
     const int l = (int)(c % (size_t)lanes);
-    if (lanes == 16) sr_q8_rq16_set((sr_q8_rq_lane16*)dst + b, l, rq->gemm_rounding, rq->mult[c], term);
-    else sr_q8_rq8_set((sr_q8_rq_lane8*)dst + b, l, rq->gemm_rounding, rq->mult[c], term);
+    const int gemm = sr_q8_gemm_rounds(rq, c0 + c);
+    if (lanes == 16) sr_q8_rq16_set((sr_q8_rq_lane16*)dst + b, l, gemm, rq->mult[c], term);
+    else sr_q8_rq8_set((sr_q8_rq_lane8*)dst + b, l, gemm, rq->mult[c], term);
   }
 }
 
@@ -200,12 +201,14 @@ void sr_q8_pack_rows16__c(const sr_q8_gemm* p, size_t g, size_t m0, size_t rows,
   for (size_t r = 0; r < rows; r++) {
     int16_t* dst = panel + r * kp2;
     const size_t m = m0 + r;
-    const int32_t off = p->src.a_offset - (p->src.row_zp ? p->src.row_zp[m / p->src.rows_per_zp] : 0);
+    /* Modulo 2^32: a hostile row (an infinity) gives the zero point INT32_MIN, as in the reference. */
+    const uint32_t zp = p->src.row_zp ? (uint32_t)p->src.row_zp[m / p->src.rows_per_zp] : 0u;
+    const uint32_t off = (uint32_t)p->src.a_offset - zp;
     gather_row(&p->src, k, g, m, tmp);
     if (p->src.a_signed)
-      for (size_t i = 0; i < k; i++) dst[i] = (int16_t)((int8_t)tmp[i] + off);
+      for (size_t i = 0; i < k; i++) dst[i] = (int16_t)(uint16_t)((uint32_t)(int32_t)(int8_t)tmp[i] + off);
     else
-      for (size_t i = 0; i < k; i++) dst[i] = (int16_t)(tmp[i] + off);
+      for (size_t i = 0; i < k; i++) dst[i] = (int16_t)(uint16_t)(tmp[i] + off);
     if (kp2 > k) dst[k] = 0;
   }
   if (rows < height) memset(panel + rows * kp2, 0, (height - rows) * kp2 * sizeof(int16_t));
@@ -298,7 +301,8 @@ int sr_q8_prep_groups(const sr_conv_requant* rq, const int32_t* bias, const void
   for (size_t grp = 0; grp < groups; grp++) {
     sr_conv_requant sub = *rq;
     sub.mult = rq->mult + grp * n;
-    sr_q8_prep_requant(&sub, bias ? bias + grp * n : NULL, colsum ? colsum + grp * col_pad : NULL, n, k, t, kr.lanes,
+    sr_q8_prep_requant(&sub, grp * n, bias ? bias + grp * n : NULL, colsum ? colsum + grp * col_pad : NULL, n, k, t,
+                       kr.lanes,
                        (uint8_t*)dst + grp * group_bytes);
     for (size_t c = 0; c < n; c++) has_lshift |= sub.mult[c].shift > 0;
   }

@@ -112,9 +112,17 @@ typedef struct sr_q8_terms {
 sr_q8_terms sr_q8_terms_of(int a_unsigned, int w_unsigned, int32_t input_offset, int32_t filter_offset, int signed_a);
 
 /* Writes ceil(n/lanes) constant blocks (sr_q8_rq_lane16 or sr_q8_rq_lane8) for columns [0, n) of one group:
- * bias (may be NULL; int32) plus alpha * colsum + k * alpha * beta, and the multipliers. */
-void sr_q8_prep_requant(const sr_conv_requant* rq, const int32_t* bias, const int32_t* colsum, size_t n, size_t k,
-                        sr_q8_terms t, int lanes, void* dst);
+ * bias (may be NULL; int32) plus alpha * colsum + k * alpha * beta, and the multipliers. rq->mult and bias
+ * start at the group's first channel, which is channel c0 of the node (for rq->gemm_channels). */
+void sr_q8_prep_requant(const sr_conv_requant* rq, size_t c0, const int32_t* bias, const int32_t* colsum, size_t n,
+                        size_t k, sr_q8_terms t, int lanes, void* dst);
+/* Whether channel c rounds as LiteRT's GEMM/vector kernels (half up), and whether any of n does not. */
+static inline int sr_q8_gemm_rounds(const sr_conv_requant* rq, size_t c) {
+  return rq->gemm_rounding && c < rq->gemm_channels;
+}
+static inline int sr_q8_any_ref_rounding(const sr_conv_requant* rq, size_t n) {
+  return !rq->gemm_rounding || rq->gemm_channels < n;
+}
 size_t sr_q8_requant_bytes(size_t n, int lanes);
 /* The constants of one lane: multiplier m applied to acc + bias (modulo 2^32). */
 void sr_q8_rq16_set(sr_q8_rq_lane16* q, int lane, int gemm_rounding, sr_qmul m, uint32_t bias);

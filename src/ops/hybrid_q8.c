@@ -1,6 +1,6 @@
 /*
  * hybrid_q8.c — vectorized run-time quantization of float rows for hybrid kernels, bit-exact with
- * sr_conv_hybrid_quantize_rows (LiteRT's Symmetric/AsymmetricQuantizeFloats): the same float products and sums,
+ * sr_conv_hybrid_quantize_rows (LiteRT's Symmetric/AsymmetricQuantizeFloats): the same float products,
  * roundf's half-away-from-zero rounding rebuilt from truncation (the fraction x - trunc(x) is exact), and
  * cvttps2dq's INT32_MIN for NaN and out-of-range values, which the reference reproduces. The row minimum and
  * maximum follow the reference's scan (a NaN first element poisons both; later NaNs are skipped); the per-row
@@ -30,7 +30,8 @@ static int row_params(float lo, float hi, int asymmetric, float* scale, int32_t*
   const double from_min = -128.0 - rmin / s, from_max = 127.0 - rmax / s;
   const double err_min = 128.0 + fabs(rmin / s), err_max = 127.0 + fabs(rmax / s);
   const double z = err_min < err_max ? from_min : from_max;
-  *zp = z <= -128.0 ? -128 : z >= 127.0 ? 127 : (int32_t)round(z);
+  /* An infinite value makes z NaN; the reference converts it as x86 does (INT32_MIN), here without the UB. */
+  *zp = z <= -128.0 ? -128 : z >= 127.0 ? 127 : isnan(z) ? INT32_MIN : (int32_t)round(z);
   *scale = (float)s;
   *inv = (float)(1.0 / (double)*scale);
   return 1;
@@ -41,6 +42,7 @@ static int row_params(float lo, float hi, int asymmetric, float* scale, int32_t*
 
 #define TGT SR_TARGET_AVX512
 #define TGT2 SR_TARGET_AVX2
+#define INL2 static inline __attribute__((always_inline)) TGT2
 
 /* ---- AVX-512 ---- */
 
@@ -79,14 +81,18 @@ static inline __attribute__((always_inline)) TGT __m512i round_clamp16(__m512 x,
   return _mm512_min_epi32(_mm512_max_epi32(_mm512_cvttps_epi32(r), qmin), qmax);
 }
 
-static TGT void quantize16(const float* v, size_t n, float inv, float add, int32_t lo_q, int8_t* q) {
-  const __m512 f = _mm512_set1_ps(inv), a = _mm512_set1_ps(add);
-  const __m512i qmin = _mm512_set1_epi32(lo_q), qmax = _mm512_set1_epi32(127);
+/* Symmetric: clamp(round(v * inv), -127, 127). Asymmetric: round(v * inv) clamped to [-256, 256], plus the zero
+ * point, clamped to [-128, 127] (LiteRT rounds before adding the zero point). */
+static TGT void quantize16(const float* v, size_t n, float inv, int asymmetric, int32_t zp, int8_t* q) {
+  const __m512 f = _mm512_set1_ps(inv);
+  const __m512i zero_point = _mm512_set1_epi32(zp);
+  const __m512i lo = _mm512_set1_epi32(asymmetric ? -256 : -127), hi = _mm512_set1_epi32(asymmetric ? 256 : 127);
+  const __m512i out_lo = _mm512_set1_epi32(-128), out_hi = _mm512_set1_epi32(127);
   for (size_t i = 0; i < n; i += 16) {
     const __mmask16 k = n - i >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << (n - i)) - 1);
-    __m512 x = _mm512_mul_ps(_mm512_maskz_loadu_ps(k, v + i), f);
-    if (lo_q == -128) x = _mm512_add_ps(a, x); /* asymmetric: (float)zero_point + v * inv */
-    _mm_mask_storeu_epi8(q + i, k, _mm512_cvtepi32_epi8(round_clamp16(x, qmin, qmax)));
+    __m512i r = round_clamp16(_mm512_mul_ps(_mm512_maskz_loadu_ps(k, v + i), f), lo, hi);
+    if (asymmetric) r = _mm512_min_epi32(_mm512_max_epi32(_mm512_add_epi32(r, zero_point), out_lo), out_hi);
+    _mm_mask_storeu_epi8(q + i, k, _mm512_cvtepi32_epi8(r));
   }
 }
 
@@ -103,7 +109,7 @@ void sr_q8_quantize_rows__avx512(const float* in, size_t rows, size_t depth, int
       memset(q + r * depth, 0, depth);
       continue;
     }
-    quantize16(v, depth, inv, (float)zp[r], asymmetric ? -128 : -127, q + r * depth);
+    quantize16(v, depth, inv, asymmetric, zp[r], q + r * depth);
   }
 }
 
@@ -139,26 +145,28 @@ static inline __attribute__((always_inline)) TGT2 __m256i round_clamp8(__m256 x,
   return _mm256_min_epi32(_mm256_max_epi32(_mm256_cvttps_epi32(r), qmin), qmax);
 }
 
-static TGT2 void quantize8(const float* v, size_t n, float inv, float add, int32_t lo_q, int8_t* q) {
-  const __m256 f = _mm256_set1_ps(inv), a = _mm256_set1_ps(add);
-  const __m256i qmin = _mm256_set1_epi32(lo_q), qmax = _mm256_set1_epi32(127);
+/* As quantize16; the packs saturate only values already in range. */
+INL2 __m128i quantize8_step(__m256 v, __m256 f, int asymmetric, __m256i zero_point) {
+  const __m256i lo = _mm256_set1_epi32(asymmetric ? -256 : -127), hi = _mm256_set1_epi32(asymmetric ? 256 : 127);
+  __m256i r = round_clamp8(_mm256_mul_ps(v, f), lo, hi);
+  if (asymmetric)
+    r = _mm256_min_epi32(_mm256_max_epi32(_mm256_add_epi32(r, zero_point), _mm256_set1_epi32(-128)),
+                         _mm256_set1_epi32(127));
+  const __m128i w = _mm_packs_epi32(_mm256_castsi256_si128(r), _mm256_extracti128_si256(r, 1));
+  return _mm_packs_epi16(w, w);
+}
+
+static TGT2 void quantize8(const float* v, size_t n, float inv, int asymmetric, int32_t zp, int8_t* q) {
+  const __m256 f = _mm256_set1_ps(inv);
+  const __m256i zero_point = _mm256_set1_epi32(zp);
   size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    __m256 x = _mm256_mul_ps(_mm256_loadu_ps(v + i), f);
-    if (lo_q == -128) x = _mm256_add_ps(a, x);
-    const __m256i r = round_clamp8(x, qmin, qmax);
-    const __m128i w = _mm_packs_epi32(_mm256_castsi256_si128(r), _mm256_extracti128_si256(r, 1));
-    _mm_storel_epi64((__m128i*)(q + i), _mm_packs_epi16(w, w));
-  }
+  for (; i + 8 <= n; i += 8)
+    _mm_storel_epi64((__m128i*)(q + i), quantize8_step(_mm256_loadu_ps(v + i), f, asymmetric, zero_point));
   if (i < n) {
     float tail[8] = {0};
     memcpy(tail, v + i, (n - i) * sizeof(float));
-    __m256 x = _mm256_mul_ps(_mm256_loadu_ps(tail), f);
-    if (lo_q == -128) x = _mm256_add_ps(a, x);
-    const __m256i r = round_clamp8(x, qmin, qmax);
-    const __m128i w = _mm_packs_epi32(_mm256_castsi256_si128(r), _mm256_extracti128_si256(r, 1));
     int8_t out[16];
-    _mm_storeu_si128((__m128i*)out, _mm_packs_epi16(w, w));
+    _mm_storeu_si128((__m128i*)out, quantize8_step(_mm256_loadu_ps(tail), f, asymmetric, zero_point));
     memcpy(q + i, out, n - i);
   }
 }
@@ -176,7 +184,7 @@ void sr_q8_quantize_rows__avx2(const float* in, size_t rows, size_t depth, int a
       memset(q + r * depth, 0, depth);
       continue;
     }
-    quantize8(v, depth, inv, (float)zp[r], asymmetric ? -128 : -127, q + r * depth);
+    quantize8(v, depth, inv, asymmetric, zp[r], q + r * depth);
   }
 }
 

@@ -115,7 +115,7 @@ static void run_fc(const sr_fast_path* fast, sr_node* node) {
     p.epi.lo = rq->act_min - rq->output_offset;
     p.epi.hi = rq->act_max - rq->output_offset;
     p.epi.out_offset = rq->output_offset;
-    p.epi.ref_rounding = !rq->gemm_rounding;
+    p.epi.ref_rounding = sr_q8_any_ref_rounding(rq, units);
     p.epi.has_lshift = plan->has_lshift;
     p.epi.row_coeff = t.beta;
   }
@@ -151,7 +151,7 @@ sigrun_status sr_fc_fast_select_q(sr_node* node, const sr_fc_geom* g, const sr_c
                              rq->gemm_rounding, kernel, is_unsigned};
     memcpy(key.ints, ints, sizeof ints);
   }
-  key.dims[0] = units, key.dims[1] = depth;
+  key.dims[0] = units, key.dims[1] = depth, key.dims[2] = hybrid ? 0 : rq->gemm_channels;
   const fc_fill f = {g, rq, fast->hybrid, key.bias, packed, is_unsigned, hybrid, kr};
   const void* blob = hybrid ? (const void*)fast->hybrid->filter_scales : (const void*)rq->mult;
   const size_t blob_bytes = units * (hybrid ? sizeof(float) : sizeof(sr_qmul));

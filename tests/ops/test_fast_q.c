@@ -30,6 +30,7 @@ static void env_init(fast_env* e, int threads) {
   e->interp.options.num_threads = threads;
   e->runner.interpreter = &e->interp;
   e->runner.model = &e->model;
+  e->runner.root = &e->runner; /* no memory account: no limit */
 }
 
 static void env_free(fast_env* e) { sr_pack_cache_destroy(e->model.packs); }
@@ -338,7 +339,8 @@ static int fc_check(const fc_case* c) {
     /* Rows of zeros, a NaN, an infinity: the run-time quantization's special cases. */
     if (c->batches > 2) memset(f + (size_t)c->depth, 0, (size_t)c->depth * 4);
     if (c->batches > 3 && rnd() % 2) f[3 * (size_t)c->depth] = NAN;
-    if (c->batches > 4 && rnd() % 2) f[4 * (size_t)c->depth + (size_t)c->depth / 2] = -INFINITY;
+    /* (Not with asymmetric rows: see test_hybrid_quantize.) */
+    if (c->batches > 4 && rnd() % 2 && !c->asymmetric) f[4 * (size_t)c->depth + (size_t)c->depth / 2] = -INFINITY;
     for (int i = 0; i < c->units; i++) ((float*)bias)[i] = (float)((int)(rnd() % 2001) - 1000) / 100.0f;
   } else {
     for (size_t i = 0; i < in_n; i++) ((uint8_t*)in)[i] = (uint8_t)rnd();
@@ -447,12 +449,14 @@ static void test_hybrid_quantize(void) {
           float v = (float)((int)(rnd() % 2001) - 1000) / (float)rnd_int(1, 50);
           if (kind == 1 && i % depth == 0) v = NAN;
           if (kind == 2 && i % depth == depth / 2) v = NAN;
-          if (kind == 3 && i % 5 == 1) v = INFINITY;
+          /* Infinities only in symmetric rows: an asymmetric row with one makes the reference convert a NaN zero point
+           * to int32 and overflow adding it (undefined behaviour in conv_quant.c, reported; x86 gives INT32_MIN). */
+          if (kind == 3 && i % 5 == 1 && !asym) v = INFINITY;
           if (kind == 4) v = (i % 2) ? 0.0f : -0.0f;
           if (kind == 5) v = (float)((int)(rnd() % 21) - 10) * 0.5f; /* many exact halves */
           if (kind == 6) v = ldexpf(v, 100);
           if (kind == 7) v = ldexpf(v, -140); /* subnormal */
-          if (kind == 8 && i % 3 == 0) v = -INFINITY;
+          if (kind == 8 && i % 3 == 0 && !asym) v = -INFINITY;
           in[i] = v;
         }
         int8_t q_ref[300], q_got[300];
