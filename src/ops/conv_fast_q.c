@@ -94,8 +94,9 @@ static sigrun_status select_conv(sr_node* node, const sr_conv_geom* g, const sr_
   const sr_q8_kernel kr = sr_q8_kernel_for(node->isa, s.m, s.n, s.k);
   if (!kr.rows || s.n == 0 || s.k == 0) return SIGRUN_STATUS_OK;
   const int is_unsigned = kind == SR_WK_U8;
+  const int transposed = one_channel_depthwise(g);
   const void* weights =
-      sr_q8_pack_weights(node, filter, s.n, s.k, s.groups, is_unsigned, rq->filter_offset, one_channel_depthwise(g), kr);
+      sr_q8_pack_weights(node, filter, s.n, s.k, s.groups, is_unsigned, rq->filter_offset, transposed, kr);
   if (!weights) return SIGRUN_STATUS_NO_MEMORY;
   sr_q8_plan_key key;
   memset(&key, 0, sizeof key);

@@ -85,7 +85,9 @@ static sr_dw_q8_rows_fn kernel_for(unsigned isa, int* wide) {
 static size_t rq_bytes(size_t channels, int wide) {
   return wide ? (channels + 31) / 32 * 2 * sizeof(sr_q8_rq_lane16) : (channels + 15) / 16 * 2 * sizeof(sr_q8_rq_lane8);
 }
-static size_t consts_bytes(size_t channels, int wide) { return align64(rq_bytes(channels, wide)) + align64(channels + 64); }
+static size_t consts_bytes(size_t channels, int wide) {
+  return align64(rq_bytes(channels, wide)) + align64(channels + 64);
+}
 
 typedef struct dw_fill {
   const sr_conv_requant* rq;

@@ -112,7 +112,9 @@ static TGT_AVX2 void store_f32(const int32_t* acc, size_t rows, size_t cols, con
   for (size_t i = 0; i < rows; i++) {
     const size_t scale_row = (m + i) / e->rows_per_scale;
     const __m256 rs = _mm256_set1_ps(e->row_scale[scale_row]);
-    const __m256i alpha = _mm256_set1_epi32((int32_t)(e->row_zp ? 0u - (uint32_t)e->a_shift - (uint32_t)e->row_zp[scale_row] : 0u));
+    /* -(a_shift + zero point), modulo 2^32 (a row with an infinity has zero point INT32_MIN) */
+    const uint32_t zp = e->row_zp ? (uint32_t)e->a_shift + (uint32_t)e->row_zp[scale_row] : 0u;
+    const __m256i alpha = _mm256_set1_epi32((int32_t)(0u - zp));
     for (size_t j = 0; j < 2 && j * 8 < cols; j++) {
       __m256i x = _mm256_load_si256((const __m256i*)(acc + i * 16 + j * 8));
       if (e->row_zp)

@@ -213,7 +213,9 @@ static TGT void store_f32(const int32_t* acc, size_t stride, size_t rows, size_t
   for (size_t i = 0; i < rows; i++) {
     const size_t scale_row = (m + i) / e->rows_per_scale;
     const __m512 rs = _mm512_set1_ps(e->row_scale[scale_row]);
-    const __m512i alpha = _mm512_set1_epi32((int32_t)(e->row_zp ? 0u - (uint32_t)e->a_shift - (uint32_t)e->row_zp[scale_row] : 0u));
+    /* -(a_shift + zero point), modulo 2^32 (a row with an infinity has zero point INT32_MIN) */
+    const uint32_t zp = e->row_zp ? (uint32_t)e->a_shift + (uint32_t)e->row_zp[scale_row] : 0u;
+    const __m512i alpha = _mm512_set1_epi32((int32_t)(0u - zp));
     for (size_t j = 0; j < nv; j++) {
       __m512i x = _mm512_load_si512(acc + i * stride + j * 16);
       if (e->row_zp) x = _mm512_add_epi32(x, _mm512_mullo_epi32(alpha, _mm512_loadu_si512(q[j].colsum)));
