@@ -12,6 +12,7 @@
 #include "core/cpu.h"
 #include "core/packed.h"
 #include "core/runner.h"
+#include "core/threadpool.h"
 #include "ops/conv.h"
 #include "ops/gemm_q8.h"
 #include "ops/matmul.h"
@@ -28,12 +29,16 @@ static void env_init(fast_env* e, int threads) {
   memset(e, 0, sizeof *e);
   e->model.packs = sr_pack_cache_create();
   e->interp.options.num_threads = threads;
+  e->interp.pool = threads > 1 ? sr_threadpool_create(threads) : NULL; /* real workers: items run concurrently */
   e->runner.interpreter = &e->interp;
   e->runner.model = &e->model;
   e->runner.root = &e->runner; /* no memory account: no limit */
 }
 
-static void env_free(fast_env* e) { sr_pack_cache_destroy(e->model.packs); }
+static void env_free(fast_env* e) {
+  sr_threadpool_destroy(e->interp.pool);
+  sr_pack_cache_destroy(e->model.packs);
+}
 
 /* ---- random numbers ---- */
 
@@ -170,7 +175,7 @@ static int conv_check(const conv_case* c, int expect_fast) {
   const sigrun_status ref_st = conv_run(c, &d, &env, 0, &ref, &ref_n, msg);
   env_free(&env);
   for (int l = 0; l < n_levels; l++) {
-    for (int threads = 1; threads <= 2; threads++) {
+    for (int threads = 1; threads <= 3; threads++) {
       env_init(&env, threads);
       uint8_t* got;
       size_t got_n;
@@ -363,7 +368,7 @@ static int fc_check(const fc_case* c) {
   env_free(&env);
   int failures = ref_st != SIGRUN_STATUS_OK;
   for (int l = 0; l < n_levels; l++)
-    for (int threads = 1; threads <= 2; threads++) {
+    for (int threads = 1; threads <= 3; threads++) {
       env_init(&env, threads);
       uint8_t* got;
       size_t got_bytes, first = 0;
