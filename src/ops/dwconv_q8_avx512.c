@@ -53,15 +53,22 @@ INL void block(const sr_dw_q8* p, uintptr_t base, const uintptr_t* taps, const s
   const int lsh = p->epi.has_lshift;
   sr_q8_rq16 r;
   sr_q8_rq16_load(&r, &q[0], ref, lsh);
-  const __m128i r_lo = sr_q8_finish16(sr_q8_rq16_apply(acc_lo, &r, ref, lsh), lo, hi, off);
+  __m512i v_lo = sr_q8_rq16_apply(acc_lo, &r, ref, lsh);
   sr_q8_rq16_load(&r, &q[1], ref, lsh);
-  const __m128i r_hi = sr_q8_finish16(sr_q8_rq16_apply(acc_hi, &r, ref, lsh), lo, hi, off);
-  const __m256i v = _mm256_set_m128i(_mm_unpackhi_epi64(r_lo, r_hi), _mm_unpacklo_epi64(r_lo, r_hi));
-  _mm256_mask_storeu_epi8(out + c0, mask, v);
+  __m512i v_hi = sr_q8_rq16_apply(acc_hi, &r, ref, lsh);
+  v_lo = _mm512_add_epi32(_mm512_min_epi32(_mm512_max_epi32(v_lo, lo), hi), off);
+  v_hi = _mm512_add_epi32(_mm512_min_epi32(_mm512_max_epi32(v_hi, lo), hi), off);
+  /* Narrow both (values fit, so saturation never acts) and put the channels back in order: after the packs,
+   * dwords 0, 4, 1, 5, 8, 12, 9, 13 hold channels 0-3, 4-7, ..., 28-31. */
+  const __m512i w16 = _mm512_packs_epi32(v_lo, v_hi);
+  const __m512i w8 = a_unsigned ? _mm512_packus_epi16(w16, w16) : _mm512_packs_epi16(w16, w16);
+  const __m512i order = _mm512_setr_epi32(0, 4, 1, 5, 8, 12, 9, 13, 0, 0, 0, 0, 0, 0, 0, 0);
+  _mm256_mask_storeu_epi8(out + c0, mask, _mm512_castsi512_si256(_mm512_permutexvar_epi32(order, w8)));
 }
 
-INL void rows(const sr_dw_q8* p, size_t r0, size_t r1, const size_t np_fixed, const int a_unsigned) {
-  const int ref = 1; /* with dneg = 0 the half-away rounding code rounds half up: one variant serves both */
+/* ref: some channel rounds half away from zero (with dneg = 0 that code rounds half up too, so the generic
+ * variants serve every node). */
+INL void rows(const sr_dw_q8* p, size_t r0, size_t r1, const size_t np_fixed, const int a_unsigned, const int ref) {
   const sr_conv_geom* g = p->g;
   const size_t channels = (size_t)g->in_c, taps_n = (size_t)g->filter_h * (size_t)g->filter_w;
   const size_t np = np_fixed ? np_fixed : (taps_n + 1) / 2, blocks = (channels + 31) / 32, rest = channels % 32;
@@ -92,16 +99,19 @@ INL void rows(const sr_dw_q8* p, size_t r0, size_t r1, const size_t np_fixed, co
   }
 }
 
-/* Variants: 3x3 and 5x5 int8 unrolled; any window for int8 and for uint8 (older models, rarer). */
-static SR_TARGET_AVX512_VNNI void rows3_s8(const sr_dw_q8* p, size_t r0, size_t r1) { rows(p, r0, r1, 5, 0); }
-static SR_TARGET_AVX512_VNNI void rows5_s8(const sr_dw_q8* p, size_t r0, size_t r1) { rows(p, r0, r1, 13, 0); }
-static SR_TARGET_AVX512_VNNI void rows_s8(const sr_dw_q8* p, size_t r0, size_t r1) { rows(p, r0, r1, 0, 0); }
-static SR_TARGET_AVX512_VNNI void rows_u8(const sr_dw_q8* p, size_t r0, size_t r1) { rows(p, r0, r1, 0, 1); }
+/* Variants: 3x3 and 5x5 int8 unrolled, rounding half up (LiteRT's vector stage: every channel when out_c is a
+ * multiple of 8); any window and rounding for int8, and for uint8 (older models, rarer). */
+static SR_TARGET_AVX512_VNNI void rows3_s8(const sr_dw_q8* p, size_t r0, size_t r1) { rows(p, r0, r1, 5, 0, 0); }
+static SR_TARGET_AVX512_VNNI void rows5_s8(const sr_dw_q8* p, size_t r0, size_t r1) { rows(p, r0, r1, 13, 0, 0); }
+static SR_TARGET_AVX512_VNNI void rows_s8(const sr_dw_q8* p, size_t r0, size_t r1) { rows(p, r0, r1, 0, 0, 1); }
+static SR_TARGET_AVX512_VNNI void rows_u8(const sr_dw_q8* p, size_t r0, size_t r1) { rows(p, r0, r1, 0, 1, 1); }
 
 void sr_dw_q8_rows__avx512(const sr_dw_q8* p, size_t r0, size_t r1) {
+  const int32_t kh = p->g->filter_h, kw = p->g->filter_w;
   if (p->a_unsigned) rows_u8(p, r0, r1);
-  else if (p->g->filter_h == 3 && p->g->filter_w == 3) rows3_s8(p, r0, r1);
-  else if (p->g->filter_h == 5 && p->g->filter_w == 5) rows5_s8(p, r0, r1);
+  else if (p->epi.ref_rounding) rows_s8(p, r0, r1);
+  else if (kh == 3 && kw == 3) rows3_s8(p, r0, r1);
+  else if (kh == 5 && kw == 5) rows5_s8(p, r0, r1);
   else rows_s8(p, r0, r1);
 }
 
