@@ -81,6 +81,7 @@ static void run_conv(const sr_fast_path* fast, sr_node* node) {
   p.epi.ref_rounding = sr_q8_any_ref_rounding(rq, (size_t)g->out_c);
   p.epi.has_lshift = plan->has_lshift;
   p.epi.row_coeff = t.beta;
+  p.epi.out_unsigned = is_unsigned;
   sr_q8_gemm_run(node, &p, kr, node->scratch, align64(sr_q8_panel_bytes(s.k)));
 }
 

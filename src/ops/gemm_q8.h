@@ -94,6 +94,7 @@ typedef struct sr_q8_epilogue {
   int ref_rounding;      /* sr_quant_mul (half away from zero) instead of sr_conv_mul_gemm */
   int has_lshift;        /* some column shifts left */
   int32_t row_coeff;     /* beta: row sums of A are needed when non-zero */
+  int out_unsigned;      /* uint8 outputs (else int8) */
   /* hybrid */
   float flo, fhi;        /* float clamp */
   int bias_add_zero;     /* BATCH_MATMUL adds 0.0f instead of a bias */

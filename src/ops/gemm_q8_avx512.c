@@ -174,15 +174,32 @@ INL void store_q8_body(const int32_t* acc, size_t stride, size_t rows, size_t nv
                        const sr_q8_rq_lane16* q, const sr_q8_epilogue* e, const int32_t* row_term, uint8_t* c,
                        size_t ldc, const int ref, const int lsh) {
   const __m512i lo = _mm512_set1_epi32(e->lo), hi = _mm512_set1_epi32(e->hi), off = _mm512_set1_epi32(e->out_offset);
-  for (size_t j = 0; j < nv; j++) {
-    sr_q8_rq16 r;
-    sr_q8_rq16_load(&r, q + j, ref, lsh);
-    const __mmask16 mask = j + 1 < nv || last == 16 ? (__mmask16)0xffff : (__mmask16)((1u << last) - 1);
+  /* Two column groups at a time, narrowed together by two packs (values already fit the output type) and one
+   * dword permutation into 32 ordered bytes: cheaper than vpmovdb, whose store form is slow. */
+  const __m512i order = _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 0, 0, 0, 0, 0, 0, 0, 0);
+  const int out_unsigned = e->out_unsigned;
+  for (size_t j = 0; j < nv; j += 2) {
+    const int two = j + 1 < nv;
+    sr_q8_rq16 r0, r1;
+    sr_q8_rq16_load(&r0, q + j, ref, lsh);
+    if (two) sr_q8_rq16_load(&r1, q + j + 1, ref, lsh);
+    const size_t width = (two ? 16 : 0) + (j + (size_t)two + 1 < nv || last == 16 ? 16 : last);
+    const __mmask32 mask = width == 32 ? ~(__mmask32)0 : (((__mmask32)1 << width) - 1);
     for (size_t i = 0; i < rows; i++) {
-      __m512i x = _mm512_load_si512(acc + i * stride + j * 16);
-      if (row_term) x = _mm512_add_epi32(x, _mm512_set1_epi32(row_term[i]));
-      const __m128i v = sr_q8_finish16(sr_q8_rq16_apply(x, &r, ref, lsh), lo, hi, off);
-      _mm_mask_storeu_epi8(c + i * ldc + j * 16, mask, v);
+      const __m512i rt = _mm512_set1_epi32(row_term ? row_term[i] : 0);
+      const __m512i x0 = _mm512_add_epi32(_mm512_load_si512(acc + i * stride + j * 16), rt);
+      const __m512i y0 = sr_q8_rq16_apply(x0, &r0, ref, lsh);
+      const __m512i v0 = _mm512_add_epi32(_mm512_min_epi32(_mm512_max_epi32(y0, lo), hi), off);
+      __m512i v1 = v0;
+      if (two) {
+        const __m512i x1 = _mm512_add_epi32(_mm512_load_si512(acc + i * stride + j * 16 + 16), rt);
+        const __m512i y1 = sr_q8_rq16_apply(x1, &r1, ref, lsh);
+        v1 = _mm512_add_epi32(_mm512_min_epi32(_mm512_max_epi32(y1, lo), hi), off);
+      }
+      const __m512i w16 = _mm512_packs_epi32(v0, v1);
+      const __m512i w8 = out_unsigned ? _mm512_packus_epi16(w16, w16) : _mm512_packs_epi16(w16, w16);
+      const __m256i bytes = _mm512_castsi512_si256(_mm512_permutexvar_epi32(order, w8));
+      _mm256_mask_storeu_epi8(c + i * ldc + j * 16, mask, bytes);
     }
   }
 }

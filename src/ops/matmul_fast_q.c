@@ -118,6 +118,7 @@ static void run_fc(const sr_fast_path* fast, sr_node* node) {
     p.epi.ref_rounding = sr_q8_any_ref_rounding(rq, units);
     p.epi.has_lshift = plan->has_lshift;
     p.epi.row_coeff = t.beta;
+    p.epi.out_unsigned = is_unsigned;
   }
   sr_q8_gemm_run(node, &p, kr, scratch + s.quant_bytes, s.panel_bytes);
 }

@@ -48,12 +48,6 @@ SR_Q8_INL512 __m512i sr_q8_rq16_apply(__m512i x, const sr_q8_rq16* r, const int 
   return _mm512_mask_shuffle_epi32(pe, 0xAAAA, po, _MM_PERM_CDAB); /* odd lanes from po's low halves */
 }
 
-/* Clamp to [lo, hi] (bounds already minus the output offset), add the offset, narrow to bytes (values fit). */
-SR_Q8_INL512 __m128i sr_q8_finish16(__m512i v, __m512i lo, __m512i hi, __m512i offset) {
-  v = _mm512_min_epi32(_mm512_max_epi32(v, lo), hi);
-  return _mm512_cvtepi32_epi8(_mm512_add_epi32(v, offset));
-}
-
 /* ---- the same on 8 lanes with AVX2 only (sr_q8_rq_lane8): no 64-bit arithmetic shift, so the rounding
  * constant carries + 2^63 and the logical shift is corrected by sign = 2^63 >> count ---- */
 
