@@ -1,13 +1,14 @@
 /*
  * gemm_q8.h — the 8-bit integer GEMM behind the fast CONV_2D (1x1 and im2col), FULLY_CONNECTED and their
- * hybrid kinds: C[m][n] = epilogue(sum_k A[m][k] * B[k][n]) per group of a grouped convolution. Kernels
+ * hybrid kinds: C[m][n] = epilogue(sum_k A[m][k] * B[k][n]) per group of a grouped convolution. VNNI kernels
  * multiply unsigned bytes (activations, flipped to uint8 by +128 when they are int8) by signed bytes (weights,
- * flipped to int8 by -128 when they are uint8) with int32 sums that wrap exactly like LiteRT's; what the
- * flips add is folded into per-column and per-row terms, so results equal the __ref kernels bit for bit:
- *   sum (a + ioff)(w + foff) = S + beta * rowsum(a_u) + alpha * colsum(w_s) + k * alpha * beta
- * with a_u = a + alpha - ioff, w_s = w + beta - foff (see sr_q8_terms). Weights are packed once per model
- * (sr_q8_pack_b); per-channel requantization constants are laid out for the vector width in scratch at the
- * start of each eval (O(channels)).
+ * flipped to int8 by -128 when they are uint8); AMX ones multiply int8 activations as they are; all sum in
+ * int32 that wraps exactly like LiteRT's. What the flips and offsets add is folded into per-column and per-row
+ * terms, so results equal the __ref kernels bit for bit:
+ *   sum (a + ioff)(w + foff) = S + beta * rowsum(a_k) + alpha * colsum(w_s) + k * alpha * beta
+ * with a_k = a + alpha - ioff and w_s = w + beta - foff the bytes the kernel multiplies (see sr_q8_terms). AVX2
+ * kernels without VNNI multiply int16 (a + ioff)(w + foff) directly. Weights are packed once per model
+ * (sr_q8_pack_b, sr_q8_pack_b16), and so are each node's per-channel constants (sr_q8_plan_get).
  */
 #ifndef SR_OPS_GEMM_Q8_H
 #define SR_OPS_GEMM_Q8_H
