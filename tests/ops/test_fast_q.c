@@ -448,8 +448,8 @@ static void test_hybrid_quantize(void) {
   for (int di = 0; di < 10; di++)
     for (int kind = 0; kind < 9; kind++)
       for (int asym = 0; asym < 2; asym++) {
-        const size_t depth = (size_t)depths[di], rows = 3;
-        float in[3 * 100];
+        const size_t depth = (size_t)depths[di], rows = (size_t)(1 + (di + kind) % 11); /* 1..11: chunks of 8 */
+        float in[11 * 100];
         for (size_t i = 0; i < rows * depth; i++) {
           float v = (float)((int)(rnd() % 2001) - 1000) / (float)rnd_int(1, 50);
           if (kind == 1 && i % depth == 0) v = NAN;
@@ -464,16 +464,16 @@ static void test_hybrid_quantize(void) {
           if (kind == 8 && i % 3 == 0 && !asym) v = -INFINITY;
           in[i] = v;
         }
-        int8_t q_ref[300], q_got[300];
-        float s_ref[3], s_got[3];
-        int32_t z_ref[3], z_got[3];
+        int8_t q_ref[1100], q_got[1100];
+        float s_ref[11], s_got[11];
+        int32_t z_ref[11], z_got[11];
         sr_conv_hybrid_quantize_rows(in, rows, depth, asym, q_ref, s_ref, z_ref);
         for (int isa = 0; isa < 2; isa++) {
           if (!(sr_cpu_isa() & (isa ? SR_ISA_AVX2_FMA : SR_ISA_AVX512))) continue;
           memset(q_got, 0x55, sizeof q_got);
           if (isa) sr_q8_quantize_rows__avx2(in, rows, depth, asym, q_got, s_got, z_got);
           else sr_q8_quantize_rows__avx512(in, rows, depth, asym, q_got, s_got, z_got);
-          int bad = memcmp(q_ref, q_got, rows * depth) != 0 || memcmp(z_ref, z_got, sizeof z_ref) != 0;
+          int bad = memcmp(q_ref, q_got, rows * depth) != 0 || memcmp(z_ref, z_got, rows * sizeof *z_ref) != 0;
           for (size_t r = 0; r < rows; r++) bad |= memcmp(&s_ref[r], &s_got[r], 4) != 0;
           if (bad) {
             fprintf(stderr, "quantize %s depth %zu kind %d asym %d differs\n", isa ? "avx2" : "avx512", depth, kind,
