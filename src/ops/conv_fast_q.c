@@ -43,7 +43,7 @@ typedef struct conv_fill {
 
 static size_t group_bytes(const conv_shape* s, sr_q8_kernel kr) { return align64(sr_q8_requant_bytes(s->n, kr.lanes)); }
 
-static int fill_conv(void* consts, const void* arg) {
+SR_Q8_COLD static int fill_conv(void* consts, const void* arg) {
   const conv_fill* f = arg;
   sr_q8_terms t;
   return sr_q8_prep_groups(f->rq, f->bias, f->weights, f->s.n, f->s.k, f->s.groups, f->is_unsigned, f->is_unsigned,
@@ -85,7 +85,7 @@ static void run_conv(const sr_fast_path* fast, sr_node* node) {
   sr_q8_gemm_run(node, &p, kr, node->scratch, align64(sr_q8_panel_bytes(s.k)));
 }
 
-static sigrun_status select_conv(sr_node* node, const sr_conv_geom* g, const sr_conv_requant* rq, sr_weights_kind kind,
+SR_Q8_COLD static sigrun_status select_conv(sr_node* node, const sr_conv_geom* g, const sr_conv_requant* rq, sr_weights_kind kind,
                                  sr_fast_path* fast) {
   const sr_tensor* filter = node->inputs[1];
   const sr_tensor* bias = node->n_inputs == 3 ? node->inputs[2] : NULL;

@@ -22,7 +22,7 @@ static size_t pair_bytes(size_t channels, size_t taps) {
 
 size_t sr_dw_q8_packed_bytes(size_t channels, size_t taps) { return pair_bytes(channels, taps) + channels * 4; }
 
-uint64_t sr_dw_q8_pack_format(const sr_dw_q8_pack_arg* a) {
+SR_Q8_COLD uint64_t sr_dw_q8_pack_format(const sr_dw_q8_pack_arg* a) {
   const uint64_t fields[5] = {0x71386477ull /* "q8dw" */, a->channels, a->taps, (uint64_t)(uint32_t)a->filter_offset,
                               (uint64_t)a->w_unsigned};
   uint64_t h = 0xcbf29ce484222325ull;
@@ -35,7 +35,7 @@ const int32_t* sr_dw_q8_tap_sums(const void* packed, size_t channels, size_t tap
   return (const int32_t*)((const uint8_t*)packed + pair_bytes(channels, taps));
 }
 
-void sr_dw_q8_pack(void* dst, size_t bytes, const void* arg) {
+SR_Q8_COLD void sr_dw_q8_pack(void* dst, size_t bytes, const void* arg) {
   const sr_dw_q8_pack_arg* a = arg;
   const size_t pairs = (a->taps + 1) / 2;
   int16_t* w = dst;
@@ -98,7 +98,7 @@ typedef struct dw_fill {
 } dw_fill;
 
 /* bias + input_offset * (tap sum) for each channel, requantized by its multiplier; returns has_lshift. */
-static int fill_dw(void* dst, const void* arg) {
+SR_Q8_COLD static int fill_dw(void* dst, const void* arg) {
   const dw_fill* f = arg;
   const sr_conv_requant* rq = f->rq;
   int has_lshift = 0;
@@ -147,7 +147,7 @@ static void run_dw(const sr_fast_path* fast, sr_node* node) {
   sr_parallel_for(node, (size_t)g->batches * (size_t)g->out_h, 1, run_rows, &x);
 }
 
-sigrun_status sr_dwconv_fast_select_q(sr_node* node, const sr_conv_geom* g, const sr_conv_requant* rq,
+SR_Q8_COLD sigrun_status sr_dwconv_fast_select_q(sr_node* node, const sr_conv_geom* g, const sr_conv_requant* rq,
                                       sr_weights_kind kind, sr_fast_path* fast) {
   const sr_tensor* filter = node->inputs[1];
   const sr_tensor* bias = node->n_inputs == 3 ? node->inputs[2] : NULL;

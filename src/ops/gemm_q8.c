@@ -13,7 +13,7 @@
 #include "../core/parallel.h"
 #include "../core/runner.h"
 
-sr_q8_terms sr_q8_terms_of(int a_unsigned, int w_unsigned, int32_t input_offset, int32_t filter_offset, int signed_a) {
+SR_Q8_COLD sr_q8_terms sr_q8_terms_of(int a_unsigned, int w_unsigned, int32_t input_offset, int32_t filter_offset, int signed_a) {
   sr_q8_terms t;
   const int flip = !a_unsigned && !signed_a;
   t.alpha = flip ? input_offset - 128 : input_offset;
@@ -22,12 +22,12 @@ sr_q8_terms sr_q8_terms_of(int a_unsigned, int w_unsigned, int32_t input_offset,
   return t;
 }
 
-size_t sr_q8_packed_bytes(size_t n, size_t k, size_t groups) {
+SR_Q8_COLD size_t sr_q8_packed_bytes(size_t n, size_t k, size_t groups) {
   const size_t col_groups = (n + SR_Q8_NR - 1) / SR_Q8_NR;
   return groups * sr_q8_conv_group_bytes(n, k) + groups * col_groups * SR_Q8_NR * sizeof(int32_t);
 }
 
-void sr_q8_pack_b(void* dst, size_t bytes, const void* arg) {
+SR_Q8_COLD void sr_q8_pack_b(void* dst, size_t bytes, const void* arg) {
   const sr_q8_pack_arg* a = arg;
   const size_t n = a->n, k = a->k, kq = (k + 3) / 4, col_groups = (n + SR_Q8_NR - 1) / SR_Q8_NR;
   const uint8_t flip = a->w_unsigned ? 0x80 : 0;
@@ -50,24 +50,24 @@ void sr_q8_pack_b(void* dst, size_t bytes, const void* arg) {
   }
 }
 
-size_t sr_q8_packed16_bytes(size_t n, size_t k, size_t groups) {
+SR_Q8_COLD size_t sr_q8_packed16_bytes(size_t n, size_t k, size_t groups) {
   return groups * ((n + SR_Q8_NR - 1) / SR_Q8_NR) * sr_q8_group16_stride(k);
 }
 
-static uint64_t fnv(const uint64_t* fields, size_t n) {
+SR_Q8_COLD static uint64_t fnv(const uint64_t* fields, size_t n) {
   uint64_t h = 0xcbf29ce484222325ull;
   for (size_t i = 0; i < n; i++)
     for (int b = 0; b < 64; b += 8) h = (h ^ ((fields[i] >> b) & 0xff)) * 0x100000001b3ull;
   return h;
 }
 
-uint64_t sr_q8_pack16_format(const sr_q8_pack16_arg* a) {
+SR_Q8_COLD uint64_t sr_q8_pack16_format(const sr_q8_pack16_arg* a) {
   const uint64_t fields[7] = {0x713870623136ull /* "q8pb16" */, a->n, a->k, a->groups, (uint64_t)a->w_unsigned,
                               (uint64_t)(uint32_t)a->filter_offset, (uint64_t)a->transposed};
   return fnv(fields, 7);
 }
 
-void sr_q8_pack_b16(void* dst, size_t bytes, const void* arg) {
+SR_Q8_COLD void sr_q8_pack_b16(void* dst, size_t bytes, const void* arg) {
   const sr_q8_pack16_arg* a = arg;
   const size_t n = a->n, k = a->k, col_groups = (n + SR_Q8_NR - 1) / SR_Q8_NR;
   const size_t group_elems = sr_q8_group16_stride(k) / sizeof(int16_t);
@@ -84,7 +84,7 @@ void sr_q8_pack_b16(void* dst, size_t bytes, const void* arg) {
     }
 }
 
-size_t sr_q8_requant_bytes(size_t n, int lanes) {
+SR_Q8_COLD size_t sr_q8_requant_bytes(size_t n, int lanes) {
   const size_t blocks = (n + 15) / 16 * (16 / (size_t)lanes); /* whole 16-column groups */
   return blocks * (lanes == 16 ? sizeof(sr_q8_rq_lane16) : sizeof(sr_q8_rq_lane8));
 }
@@ -95,7 +95,7 @@ typedef struct col_consts {
   int64_t round, count, dneg, sign;
 } col_consts;
 
-static col_consts column(int gemm_rounding, sr_qmul m, uint32_t bias, int avx2) {
+SR_Q8_COLD static col_consts column(int gemm_rounding, sr_qmul m, uint32_t bias, int avx2) {
   col_consts c;
   const int r = m.shift > 0 ? 0 : -m.shift;
   c.bias = (int32_t)bias;
@@ -110,7 +110,7 @@ static col_consts column(int gemm_rounding, sr_qmul m, uint32_t bias, int avx2) 
   return c;
 }
 
-void sr_q8_rq16_set(sr_q8_rq_lane16* q, int lane, int gemm_rounding, sr_qmul m, uint32_t bias) {
+SR_Q8_COLD void sr_q8_rq16_set(sr_q8_rq_lane16* q, int lane, int gemm_rounding, sr_qmul m, uint32_t bias) {
   const col_consts cc = column(gemm_rounding, m, bias, 0);
   const int h = lane / 2, odd = lane % 2;
   q->bias[lane] = cc.bias, q->mult[lane] = cc.mult, q->lshift[lane] = cc.lshift;
@@ -119,7 +119,7 @@ void sr_q8_rq16_set(sr_q8_rq_lane16* q, int lane, int gemm_rounding, sr_qmul m, 
   *(odd ? &q->dneg_o[h] : &q->dneg_e[h]) = cc.dneg;
 }
 
-void sr_q8_rq8_set(sr_q8_rq_lane8* q, int lane, int gemm_rounding, sr_qmul m, uint32_t bias) {
+SR_Q8_COLD void sr_q8_rq8_set(sr_q8_rq_lane8* q, int lane, int gemm_rounding, sr_qmul m, uint32_t bias) {
   const col_consts cc = column(gemm_rounding, m, bias, 1);
   const int h = lane / 2, odd = lane % 2;
   q->bias[lane] = cc.bias, q->mult[lane] = cc.mult, q->lshift[lane] = cc.lshift;
@@ -129,7 +129,7 @@ void sr_q8_rq8_set(sr_q8_rq_lane8* q, int lane, int gemm_rounding, sr_qmul m, ui
   *(odd ? &q->sign_o[h] : &q->sign_e[h]) = cc.sign;
 }
 
-void sr_q8_prep_requant(const sr_conv_requant* rq, size_t c0, const int32_t* bias, const int32_t* colsum, size_t n,
+SR_Q8_COLD void sr_q8_prep_requant(const sr_conv_requant* rq, size_t c0, const int32_t* bias, const int32_t* colsum, size_t n,
                         size_t k, sr_q8_terms t, int lanes, void* dst) {
   const uint32_t kab = (uint32_t)k * (uint32_t)t.alpha * (uint32_t)t.beta;
   memset(dst, 0, sr_q8_requant_bytes(n, lanes));
@@ -144,7 +144,7 @@ void sr_q8_prep_requant(const sr_conv_requant* rq, size_t c0, const int32_t* bia
   }
 }
 
-void sr_q8_prep_hybrid(const float* scales, const float* bias, const int32_t* colsum, size_t n, int asymmetric,
+SR_Q8_COLD void sr_q8_prep_hybrid(const float* scales, const float* bias, const int32_t* colsum, size_t n, int asymmetric,
                        int32_t a_shift, sr_q8_hy_lane16* dst) {
   const size_t blocks = (n + 15) / 16;
   memset(dst, 0, blocks * sizeof *dst);
@@ -215,7 +215,7 @@ void sr_q8_pack_rows16__c(const sr_q8_gemm* p, size_t g, size_t m0, size_t rows,
 }
 
 /* FNV-1a over the layout's parameters, with a tag: entries of one source differ when their shapes do. */
-uint64_t sr_q8_pack_format(const sr_q8_pack_arg* a) {
+SR_Q8_COLD uint64_t sr_q8_pack_format(const sr_q8_pack_arg* a) {
   const uint64_t fields[6] = {0x7138706b62ull /* "q8pkb" */, a->n, a->k, a->groups, (uint64_t)a->w_unsigned,
                               (uint64_t)a->transposed};
   return fnv(fields, 6);
@@ -271,7 +271,7 @@ void sr_q8_gemm_run(const sr_node* node, const sr_q8_gemm* p, sr_q8_kernel kerne
 
 /* ---- what the selectors share ---- */
 
-const void* sr_q8_pack_weights(sr_node* node, const sr_tensor* w, size_t n, size_t k, size_t groups, int w_unsigned,
+SR_Q8_COLD const void* sr_q8_pack_weights(sr_node* node, const sr_tensor* w, size_t n, size_t k, size_t groups, int w_unsigned,
                                int32_t filter_offset, int transposed, sr_q8_kernel kr) {
   const void* packed;
   size_t bytes;
@@ -290,7 +290,7 @@ const void* sr_q8_pack_weights(sr_node* node, const sr_tensor* w, size_t n, size
   return packed;
 }
 
-int sr_q8_prep_groups(const sr_conv_requant* rq, const int32_t* bias, const void* packed, size_t n, size_t k,
+SR_Q8_COLD int sr_q8_prep_groups(const sr_conv_requant* rq, const int32_t* bias, const void* packed, size_t n, size_t k,
                       size_t groups, int a_unsigned, int w_unsigned, sr_q8_kernel kr, void* dst, size_t group_bytes,
                       sr_q8_terms* terms) {
   sr_q8_terms t = sr_q8_terms_of(a_unsigned, w_unsigned, rq->input_offset, rq->filter_offset, kr.signed_a);
@@ -320,7 +320,7 @@ typedef struct plan_arg {
   const void* arg;
 } plan_arg;
 
-static void pack_plan(void* dst, size_t bytes, const void* arg) {
+SR_Q8_COLD static void pack_plan(void* dst, size_t bytes, const void* arg) {
   const plan_arg* a = arg;
   sr_q8_plan* p = dst;
   memset(dst, 0, bytes);
@@ -331,7 +331,7 @@ static void pack_plan(void* dst, size_t bytes, const void* arg) {
   p->has_lshift = a->fill((uint8_t*)dst + a->consts_offset, a->arg);
 }
 
-const sr_q8_plan* sr_q8_plan_get(sr_node* node, const sr_q8_plan_key* key, const void* blob, size_t blob_bytes,
+SR_Q8_COLD const sr_q8_plan* sr_q8_plan_get(sr_node* node, const sr_q8_plan_key* key, const void* blob, size_t blob_bytes,
                                  size_t consts_bytes, sr_q8_fill_fn fill, const void* arg, sigrun_status* status) {
   const size_t offset = (sizeof(sr_q8_plan) + blob_bytes + 63) & ~(size_t)63;
   /* FNV-1a over the key's bytes and the blob (the key has no padding: pointers, int32s, uint64s). */

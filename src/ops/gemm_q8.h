@@ -19,6 +19,13 @@
 #include "conv.h"
 
 #define SR_Q8_NR 16     /* columns per packed weight group (one zmm of int32 sums) */
+
+/* Prepare-time code (packing, constants, selection): compiled for size, kept away from the kernels. */
+#if defined(__GNUC__) || defined(__clang__)
+#define SR_Q8_COLD __attribute__((cold))
+#else
+#define SR_Q8_COLD
+#endif
 #define SR_Q8_MR_MAX 16 /* most rows a micro-kernel handles (AMX tiles) */
 
 /* ---- packed weights ---- */

@@ -313,13 +313,12 @@ static void amx_config(tile_config* cfg, size_t tail) {
 }
 
 #define TGT_AMX SR_TARGET_AMX_INT8
-#define INL_AMX static inline __attribute__((always_inline)) TGT_AMX
 
 /* 16 rows x 1 or 2 column groups: A rows at a with stride lda, kp bytes each (a multiple of 4); the C tiles
  * start from the column terms (a 16 x 64-byte load with stride 0 repeats one row). Signed A multiplies int8 by
  * int8 (tdpbssd), otherwise uint8 by int8 (tdpbusd). */
-INL_AMX void amx_tile(const uint8_t* a, size_t lda, size_t kp, const int8_t* b, size_t bstride, const uint8_t* init,
-                      size_t istride, int two, int32_t* out, const int is_signed) {
+static TGT_AMX void amx_tile(const uint8_t* a, size_t lda, size_t kp, const int8_t* b, size_t bstride,
+                             const uint8_t* init, size_t istride, int two, int32_t* out, int is_signed) {
   const size_t full = kp / 64, tail = kp % 64;
   _tile_loadd(0, init, 0);
   if (two) _tile_loadd(1, init + istride, 0);
@@ -371,8 +370,8 @@ static TGT void amx_prepare(const sr_q8_gemm* p, size_t g, size_t m, size_t m1, 
   if (p->epi.row_coeff) row_terms(blk->a, blk->lda, k, blk->rows, p->epi.row_coeff, p->src.a_signed, blk->row_term);
 }
 
-INL_AMX void amx_rows(const sr_q8_gemm* p, size_t m0, size_t m1, size_t cg0, size_t cg1, uint8_t* panel,
-                      const int is_signed) {
+static TGT_AMX void amx_rows(const sr_q8_gemm* p, size_t m0, size_t m1, size_t cg0, size_t cg1, uint8_t* panel) {
+  const int is_signed = p->src.a_signed;
   const size_t k = p->k, kp = (k + 3) / 4 * 4, n = p->n, bstride = sr_q8_group_stride(k), istride = init_stride(p);
   const size_t panel_bytes = sr_q8_panel_bytes(k) / 2;
   const store_fn store = store_q8_for(&p->epi);
@@ -424,20 +423,13 @@ INL_AMX void amx_rows(const sr_q8_gemm* p, size_t m0, size_t m1, size_t cg0, siz
   }
 }
 
-static TGT_AMX void amx_rows_s8(const sr_q8_gemm* p, size_t m0, size_t m1, size_t cg0, size_t cg1, uint8_t* panel) {
-  amx_rows(p, m0, m1, cg0, cg1, panel, 1);
-}
-static TGT_AMX void amx_rows_u8(const sr_q8_gemm* p, size_t m0, size_t m1, size_t cg0, size_t cg1, uint8_t* panel) {
-  amx_rows(p, m0, m1, cg0, cg1, panel, 0);
-}
 
 TGT_AMX void sr_q8_gemm_rows__amx(const sr_q8_gemm* p, size_t m0, size_t m1, size_t cg0, size_t cg1,
                                   uint8_t* panel) {
   tile_config cfg;
   amx_config(&cfg, (p->k + 3) / 4 * 4 % 64);
   _tile_loadconfig(&cfg);
-  if (p->src.a_signed) amx_rows_s8(p, m0, m1, cg0, cg1, panel);
-  else amx_rows_u8(p, m0, m1, cg0, cg1, panel);
+  amx_rows(p, m0, m1, cg0, cg1, panel);
   _tile_release();
 }
 

@@ -43,7 +43,7 @@ typedef struct fc_fill {
   sr_q8_kernel kr;
 } fc_fill;
 
-static int fill_fc(void* consts, const void* arg) {
+SR_Q8_COLD static int fill_fc(void* consts, const void* arg) {
   const fc_fill* f = arg;
   const size_t units = (size_t)f->g->units, depth = (size_t)f->g->depth;
   if (f->hybrid) {
@@ -123,7 +123,7 @@ static void run_fc(const sr_fast_path* fast, sr_node* node) {
   sr_q8_gemm_run(node, &p, kr, scratch + s.quant_bytes, s.panel_bytes);
 }
 
-sigrun_status sr_fc_fast_select_q(sr_node* node, const sr_fc_geom* g, const sr_conv_requant* rq, sr_weights_kind kind,
+SR_Q8_COLD sigrun_status sr_fc_fast_select_q(sr_node* node, const sr_fc_geom* g, const sr_conv_requant* rq, sr_weights_kind kind,
                                   sr_fast_path* fast) {
   const sr_tensor* weights = node->inputs[1];
   const sr_tensor* bias = node->n_inputs == 3 ? node->inputs[2] : NULL;
