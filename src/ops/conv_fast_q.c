@@ -85,7 +85,8 @@ static void run_conv(const sr_fast_path* fast, sr_node* node) {
   sr_q8_gemm_run(node, &p, kr, node->scratch, align64(sr_q8_panel_bytes(s.k)));
 }
 
-SR_Q8_COLD static sigrun_status select_conv(sr_node* node, const sr_conv_geom* g, const sr_conv_requant* rq, sr_weights_kind kind,
+SR_Q8_COLD
+static sigrun_status select_conv(sr_node* node, const sr_conv_geom* g, const sr_conv_requant* rq, sr_weights_kind kind,
                                  sr_fast_path* fast) {
   const sr_tensor* filter = node->inputs[1];
   const sr_tensor* bias = node->n_inputs == 3 ? node->inputs[2] : NULL;

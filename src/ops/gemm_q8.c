@@ -13,7 +13,8 @@
 #include "../core/parallel.h"
 #include "../core/runner.h"
 
-SR_Q8_COLD sr_q8_terms sr_q8_terms_of(int a_unsigned, int w_unsigned, int32_t input_offset, int32_t filter_offset, int signed_a) {
+SR_Q8_COLD
+sr_q8_terms sr_q8_terms_of(int a_unsigned, int w_unsigned, int32_t input_offset, int32_t filter_offset, int signed_a) {
   sr_q8_terms t;
   const int flip = !a_unsigned && !signed_a;
   t.alpha = flip ? input_offset - 128 : input_offset;
@@ -129,7 +130,8 @@ SR_Q8_COLD void sr_q8_rq8_set(sr_q8_rq_lane8* q, int lane, int gemm_rounding, sr
   *(odd ? &q->sign_o[h] : &q->sign_e[h]) = cc.sign;
 }
 
-SR_Q8_COLD void sr_q8_prep_requant(const sr_conv_requant* rq, size_t c0, const int32_t* bias, const int32_t* colsum, size_t n,
+SR_Q8_COLD
+void sr_q8_prep_requant(const sr_conv_requant* rq, size_t c0, const int32_t* bias, const int32_t* colsum, size_t n,
                         size_t k, sr_q8_terms t, int lanes, void* dst) {
   const uint32_t kab = (uint32_t)k * (uint32_t)t.alpha * (uint32_t)t.beta;
   memset(dst, 0, sr_q8_requant_bytes(n, lanes));
@@ -144,7 +146,8 @@ SR_Q8_COLD void sr_q8_prep_requant(const sr_conv_requant* rq, size_t c0, const i
   }
 }
 
-SR_Q8_COLD void sr_q8_prep_hybrid(const float* scales, const float* bias, const int32_t* colsum, size_t n, int asymmetric,
+SR_Q8_COLD
+void sr_q8_prep_hybrid(const float* scales, const float* bias, const int32_t* colsum, size_t n, int asymmetric,
                        int32_t a_shift, sr_q8_hy_lane16* dst) {
   const size_t blocks = (n + 15) / 16;
   memset(dst, 0, blocks * sizeof *dst);
@@ -271,7 +274,8 @@ void sr_q8_gemm_run(const sr_node* node, const sr_q8_gemm* p, sr_q8_kernel kerne
 
 /* ---- what the selectors share ---- */
 
-SR_Q8_COLD const void* sr_q8_pack_weights(sr_node* node, const sr_tensor* w, size_t n, size_t k, size_t groups, int w_unsigned,
+SR_Q8_COLD
+const void* sr_q8_pack_weights(sr_node* node, const sr_tensor* w, size_t n, size_t k, size_t groups, int w_unsigned,
                                int32_t filter_offset, int transposed, sr_q8_kernel kr) {
   const void* packed;
   size_t bytes;
@@ -331,7 +335,8 @@ SR_Q8_COLD static void pack_plan(void* dst, size_t bytes, const void* arg) {
   p->has_lshift = a->fill((uint8_t*)dst + a->consts_offset, a->arg);
 }
 
-SR_Q8_COLD const sr_q8_plan* sr_q8_plan_get(sr_node* node, const sr_q8_plan_key* key, const void* blob, size_t blob_bytes,
+SR_Q8_COLD
+const sr_q8_plan* sr_q8_plan_get(sr_node* node, const sr_q8_plan_key* key, const void* blob, size_t blob_bytes,
                                  size_t consts_bytes, sr_q8_fill_fn fill, const void* arg, sigrun_status* status) {
   const size_t offset = (sizeof(sr_q8_plan) + blob_bytes + 63) & ~(size_t)63;
   /* FNV-1a over the key's bytes and the blob (the key has no padding: pointers, int32s, uint64s). */

@@ -123,7 +123,8 @@ static void run_fc(const sr_fast_path* fast, sr_node* node) {
   sr_q8_gemm_run(node, &p, kr, scratch + s.quant_bytes, s.panel_bytes);
 }
 
-SR_Q8_COLD sigrun_status sr_fc_fast_select_q(sr_node* node, const sr_fc_geom* g, const sr_conv_requant* rq, sr_weights_kind kind,
+SR_Q8_COLD
+sigrun_status sr_fc_fast_select_q(sr_node* node, const sr_fc_geom* g, const sr_conv_requant* rq, sr_weights_kind kind,
                                   sr_fast_path* fast) {
   const sr_tensor* weights = node->inputs[1];
   const sr_tensor* bias = node->n_inputs == 3 ? node->inputs[2] : NULL;
