@@ -101,7 +101,7 @@ void* sr_node_alloc_data(sr_node* node, size_t size) {
     memset(node->data, 0, node->data_capacity);
     return node->data;
   }
-  sr_mem_account* account = node->runner ? node->runner->root->account : NULL;
+  sr_mem_account* account = node->runner ? node->runner->account : NULL;
   if (sr_mem_charge(account, node->data ? node->data_capacity : 0, size)) {
     sr_node_fail(node, SIGRUN_STATUS_LIMIT, "%zu bytes of node data would take the runner past max_arena_bytes (%zu)",
                  size, account->limit);
