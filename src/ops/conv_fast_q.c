@@ -34,19 +34,21 @@ static conv_shape shape_of(const sr_conv_geom* g) {
 
 typedef struct conv_fill {
   const sr_conv_requant* rq;
+  const uint8_t* filter;
   const int32_t* bias;
-  const void* weights;
   conv_shape s;
-  int is_unsigned;
+  int is_unsigned, transposed;
   sr_q8_kernel kr;
 } conv_fill;
 
 static size_t group_bytes(const conv_shape* s, sr_q8_kernel kr) { return align64(sr_q8_requant_bytes(s->n, kr.lanes)); }
 
-SR_Q8_COLD static int fill_conv(void* consts, const void* arg) {
+SR_Q8_COLD static int fill_conv(void* consts, void* weights, const void* arg) {
   const conv_fill* f = arg;
   sr_q8_terms t;
-  return sr_q8_prep_groups(f->rq, f->bias, f->weights, f->s.n, f->s.k, f->s.groups, f->is_unsigned, f->is_unsigned,
+  sr_q8_pack_weights(weights, f->filter, f->s.n, f->s.k, f->s.groups, f->is_unsigned, f->rq->filter_offset,
+                     f->transposed, f->kr);
+  return sr_q8_prep_groups(f->rq, f->bias, weights, f->s.n, f->s.k, f->s.groups, f->is_unsigned, f->is_unsigned,
                            f->kr, consts, group_bytes(&f->s, f->kr), &t);
 }
 
@@ -70,7 +72,7 @@ static void run_conv(const sr_fast_path* fast, sr_node* node) {
   p.src.a_xor = t.a_xor;
   p.src.a_signed = !is_unsigned && !t.a_xor;
   p.src.a_offset = kr.int16 ? rq->input_offset : 0;
-  p.b = plan->key.weights;
+  p.b = sr_q8_plan_weights(plan);
   p.rq = sr_q8_plan_consts(plan);
   p.rq_group_bytes = group_bytes(&s, kr);
   p.c = node->outputs[0]->data;
@@ -97,21 +99,20 @@ static sigrun_status select_conv(sr_node* node, const sr_conv_geom* g, const sr_
   if (!kr.rows || s.n == 0 || s.k == 0) return SIGRUN_STATUS_OK;
   const int is_unsigned = kind == SR_WK_U8;
   const int transposed = one_channel_depthwise(g);
-  const void* weights =
-      sr_q8_pack_weights(node, filter, s.n, s.k, s.groups, is_unsigned, rq->filter_offset, transposed, kr);
-  if (!weights) return SIGRUN_STATUS_NO_MEMORY;
   sr_q8_plan_key key;
   memset(&key, 0, sizeof key);
-  key.weights = weights;
+  key.source = filter->data;
   key.bias = bias ? bias->data : NULL;
+  const int32_t kernel = kr.lanes | kr.signed_a << 8 | kr.int16 << 9 | transposed << 10 | is_unsigned << 11;
   const int32_t ints[8] = {rq->input_offset, rq->filter_offset, rq->output_offset, rq->act_min, rq->act_max,
-                           rq->gemm_rounding, kr.lanes | kr.signed_a << 8 | kr.int16 << 9, is_unsigned};
+                           rq->gemm_rounding, kernel, 0x6376 /* "cv" */};
   memcpy(key.ints, ints, sizeof ints);
   key.dims[0] = s.n, key.dims[1] = s.k, key.dims[2] = s.groups, key.dims[3] = rq->gemm_channels;
-  const conv_fill f = {rq, key.bias, weights, s, is_unsigned, kr};
+  const conv_fill f = {rq, filter->data, key.bias, s, is_unsigned, transposed, kr};
   sigrun_status st;
-  fast->packed = sr_q8_plan_get(node, &key, rq->mult, (size_t)g->out_c * sizeof(sr_qmul),
-                                group_bytes(&s, kr) * s.groups, fill_conv, &f, &st);
+  const size_t mult_bytes = (size_t)g->out_c * sizeof(sr_qmul);
+  fast->packed = sr_q8_plan_get(node, &key, rq->mult, mult_bytes, group_bytes(&s, kr) * s.groups,
+                                sr_q8_weights_bytes(s.n, s.k, s.groups, kr), fill_conv, &f, &st);
   if (!fast->packed) return st;
   const size_t threads = (size_t)sr_node_threads(node);
   sr_node_request_scratch(node, threads * align64(sr_q8_panel_bytes(s.k)));

@@ -22,15 +22,6 @@ static size_t pair_bytes(size_t channels, size_t taps) {
 
 size_t sr_dw_q8_packed_bytes(size_t channels, size_t taps) { return pair_bytes(channels, taps) + channels * 4; }
 
-SR_Q8_COLD uint64_t sr_dw_q8_pack_format(const sr_dw_q8_pack_arg* a) {
-  const uint64_t fields[5] = {0x71386477ull /* "q8dw" */, a->channels, a->taps, (uint64_t)(uint32_t)a->filter_offset,
-                              (uint64_t)a->w_unsigned};
-  uint64_t h = 0xcbf29ce484222325ull;
-  for (size_t i = 0; i < 5; i++)
-    for (int b = 0; b < 64; b += 8) h = (h ^ ((fields[i] >> b) & 0xff)) * 0x100000001b3ull;
-  return h;
-}
-
 const int32_t* sr_dw_q8_tap_sums(const void* packed, size_t channels, size_t taps) {
   return (const int32_t*)((const uint8_t*)packed + pair_bytes(channels, taps));
 }
@@ -92,18 +83,20 @@ static size_t consts_bytes(size_t channels, int wide) {
 typedef struct dw_fill {
   const sr_conv_requant* rq;
   const int32_t* bias;
-  const int32_t* sums;
-  size_t channels;
+  sr_dw_q8_pack_arg pack;
   int wide;
 } dw_fill;
 
 /* bias + input_offset * (tap sum) for each channel, requantized by its multiplier; returns has_lshift. */
-SR_Q8_COLD static int fill_dw(void* dst, const void* arg) {
+SR_Q8_COLD static int fill_dw(void* dst, void* weights, const void* arg) {
   const dw_fill* f = arg;
   const sr_conv_requant* rq = f->rq;
+  const size_t channels = f->pack.channels;
+  sr_dw_q8_pack(weights, sr_dw_q8_packed_bytes(channels, f->pack.taps), &f->pack);
+  const int32_t* sums = sr_dw_q8_tap_sums(weights, channels, f->pack.taps);
   int has_lshift = 0;
-  for (size_t c = 0; c < f->channels; c++) {
-    const uint32_t term = (f->bias ? (uint32_t)f->bias[c] : 0) + (uint32_t)rq->input_offset * (uint32_t)f->sums[c];
+  for (size_t c = 0; c < channels; c++) {
+    const uint32_t term = (f->bias ? (uint32_t)f->bias[c] : 0) + (uint32_t)rq->input_offset * (uint32_t)sums[c];
     if (f->wide) {
       int half, lane;
       sr_dw_q8_lane(c, &half, &lane);
@@ -114,7 +107,7 @@ SR_Q8_COLD static int fill_dw(void* dst, const void* arg) {
     }
     has_lshift |= rq->mult[c].shift > 0;
   }
-  memset((uint8_t*)dst + align64(rq_bytes(f->channels, f->wide)), (uint8_t)-rq->input_offset, f->channels);
+  memset((uint8_t*)dst + align64(rq_bytes(channels, f->wide)), (uint8_t)-rq->input_offset, channels);
   return has_lshift;
 }
 
@@ -136,7 +129,7 @@ static void run_dw(const sr_fast_path* fast, sr_node* node) {
   int wide;
   const sr_dw_q8_rows_fn fn = kernel_for(node->isa, &wide);
   const uint8_t* consts = sr_q8_plan_consts(plan);
-  sr_dw_q8 p = {g, node->inputs[0]->data, node->outputs[0]->data, plan->key.weights, consts,
+  sr_dw_q8 p = {g, node->inputs[0]->data, node->outputs[0]->data, sr_q8_plan_weights(plan), consts,
                 consts + align64(rq_bytes(channels, wide)), node->inputs[0]->type == SIGRUN_TYPE_UINT8, {0}};
   p.epi.lo = rq->act_min - rq->output_offset;
   p.epi.hi = rq->act_max - rq->output_offset;
@@ -156,25 +149,19 @@ SR_Q8_COLD sigrun_status sr_dwconv_fast_select_q(sr_node* node, const sr_conv_ge
   if (!sr_tensor_is_const(filter) || (bias && !sr_tensor_is_const(bias)) || !node->runner) return SIGRUN_STATUS_OK;
   const size_t channels = (size_t)g->in_c, taps = (size_t)g->filter_h * (size_t)g->filter_w;
   if (g->depth_multiplier != 1 || channels == 0 || taps > SR_DW_Q8_MAX_TAPS) return SIGRUN_STATUS_OK;
-  const sr_dw_q8_pack_arg arg = {filter->data, channels, taps, rq->filter_offset, kind == SR_WK_U8};
-  const size_t bytes = sr_dw_q8_packed_bytes(channels, taps);
-  const void* weights = sr_packed_get(node->runner->model, filter->data, NULL, sr_dw_q8_pack_format(&arg), bytes,
-                                      sr_dw_q8_pack, &arg);
-  if (!weights)
-    return sr_node_fail(node, SIGRUN_STATUS_NO_MEMORY, "out of memory packing filter (tensor %d, %zu bytes)",
-                        filter->index, bytes);
+  const int is_unsigned = kind == SR_WK_U8;
   sr_q8_plan_key key;
   memset(&key, 0, sizeof key);
-  key.weights = weights;
+  key.source = filter->data;
   key.bias = bias ? bias->data : NULL;
   const int32_t ints[8] = {rq->input_offset, rq->filter_offset, rq->output_offset, rq->act_min, rq->act_max,
-                           rq->gemm_rounding, wide, 0x6477 /* "dw" */};
+                           rq->gemm_rounding, wide | is_unsigned << 1, 0x6477 /* "dw" */};
   memcpy(key.ints, ints, sizeof ints);
   key.dims[0] = channels, key.dims[1] = taps, key.dims[2] = rq->gemm_channels;
-  const dw_fill f = {rq, key.bias, sr_dw_q8_tap_sums(weights, channels, taps), channels, wide};
+  const dw_fill f = {rq, key.bias, {filter->data, channels, taps, rq->filter_offset, is_unsigned}, wide};
   sigrun_status st;
   fast->packed = sr_q8_plan_get(node, &key, rq->mult, channels * sizeof(sr_qmul), consts_bytes(channels, wide),
-                                fill_dw, &f, &st);
+                                sr_dw_q8_packed_bytes(channels, taps), fill_dw, &f, &st);
   if (!fast->packed) return st;
   fast->run = run_dw;
   return SIGRUN_STATUS_OK;

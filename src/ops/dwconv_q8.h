@@ -22,7 +22,6 @@ typedef struct sr_dw_q8_pack_arg {
 } sr_dw_q8_pack_arg;
 
 size_t sr_dw_q8_packed_bytes(size_t channels, size_t taps);
-uint64_t sr_dw_q8_pack_format(const sr_dw_q8_pack_arg* a);
 void sr_dw_q8_pack(void* dst, size_t bytes, const void* arg); /* an sr_pack_fn */
 /* Per channel, the sum over taps of (w + filter_offset), after the packed pairs. */
 const int32_t* sr_dw_q8_tap_sums(const void* packed, size_t channels, size_t taps);

@@ -55,19 +55,6 @@ SR_Q8_COLD size_t sr_q8_packed16_bytes(size_t n, size_t k, size_t groups) {
   return groups * ((n + SR_Q8_NR - 1) / SR_Q8_NR) * sr_q8_group16_stride(k);
 }
 
-SR_Q8_COLD static uint64_t fnv(const uint64_t* fields, size_t n) {
-  uint64_t h = 0xcbf29ce484222325ull;
-  for (size_t i = 0; i < n; i++)
-    for (int b = 0; b < 64; b += 8) h = (h ^ ((fields[i] >> b) & 0xff)) * 0x100000001b3ull;
-  return h;
-}
-
-SR_Q8_COLD uint64_t sr_q8_pack16_format(const sr_q8_pack16_arg* a) {
-  const uint64_t fields[7] = {0x713870623136ull /* "q8pb16" */, a->n, a->k, a->groups, (uint64_t)a->w_unsigned,
-                              (uint64_t)(uint32_t)a->filter_offset, (uint64_t)a->transposed};
-  return fnv(fields, 7);
-}
-
 SR_Q8_COLD void sr_q8_pack_b16(void* dst, size_t bytes, const void* arg) {
   const sr_q8_pack16_arg* a = arg;
   const size_t n = a->n, k = a->k, col_groups = (n + SR_Q8_NR - 1) / SR_Q8_NR;
@@ -217,13 +204,6 @@ void sr_q8_pack_rows16__c(const sr_q8_gemm* p, size_t g, size_t m0, size_t rows,
   if (rows < height) memset(panel + rows * kp2, 0, (height - rows) * kp2 * sizeof(int16_t));
 }
 
-/* FNV-1a over the layout's parameters, with a tag: entries of one source differ when their shapes do. */
-SR_Q8_COLD uint64_t sr_q8_pack_format(const sr_q8_pack_arg* a) {
-  const uint64_t fields[6] = {0x7138706b62ull /* "q8pkb" */, a->n, a->k, a->groups, (uint64_t)a->w_unsigned,
-                              (uint64_t)a->transposed};
-  return fnv(fields, 6);
-}
-
 /* ---- running over threads ---- */
 
 typedef struct run_ctx {
@@ -274,24 +254,20 @@ void sr_q8_gemm_run(const sr_node* node, const sr_q8_gemm* p, sr_q8_kernel kerne
 
 /* ---- what the selectors share ---- */
 
-SR_Q8_COLD
-const void* sr_q8_pack_weights(sr_node* node, const sr_tensor* w, size_t n, size_t k, size_t groups, int w_unsigned,
-                               int32_t filter_offset, int transposed, sr_q8_kernel kr) {
-  const void* packed;
-  size_t bytes;
+SR_Q8_COLD size_t sr_q8_weights_bytes(size_t n, size_t k, size_t groups, sr_q8_kernel kr) {
+  return kr.int16 ? sr_q8_packed16_bytes(n, k, groups) : sr_q8_packed_bytes(n, k, groups);
+}
+
+SR_Q8_COLD void sr_q8_pack_weights(void* dst, const uint8_t* w, size_t n, size_t k, size_t groups, int w_unsigned,
+                                   int32_t filter_offset, int transposed, sr_q8_kernel kr) {
+  const size_t bytes = sr_q8_weights_bytes(n, k, groups, kr);
   if (kr.int16) {
-    const sr_q8_pack16_arg arg = {w->data, n, k, groups, w_unsigned, filter_offset, transposed};
-    bytes = sr_q8_packed16_bytes(n, k, groups);
-    packed = sr_packed_get(node->runner->model, w->data, NULL, sr_q8_pack16_format(&arg), bytes, sr_q8_pack_b16, &arg);
+    const sr_q8_pack16_arg arg = {w, n, k, groups, w_unsigned, filter_offset, transposed};
+    sr_q8_pack_b16(dst, bytes, &arg);
   } else {
-    const sr_q8_pack_arg arg = {w->data, n, k, groups, w_unsigned, transposed};
-    bytes = sr_q8_packed_bytes(n, k, groups);
-    packed = sr_packed_get(node->runner->model, w->data, NULL, sr_q8_pack_format(&arg), bytes, sr_q8_pack_b, &arg);
+    const sr_q8_pack_arg arg = {w, n, k, groups, w_unsigned, transposed};
+    sr_q8_pack_b(dst, bytes, &arg);
   }
-  if (!packed)
-    sr_node_fail(node, SIGRUN_STATUS_NO_MEMORY, "out of memory packing weights (tensor %d, %zu bytes)", w->index,
-                 bytes);
-  return packed;
 }
 
 SR_Q8_COLD int sr_q8_prep_groups(const sr_conv_requant* rq, const int32_t* bias, const void* packed, size_t n, size_t k,
@@ -319,7 +295,7 @@ SR_Q8_COLD int sr_q8_prep_groups(const sr_conv_requant* rq, const int32_t* bias,
 typedef struct plan_arg {
   const sr_q8_plan_key* key;
   const void* blob;
-  size_t blob_bytes, consts_offset;
+  size_t blob_bytes, consts_offset, weights_offset;
   sr_q8_fill_fn fill;
   const void* arg;
 } plan_arg;
@@ -331,25 +307,53 @@ SR_Q8_COLD static void pack_plan(void* dst, size_t bytes, const void* arg) {
   p->key = *a->key;
   p->blob_bytes = a->blob_bytes;
   p->consts_offset = a->consts_offset;
+  p->weights_offset = a->weights_offset;
   if (a->blob_bytes) memcpy(p + 1, a->blob, a->blob_bytes);
-  p->has_lshift = a->fill((uint8_t*)dst + a->consts_offset, a->arg);
+  p->has_lshift = a->fill((uint8_t*)dst + a->consts_offset, (uint8_t*)dst + a->weights_offset, a->arg);
 }
+
+/* A 64-bit hash of n bytes, 32 at a time in four independent lanes (prepare runs at every invoke for nodes
+ * whose shapes depend on data, and the multipliers of a node are a few KB); the tail is read as zeros. */
+static uint64_t mix(uint64_t h, uint64_t w) {
+  h = (h ^ w) * 0x100000001b3ull;
+  return h ^ (h >> 29);
+}
+
+SR_Q8_COLD static uint64_t hash_words(uint64_t h, const void* data, size_t n) {
+  const uint8_t* b = data;
+  uint64_t lane[4] = {h, h ^ 1, h ^ 2, h ^ 3};
+  size_t i = 0;
+  for (; i + 32 <= n; i += 32)
+    for (int l = 0; l < 4; l++) {
+      uint64_t w;
+      memcpy(&w, b + i + 8 * (size_t)l, 8);
+      lane[l] = mix(lane[l], w);
+    }
+  uint8_t tail[32] = {0};
+  memcpy(tail, b + i, n - i);
+  for (int l = 0; l < 4; l++) {
+    uint64_t w;
+    memcpy(&w, tail + 8 * l, 8);
+    lane[l] = mix(lane[l], w);
+  }
+  return mix(mix(mix(lane[0], lane[1]), lane[2]), lane[3]);
+}
+
+static size_t align64(size_t n) { return (n + 63) & ~(size_t)63; }
 
 SR_Q8_COLD
 const sr_q8_plan* sr_q8_plan_get(sr_node* node, const sr_q8_plan_key* key, const void* blob, size_t blob_bytes,
-                                 size_t consts_bytes, sr_q8_fill_fn fill, const void* arg, sigrun_status* status) {
-  const size_t offset = (sizeof(sr_q8_plan) + blob_bytes + 63) & ~(size_t)63;
-  /* FNV-1a over the key's bytes and the blob (the key has no padding: pointers, int32s, uint64s). */
-  uint64_t h = 0xcbf29ce484222325ull;
-  for (size_t i = 0; i < sizeof *key; i++) h = (h ^ ((const uint8_t*)key)[i]) * 0x100000001b3ull;
-  for (size_t i = 0; i < blob_bytes; i++) h = (h ^ ((const uint8_t*)blob)[i]) * 0x100000001b3ull;
-  const plan_arg a = {key, blob, blob_bytes, offset, fill, arg};
-  const sr_q8_plan* p =
-      sr_packed_get(node->runner->model, key->weights, key->bias, h, offset + consts_bytes, pack_plan, &a);
+                                 size_t consts_bytes, size_t weights_bytes, sr_q8_fill_fn fill, const void* arg,
+                                 sigrun_status* status) {
+  const size_t consts_offset = align64(sizeof(sr_q8_plan) + blob_bytes);
+  const size_t weights_offset = consts_offset + align64(consts_bytes), bytes = weights_offset + weights_bytes;
+  /* The key has no padding (pointers, int32s, uint64s), so its bytes identify it. */
+  const uint64_t h = hash_words(hash_words(0xcbf29ce484222325ull, key, sizeof *key), blob, blob_bytes);
+  const plan_arg a = {key, blob, blob_bytes, consts_offset, weights_offset, fill, arg};
+  const sr_q8_plan* p = sr_packed_get(node->runner->model, key->source, key->bias, h, bytes, pack_plan, &a);
   *status = SIGRUN_STATUS_OK;
   if (!p) {
-    *status = sr_node_fail(node, SIGRUN_STATUS_NO_MEMORY, "out of memory for %zu bytes of constants",
-                           offset + consts_bytes);
+    *status = sr_node_fail(node, SIGRUN_STATUS_NO_MEMORY, "out of memory for %zu bytes of packed weights", bytes);
     return NULL;
   }
   if (memcmp(&p->key, key, sizeof *key) != 0 || p->blob_bytes != blob_bytes ||

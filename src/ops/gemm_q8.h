@@ -42,8 +42,6 @@ typedef struct sr_q8_pack_arg {
 } sr_q8_pack_arg;
 
 size_t sr_q8_packed_bytes(size_t n, size_t k, size_t groups);
-/* The sr_packed_get format of this layout for these parameters. */
-uint64_t sr_q8_pack_format(const sr_q8_pack_arg* a);
 void sr_q8_pack_b(void* dst, size_t bytes, const void* arg); /* an sr_pack_fn */
 /* Offsets inside the packed buffer. */
 static inline size_t sr_q8_group_stride(size_t k) { return ((k + 3) / 4) * 4 * SR_Q8_NR; }
@@ -65,7 +63,6 @@ typedef struct sr_q8_pack16_arg {
   int transposed;
 } sr_q8_pack16_arg;
 size_t sr_q8_packed16_bytes(size_t n, size_t k, size_t groups);
-uint64_t sr_q8_pack16_format(const sr_q8_pack16_arg* a);
 void sr_q8_pack_b16(void* dst, size_t bytes, const void* arg); /* an sr_pack_fn */
 static inline size_t sr_q8_group16_stride(size_t k) { return (k + 1) / 2 * SR_Q8_NR * 2 * sizeof(int16_t); }
 
@@ -195,10 +192,10 @@ typedef struct sr_q8_kernel {
 /* The best kernel for `isa` (SR_ISA_* bits) and this shape; rows NULL when none applies. */
 sr_q8_kernel sr_q8_kernel_for(unsigned isa, size_t m, size_t n, size_t k);
 
-/* The weights packed for kernel kr, once per model (NULL and a node message when out of memory): w holds
- * [groups][n][k] int8 or uint8 values. */
-const void* sr_q8_pack_weights(sr_node* node, const sr_tensor* w, size_t n, size_t k, size_t groups, int w_unsigned,
-                               int32_t filter_offset, int transposed, sr_q8_kernel kr);
+/* The weights [groups][n][k] (int8 or uint8) packed for kernel kr into dst (sr_q8_weights_bytes). */
+size_t sr_q8_weights_bytes(size_t n, size_t k, size_t groups, sr_q8_kernel kr);
+void sr_q8_pack_weights(void* dst, const uint8_t* w, size_t n, size_t k, size_t groups, int w_unsigned,
+                        int32_t filter_offset, int transposed, sr_q8_kernel kr);
 /* Requantization constants of every group for kernel kr into dst (groups blocks of group_bytes each): the
  * identity's terms for 8-bit kernels, none for int16 ones (offsets enter the data). Returns has_lshift. */
 int sr_q8_prep_groups(const sr_conv_requant* rq, const int32_t* bias, const void* packed, size_t n, size_t k,
@@ -211,31 +208,37 @@ void sr_q8_quantize_rows__avx512(const float* in, size_t rows, size_t depth, int
 void sr_q8_quantize_rows__avx2(const float* in, size_t rows, size_t depth, int asymmetric, int8_t* q, float* scale,
                                int32_t* zp);
 
-/* ---- per-node constants, prepared once ----
- * The constants of a node (requantization blocks, or hybrid blocks) live in the model's pack cache too, found by
- * a hash of everything they are made from; the entry keeps those inputs and lookups compare them, so a hash
- * collision can only cost the fast path (the selector then declines), never a wrong result. */
+/* ---- plans: a node's packed weights and constants, prepared once per model ----
+ * A plan (the packed weights, then the requantization or hybrid constants derived from them and the node's
+ * parameters) lives in the model's pack cache, found by one lookup of the weights' data, the bias and a hash of
+ * every other input. The entry keeps those inputs and lookups compare them, so a hash collision can only cost
+ * the fast path (the selector then declines), never a wrong result. Nodes whose prepare runs at every invoke
+ * (shapes that depend on data) pay one lookup and one hash. */
 typedef struct sr_q8_plan_key {
-  const void* weights; /* the packed weights the constants go with (they include column sums) */
+  const void* source;  /* the weights' constant data */
   const void* bias;    /* bias data, or NULL */
-  int32_t ints[8];     /* offsets, activation range, rounding, kernel: whatever the filler reads */
+  int32_t ints[8];     /* offsets, activation range, rounding, kernel, layout: whatever the filler reads */
   uint64_t dims[4];
 } sr_q8_plan_key;
 
 typedef struct sr_q8_plan {
   sr_q8_plan_key key;
-  size_t blob_bytes;    /* per-channel inputs (multipliers, scales) copied after the header */
-  size_t consts_offset; /* from the start of the entry, 64-byte aligned */
+  size_t blob_bytes;     /* per-channel inputs (multipliers, scales) copied after the header */
+  size_t consts_offset;  /* from the start of the entry, 64-byte aligned */
+  size_t weights_offset; /* likewise */
   int has_lshift;
 } sr_q8_plan;
 
-/* Writes the constants (consts_bytes) from arg; returns has_lshift. */
-typedef int (*sr_q8_fill_fn)(void* consts, const void* arg);
+/* Packs the weights at `weights`, then writes the constants (which may read the packed weights) at `consts`;
+ * returns has_lshift. */
+typedef int (*sr_q8_fill_fn)(void* consts, void* weights, const void* arg);
 /* The node's plan: built on first request, NULL when out of memory (*status NO_MEMORY, node message) or when a
  * different plan owns the hash (*status OK: decline). */
 const sr_q8_plan* sr_q8_plan_get(sr_node* node, const sr_q8_plan_key* key, const void* blob, size_t blob_bytes,
-                                 size_t consts_bytes, sr_q8_fill_fn fill, const void* arg, sigrun_status* status);
+                                 size_t consts_bytes, size_t weights_bytes, sr_q8_fill_fn fill, const void* arg,
+                                 sigrun_status* status);
 static inline const void* sr_q8_plan_consts(const sr_q8_plan* p) { return (const uint8_t*)p + p->consts_offset; }
+static inline const void* sr_q8_plan_weights(const sr_q8_plan* p) { return (const uint8_t*)p + p->weights_offset; }
 
 /* Runs p over the node's threads: one panel of `panel_bytes` per thread at panels. */
 void sr_q8_gemm_run(const sr_node* node, const sr_q8_gemm* p, sr_q8_kernel kernel, uint8_t* panels, size_t panel_bytes);

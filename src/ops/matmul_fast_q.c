@@ -38,22 +38,24 @@ typedef struct fc_fill {
   const sr_conv_requant* rq;
   const sr_conv_hybrid* h;
   const void* bias;
-  const void* weights;
+  const uint8_t* weights;
   int is_unsigned, hybrid;
   sr_q8_kernel kr;
 } fc_fill;
 
-SR_Q8_COLD static int fill_fc(void* consts, const void* arg) {
+SR_Q8_COLD static int fill_fc(void* consts, void* packed, const void* arg) {
   const fc_fill* f = arg;
   const size_t units = (size_t)f->g->units, depth = (size_t)f->g->depth;
+  sr_q8_pack_weights(packed, f->weights, units, depth, 1, f->is_unsigned, f->hybrid ? 0 : f->rq->filter_offset, 0,
+                     f->kr);
   if (f->hybrid) {
-    const int32_t* colsum = f->kr.int16 ? NULL : sr_q8_colsums(f->weights, units, depth, 1);
+    const int32_t* colsum = f->kr.int16 ? NULL : sr_q8_colsums(packed, units, depth, 1);
     sr_q8_prep_hybrid(f->h->filter_scales, f->bias, colsum, units, f->h->asymmetric && !f->kr.int16,
                       f->kr.signed_a ? 0 : 128, consts);
     return 0;
   }
   sr_q8_terms t;
-  return sr_q8_prep_groups(f->rq, f->bias, f->weights, units, depth, 1, f->is_unsigned, f->is_unsigned, f->kr, consts,
+  return sr_q8_prep_groups(f->rq, f->bias, packed, units, depth, 1, f->is_unsigned, f->is_unsigned, f->kr, consts,
                            consts_bytes(f->g, 0, f->kr), &t);
 }
 
@@ -97,7 +99,7 @@ static void run_fc(const sr_fast_path* fast, sr_node* node) {
   sr_q8_gemm p = {0};
   p.m = rows, p.n = units, p.k = depth, p.groups = 1;
   p.src.lda = depth;
-  p.b = plan->key.weights;
+  p.b = sr_q8_plan_weights(plan);
   p.rq = sr_q8_plan_consts(plan);
   p.rq_group_bytes = consts_bytes(g, hybrid, kr);
   p.c = node->outputs[0]->data;
@@ -137,28 +139,26 @@ sigrun_status sr_fc_fast_select_q(sr_node* node, const sr_fc_geom* g, const sr_c
   const size_t rows = (size_t)g->batches, depth = (size_t)g->depth, units = (size_t)g->units;
   const sr_q8_kernel kr = sr_q8_kernel_for(node->isa, rows, units, depth);
   if (!kr.rows || depth == 0 || units == 0 || rows == 0) return SIGRUN_STATUS_OK;
-  const int32_t filter_offset = hybrid ? 0 : rq->filter_offset;
-  const void* packed = sr_q8_pack_weights(node, weights, units, depth, 1, is_unsigned, filter_offset, 0, kr);
-  if (!packed) return SIGRUN_STATUS_NO_MEMORY;
   sr_q8_plan_key key;
   memset(&key, 0, sizeof key);
-  key.weights = packed;
+  key.source = weights->data;
   key.bias = bias ? bias->data : NULL;
-  const int32_t kernel = kr.lanes | kr.signed_a << 8 | kr.int16 << 9;
+  const int32_t kernel = kr.lanes | kr.signed_a << 8 | kr.int16 << 9 | is_unsigned << 11;
   if (hybrid) {
     const int32_t ints[8] = {fast->hybrid->asymmetric, kernel, 0x6879 /* "hy" */};
     memcpy(key.ints, ints, sizeof ints);
   } else {
     const int32_t ints[8] = {rq->input_offset, rq->filter_offset, rq->output_offset, rq->act_min, rq->act_max,
-                             rq->gemm_rounding, kernel, is_unsigned};
+                             rq->gemm_rounding, kernel, 0x6663 /* "fc" */};
     memcpy(key.ints, ints, sizeof ints);
   }
   key.dims[0] = units, key.dims[1] = depth, key.dims[2] = hybrid ? 0 : rq->gemm_channels;
-  const fc_fill f = {g, rq, fast->hybrid, key.bias, packed, is_unsigned, hybrid, kr};
+  const fc_fill f = {g, rq, fast->hybrid, key.bias, weights->data, is_unsigned, hybrid, kr};
   const void* blob = hybrid ? (const void*)fast->hybrid->filter_scales : (const void*)rq->mult;
   const size_t blob_bytes = units * (hybrid ? sizeof(float) : sizeof(sr_qmul));
   sigrun_status st;
-  fast->packed = sr_q8_plan_get(node, &key, blob, blob_bytes, consts_bytes(g, hybrid, kr), fill_fc, &f, &st);
+  fast->packed = sr_q8_plan_get(node, &key, blob, blob_bytes, consts_bytes(g, hybrid, kr),
+                                sr_q8_weights_bytes(units, depth, 1, kr), fill_fc, &f, &st);
   if (!fast->packed) return st;
   const fc_scratch s = scratch_layout(g, hybrid);
   sr_node_request_scratch(node, s.quant_bytes + (size_t)sr_node_threads(node) * s.panel_bytes);
