@@ -92,7 +92,10 @@ static TGT void quantize16(const float* v, size_t n, float inv, int asymmetric, 
     const __mmask16 k = n - i >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << (n - i)) - 1);
     __m512i r = round_clamp16(_mm512_mul_ps(_mm512_maskz_loadu_ps(k, v + i), f), lo, hi);
     if (asymmetric) r = _mm512_min_epi32(_mm512_max_epi32(_mm512_add_epi32(r, zero_point), out_lo), out_hi);
-    _mm_mask_storeu_epi8(q + i, k, _mm512_cvtepi32_epi8(r));
+    /* Plain stores where possible: the GEMM's tile loads read these bytes next and cannot take them from masked
+     * stores still in flight. */
+    if (k == 0xffff) _mm_storeu_si128((__m128i*)(q + i), _mm512_cvtepi32_epi8(r));
+    else _mm_mask_storeu_epi8(q + i, k, _mm512_cvtepi32_epi8(r));
   }
 }
 
