@@ -14,6 +14,21 @@ static uint64_t read_xcr0(void) {
   return ((uint64_t)hi << 32) | lo;
 }
 
+/* Linux grants AMX tile data per process on request (arch_prctl ARCH_REQ_XCOMP_PERM, XFEATURE_XTILEDATA);
+ * without the grant the first tile instruction faults. Asking again is harmless. */
+static int amx_permitted(void) {
+#if defined(__linux__)
+  long ret;
+  __asm__ volatile("syscall"
+                   : "=a"(ret)
+                   : "0"(158L /* SYS_arch_prctl */), "D"(0x1023L /* ARCH_REQ_XCOMP_PERM */), "S"(18L)
+                   : "rcx", "r11", "memory");
+  return ret == 0;
+#else
+  return 0;
+#endif
+}
+
 unsigned sr_cpu_isa(void) {
   unsigned a, b, c, d;
   if (!__get_cpuid(1, &a, &b, &c, &d)) return 0;
@@ -35,6 +50,8 @@ unsigned sr_cpu_isa(void) {
   if ((isa & SR_ISA_AVX512) && ((c7 >> 11) & 1)) isa |= SR_ISA_AVX512_VNNI;
   if ((isa & SR_ISA_AVX512) && ((c7 >> 1) & 1)) isa |= SR_ISA_AVX512_VBMI;
   if ((isa & SR_ISA_AVX2_FMA) && ((a71 >> 4) & 1)) isa |= SR_ISA_AVX_VNNI;
+  const int amx = ((d7 >> 24) & 1) && ((d7 >> 25) & 1), tile_state = (xcr0 & 0x60000) == 0x60000;
+  if ((isa & SR_ISA_AVX512_VNNI) && amx && tile_state && amx_permitted()) isa |= SR_ISA_AMX_INT8;
   return isa;
 }
 #else
