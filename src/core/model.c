@@ -2,6 +2,8 @@
  * model.c — the public model object: maps a file read-only (weights are never copied) or borrows/copies a
  * caller buffer, then hands the bytes to the verifier (format/model_load.c). Read-only after load.
  */
+/* madvise(MADV_DONTNEED) (posix_madvise's POSIX_MADV_DONTNEED is a no-op in glibc). */
+#define _DEFAULT_SOURCE
 #include "model.h"
 #include "packed.h"
 
@@ -9,6 +11,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <sys/mman.h>
+#include <stdint.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -123,3 +126,29 @@ const char* sigrun_model_operator_name(const sigrun_model* model, int subgraph, 
 }
 
 const char* sigrun_model_description(const sigrun_model* model) { return model ? model->description : ""; }
+
+/* Bytes of the constant tensor data starting at `data` (the largest, if tensors share the start). */
+static size_t constant_bytes(const sigrun_model* m, const void* data) {
+  size_t bytes = 0;
+  for (int s = 0; s < m->n_subgraphs; s++)
+    for (int t = 0; t < m->subgraphs[s].n_tensors; t++) {
+      const sr_tensor_def* d = &m->subgraphs[s].tensors[t];
+      if (d->data == data && d->data_bytes > bytes) bytes = d->data_bytes;
+    }
+  return bytes;
+}
+
+void sr_model_release_constant(const sigrun_model* model, const void* data) {
+  if (!model || !model->mapping || !data) return;
+  const uintptr_t base = (uintptr_t)model->mapping, end_of_map = base + model->mapping_size;
+  const uintptr_t start = (uintptr_t)data;
+  if (start < base || start >= end_of_map) return;
+  size_t bytes = constant_bytes(model, data);
+  const long page = sysconf(_SC_PAGESIZE);
+  if (bytes == 0 || page <= 0) return;
+  const uintptr_t end = start + bytes < end_of_map ? start + bytes : end_of_map;
+  /* Whole pages inside the tensor only: its neighbours' bytes stay where they are. */
+  const uintptr_t first = (start + (uintptr_t)page - 1) & ~((uintptr_t)page - 1), last = end & ~((uintptr_t)page - 1);
+  if (last > first) madvise((void*)first, last - first, MADV_DONTNEED);
+}
+

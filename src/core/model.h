@@ -121,6 +121,11 @@ struct sigrun_model {
  * partial data; the caller destroys it. */
 sigrun_status sr_model_parse(sigrun_model* model, sigrun_error* error);
 
+/* Lets the OS reclaim the resident pages of the constant data starting at `data` (weights now used only in a
+ * packed copy), when the model is a file mapping: reading them again faults them back in from the file, so
+ * this only ever costs time. Without it a model's weights would be resident twice. No-op otherwise. */
+void sr_model_release_constant(const sigrun_model* model, const void* data);
+
 /* Name of a builtin operator code ("ADD"), or NULL for codes this build does not know. */
 const char* sr_builtin_name(int code);
 

@@ -69,6 +69,7 @@ const void* sr_packed_get(const sigrun_model* model, const void* source, const v
       e = NULL;
     } else {
       pack(data, bytes, arg);
+      sr_model_release_constant(model, source);
       *e = (sr_pack_entry){cache->entries, source, aux, format, bytes, data};
       cache->entries = e;
       cache->total_bytes += bytes;

@@ -22,7 +22,9 @@ typedef void (*sr_pack_fn)(void* dst, size_t bytes, const void* arg);
 /* The packed form identified by (source, aux, format), built with pack(dst, bytes, arg) on first request.
  * source is the weights' constant data inside the model; aux a second constant folded in (bias) or NULL;
  * format names the layout and every parameter that changes its bytes (kernel, tile sizes, shapes, offsets) —
- * a different format means a different entry. Thread-safe. NULL when out of memory or bytes == 0. */
+ * a different format means a different entry. Thread-safe. NULL when out of memory or bytes == 0. After packing,
+ * the source's pages of a file-mapped model are given back to the OS (sr_model_release_constant), so the
+ * weights are not resident twice. */
 const void* sr_packed_get(const sigrun_model* model, const void* source, const void* aux, uint64_t format,
                           size_t bytes, sr_pack_fn pack, const void* arg);
 
