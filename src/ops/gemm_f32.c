@@ -117,6 +117,12 @@ void sr_gemm_f32_pack_panel(const sr_gemm_f32_arch* arch, size_t n, size_t k, sr
                             size_t w_row, size_t panel, float* dst) {
   const size_t nr = arch->nr, j0 = panel * nr, cols = n - j0 < nr ? n - j0 : nr;
   const float* wf = w.data;
+#if SR_HAVE_X86_KERNELS
+  if (!w.f16 && w_row == 1 && arch != &sr_gemm_f32_portable) { /* AVX2 kernels: the CPU has AVX2 */
+    sr_gemm_f32_pack_panel_k1__avx2(nr, cols, k, wf + j0 * w_col, w_col, dst);
+    return;
+  }
+#endif
   for (size_t kk = 0; kk < k; kk++, dst += nr) {
     size_t jj = 0;
     if (w.f16)

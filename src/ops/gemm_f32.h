@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../core/cpu.h"
 #include "conv.h"
 #include "matmul.h"
 #include "op.h"
@@ -53,6 +54,11 @@ extern const sr_gemm_f32_arch sr_gemm_f32_portable;
 /* NULL when this build has no kernels for the ISA (not x86-64 with GCC or Clang). */
 const sr_gemm_f32_arch* sr_gemm_f32_avx512(void);
 const sr_gemm_f32_arch* sr_gemm_f32_avx2(void);
+
+#if SR_HAVE_X86_KERNELS
+/* Panel packing of k-contiguous weights with 8 x 8 register transposes (gemm_f32_avx2.c). */
+void sr_gemm_f32_pack_panel_k1__avx2(size_t nr, size_t cols, size_t k, const float* w, size_t w_col, float* dst);
+#endif
 
 /* The fastest kernels for node->isa; NULL with reference_kernels_only. */
 const sr_gemm_f32_arch* sr_gemm_f32_select(const sr_node* node);
