@@ -79,6 +79,8 @@ def first_invoke(runtime, path, threads):
     import sigrun  # noqa: F401
     from ai_edge_litert.interpreter import Interpreter  # noqa: F401
 
+    numpy.random.default_rng(0).uniform(size=1)  # numpy.random loads lazily (~10 ms): not part of either runtime
+
     base = _rss_kib("VmRSS")
     start = time.perf_counter()
     interp = _try_ready(runtime, path, threads)
