@@ -36,7 +36,9 @@ static sigrun_model* new_model(void) {
 sigrun_status sigrun_model_load_file(const char* path, sigrun_model** out_model, sigrun_error* error) {
   if (!path || !out_model) return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "sigrun_model_load_file: NULL argument");
   *out_model = NULL;
-  int fd = open(path, O_RDONLY);
+  /* Non-blocking, so opening a FIFO (or a device) returns at once instead of waiting for a writer; anything
+   * but a regular file is refused below. */
+  int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) return sr_fail(error, SIGRUN_STATUS_IO, "cannot open '%s': %s", path, strerror(errno));
   struct stat st;
   if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
