@@ -512,10 +512,12 @@ static int find_name(const sr_io_name* names, int n, const char* name) {
   return -1;
 }
 
-static sigrun_status lookup(sr_runner* r, int output, const char* name, sr_tensor** out, sigrun_error* error) {
+/* `function` names the public caller in the message for a NULL name. */
+static sigrun_status lookup(sr_runner* r, int output, const char* name, sr_tensor** out, const char* function,
+                            sigrun_error* error) {
   const sr_io_name* names = output ? r->outputs : r->inputs;
   int n = output ? r->n_outputs : r->n_inputs;
-  if (!name) return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "signature '%s': NULL %s name", r->key, output ? "output" : "input");
+  if (!name) return sr_null_argument(error, function, "name");
   int i = find_name(names, n, name);
   if (i < 0) {
     char list[384];
@@ -553,16 +555,18 @@ const char* sigrun_runner_output_name(const sigrun_runner* runner, int index) {
 }
 
 sigrun_status sigrun_runner_input(sigrun_runner* runner, const char* name, sigrun_tensor** out_tensor, sigrun_error* error) {
-  if (!runner || !out_tensor) return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "sigrun_runner_input: NULL argument");
-  sigrun_status st = lookup(RUNNER(runner), 0, name, out_tensor, error);
+  if (!runner) return sr_null_argument(error, "sigrun_runner_input", "runner");
+  if (!out_tensor) return sr_null_argument(error, "sigrun_runner_input", "out_tensor");
+  sigrun_status st = lookup(RUNNER(runner), 0, name, out_tensor, "sigrun_runner_input", error);
   return st ? st : sr_ok(error);
 }
 
 sigrun_status sigrun_runner_output(sigrun_runner* runner, const char* name, const sigrun_tensor** out_tensor,
                                    sigrun_error* error) {
-  if (!runner || !out_tensor) return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "sigrun_runner_output: NULL argument");
+  if (!runner) return sr_null_argument(error, "sigrun_runner_output", "runner");
+  if (!out_tensor) return sr_null_argument(error, "sigrun_runner_output", "out_tensor");
   sr_tensor* t;
-  sigrun_status st = lookup(RUNNER(runner), 1, name, &t, error);
+  sigrun_status st = lookup(RUNNER(runner), 1, name, &t, "sigrun_runner_output", error);
   if (st) return st;
   *out_tensor = t;
   return sr_ok(error);
@@ -600,10 +604,12 @@ sigrun_tensor* sigrun_runner_tensor(sigrun_runner* runner, int tensor_index) {
 
 static sigrun_status resize(sigrun_runner* runner, const char* name, const int32_t* dims, int rank, int strict,
                             sigrun_error* error) {
-  if (!runner || (!dims && rank > 0)) return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "resize: NULL argument");
+  const char* function = strict ? "sigrun_runner_resize_input_strict" : "sigrun_runner_resize_input";
+  if (!runner) return sr_null_argument(error, function, "runner");
+  if (!dims && rank > 0) return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "%s: dims is NULL with rank %d", function, rank);
   sr_runner* r = RUNNER(runner);
   sr_tensor* t;
-  sigrun_status st = lookup(r, 0, name, &t, error);
+  sigrun_status st = lookup(r, 0, name, &t, function, error);
   if (st) return st;
   char shape[128], old[128];
   if (rank < 0 || rank > SR_MAX_RANK)
@@ -647,7 +653,7 @@ sigrun_status sigrun_runner_resize_input_strict(sigrun_runner* runner, const cha
 }
 
 sigrun_status sigrun_runner_allocate(sigrun_runner* runner, sigrun_error* error) {
-  if (!runner) return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "sigrun_runner_allocate: NULL runner");
+  if (!runner) return sr_null_argument(error, "sigrun_runner_allocate", "runner");
   sr_runner* r = RUNNER(runner);
   sigrun_status st = allocate(r, error);
   if (st) {
@@ -677,10 +683,12 @@ static sigrun_status set_string_input(sr_tensor* t, const char* name, const void
 
 sigrun_status sigrun_runner_set_input(sigrun_runner* runner, const char* name, const void* data, size_t size,
                                       sigrun_error* error) {
-  if (!runner || (!data && size)) return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "sigrun_runner_set_input: NULL argument");
+  if (!runner) return sr_null_argument(error, "sigrun_runner_set_input", "runner");
+  if (!data && size)
+    return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "sigrun_runner_set_input: data is NULL with size %zu", size);
   sr_runner* r = RUNNER(runner);
   sr_tensor* t;
-  sigrun_status st = lookup(r, 0, name, &t, error);
+  sigrun_status st = lookup(r, 0, name, &t, "sigrun_runner_set_input", error);
   if (st) return st;
   if (r->state != SR_RUNNER_READY)
     return sr_fail(error, SIGRUN_STATUS_BAD_STATE, "input '%s': set before allocate (call sigrun_runner_allocate first)", name);
@@ -707,7 +715,7 @@ void sigrun_runner_set_profiler(sigrun_runner* runner, sigrun_op_profiler fn, vo
 }
 
 sigrun_status sigrun_runner_invoke(sigrun_runner* runner, sigrun_error* error) {
-  if (!runner) return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "sigrun_runner_invoke: NULL runner");
+  if (!runner) return sr_null_argument(error, "sigrun_runner_invoke", "runner");
   sr_runner* r = RUNNER(runner);
   pthread_rwlock_t* lock = &r->interpreter->resources.lock;
   sr_state_access access = invoke_access(r);
@@ -872,9 +880,11 @@ void sr_runner_reset_variables(sigrun_runner* runner) {
 
 sigrun_status sigrun_runner_get_output(sigrun_runner* runner, const char* name, void* data, size_t size,
                                        sigrun_error* error) {
-  if (!runner || (!data && size)) return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "sigrun_runner_get_output: NULL argument");
+  if (!runner) return sr_null_argument(error, "sigrun_runner_get_output", "runner");
+  if (!data && size)
+    return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "sigrun_runner_get_output: data is NULL with size %zu", size);
   sr_tensor* t;
-  sigrun_status st = lookup(RUNNER(runner), 1, name, &t, error);
+  sigrun_status st = lookup(RUNNER(runner), 1, name, &t, "sigrun_runner_get_output", error);
   if (st) return st;
   if (!t->data && t->bytes)
     return sr_fail(error, SIGRUN_STATUS_BAD_STATE, "output '%s' has no data yet (allocate and invoke first)", name);
