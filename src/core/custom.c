@@ -32,7 +32,13 @@ sigrun_status sr_custom_check_options(const sigrun_interpreter_options* options,
   return SIGRUN_STATUS_OK;
 }
 
+/* The record is cleared before each callback, so a failure that leaves it OK is known to have no message. */
+static void clear_record(sr_node* node) {
+  if (node->error) sr_ok(node->error);
+}
+
 static sigrun_status adapter_prepare(sr_node* node) {
+  clear_record(node);
   sigrun_status st = node->custom->prepare(CONTEXT(node));
   if (st && node->error && node->error->status == SIGRUN_STATUS_OK)
     return sr_node_fail(node, st, "custom op prepare failed without a message");
@@ -43,6 +49,7 @@ static sigrun_status adapter_eval(sr_node* node) {
   sigrun_interpreter* interp = node->runner->interpreter;
   int serialize = !node->custom->thread_safe;
   if (serialize) pthread_mutex_lock(&interp->custom_lock);
+  clear_record(node);
   sigrun_status st = node->custom->invoke(CONTEXT(node));
   if (serialize) pthread_mutex_unlock(&interp->custom_lock);
   if (st && node->error && node->error->status == SIGRUN_STATUS_OK)

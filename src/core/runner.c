@@ -313,6 +313,19 @@ static sigrun_status reset_tensors(sr_runner* r, sigrun_error* error) {
   return SIGRUN_STATUS_OK;
 }
 
+/* Kernels turn sr_node_alloc_data's NULL into NO_MEMORY whatever its cause; the record says when the cause was
+ * max_arena_bytes. A kernel that failed without saying why still leaves a message, and the record's status
+ * always agrees with the one returned. The public calls clear the record first and never pass NULL. */
+static sigrun_status kernel_failure(const sr_runner* r, const sr_node* n, sigrun_status st, sigrun_error* error) {
+  if (!error) return st;
+  if (st == SIGRUN_STATUS_NO_MEMORY && error->status == SIGRUN_STATUS_LIMIT) return SIGRUN_STATUS_LIMIT;
+  if (error->status == SIGRUN_STATUS_OK)
+    return sr_fail(error, st, "subgraph %d, operator %d (%s) failed without a message (%s)", r->subgraph_index,
+                   n->op->index, n->op->name, sigrun_status_string(st));
+  error->status = st;
+  return st;
+}
+
 static sigrun_status prepare_nodes(sr_runner* r, sigrun_error* error) {
   for (int i = 0; i < r->n_nodes; i++) {
     sr_node* n = &r->nodes[i];
@@ -328,7 +341,7 @@ static sigrun_status prepare_nodes(sr_runner* r, sigrun_error* error) {
       continue;
     }
     sigrun_status st = n->kind->prepare(n);
-    if (st != SIGRUN_STATUS_OK) return st;
+    if (st != SIGRUN_STATUS_OK) return kernel_failure(r, n, st, error);
   }
   return SIGRUN_STATUS_OK;
 }
@@ -434,7 +447,7 @@ static sigrun_status run_deferred_prepare(sr_runner* r, int i, sigrun_error* err
   sr_node* n = &r->nodes[i];
   n->scratch_bytes = 0;
   sigrun_status st = n->kind->prepare(n);
-  if (st != SIGRUN_STATUS_OK) return st;
+  if (st != SIGRUN_STATUS_OK) return kernel_failure(r, n, st, error);
   if (n->scratch_bytes > r->deferred_scratch_size[i]) {
     if (sr_mem_charge(r->account, r->deferred_scratch_size[i], n->scratch_bytes))
       return sr_fail(error, SIGRUN_STATUS_LIMIT,
@@ -465,7 +478,8 @@ static sigrun_status run_node(sr_runner* r, int i, sigrun_error* error) {
   } else {
     n->scratch = n->scratch_bytes ? r->arena + r->plan[r->n_tensors + i].offset : NULL;
   }
-  return n->kind->eval(n);
+  sigrun_status st = n->kind->eval(n);
+  return st ? kernel_failure(r, n, st, error) : SIGRUN_STATUS_OK;
 }
 
 /* Only reached with a profiler set, so an unprofiled invoke never reads the clock. */
@@ -655,6 +669,9 @@ sigrun_status sigrun_runner_resize_input_strict(sigrun_runner* runner, const cha
 sigrun_status sigrun_runner_allocate(sigrun_runner* runner, sigrun_error* error) {
   if (!runner) return sr_null_argument(error, "sigrun_runner_allocate", "runner");
   sr_runner* r = RUNNER(runner);
+  sigrun_error local; /* kernels' failures are reconciled through a record (kernel_failure) */
+  if (!error) error = &local;
+  sr_ok(error);
   sigrun_status st = allocate(r, error);
   if (st) {
     r->state = SR_RUNNER_NEEDS_ALLOCATION;
@@ -717,6 +734,9 @@ void sigrun_runner_set_profiler(sigrun_runner* runner, sigrun_op_profiler fn, vo
 sigrun_status sigrun_runner_invoke(sigrun_runner* runner, sigrun_error* error) {
   if (!runner) return sr_null_argument(error, "sigrun_runner_invoke", "runner");
   sr_runner* r = RUNNER(runner);
+  sigrun_error local; /* kernels' failures are reconciled through a record (kernel_failure) */
+  if (!error) error = &local;
+  sr_ok(error);
   pthread_rwlock_t* lock = &r->interpreter->resources.lock;
   sr_state_access access = invoke_access(r);
   if (access == SR_STATE_WRITE) pthread_rwlock_wrlock(lock);
