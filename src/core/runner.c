@@ -526,6 +526,14 @@ static int find_name(const sr_io_name* names, int n, const char* name) {
   return -1;
 }
 
+/* A callback of the runner (custom op, profiler) calling back into it while it allocates or invokes. (The same
+ * runner driven by two threads at once is not detected: a runner belongs to one thread at a time.) */
+static sigrun_status busy(const sr_runner* r, const char* function, sigrun_error* error) {
+  return sr_fail(error, SIGRUN_STATUS_BAD_STATE,
+                 "%s: the runner of signature '%s' is busy in its own allocate or invoke (a callback may not call "
+                 "back into its runner)", function, r->key);
+}
+
 /* `function` names the public caller in the message for a NULL name. */
 static sigrun_status lookup(sr_runner* r, int output, const char* name, sr_tensor** out, const char* function,
                             sigrun_error* error) {
@@ -622,6 +630,7 @@ static sigrun_status resize(sigrun_runner* runner, const char* name, const int32
   if (!runner) return sr_null_argument(error, function, "runner");
   if (!dims && rank > 0) return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "%s: dims is NULL with rank %d", function, rank);
   sr_runner* r = RUNNER(runner);
+  if (r->active) return busy(r, function, error);
   sr_tensor* t;
   sigrun_status st = lookup(r, 0, name, &t, function, error);
   if (st) return st;
@@ -669,10 +678,13 @@ sigrun_status sigrun_runner_resize_input_strict(sigrun_runner* runner, const cha
 sigrun_status sigrun_runner_allocate(sigrun_runner* runner, sigrun_error* error) {
   if (!runner) return sr_null_argument(error, "sigrun_runner_allocate", "runner");
   sr_runner* r = RUNNER(runner);
+  if (r->active) return busy(r, "sigrun_runner_allocate", error);
   sigrun_error local; /* kernels' failures are reconciled through a record (kernel_failure) */
   if (!error) error = &local;
   sr_ok(error);
+  r->active = 1;
   sigrun_status st = allocate(r, error);
+  r->active = 0;
   if (st) {
     r->state = SR_RUNNER_NEEDS_ALLOCATION;
     sr_error_prefix(error, "allocating signature '%s'", r->key);
@@ -704,6 +716,7 @@ sigrun_status sigrun_runner_set_input(sigrun_runner* runner, const char* name, c
   if (!data && size)
     return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "sigrun_runner_set_input: data is NULL with size %zu", size);
   sr_runner* r = RUNNER(runner);
+  if (r->active) return busy(r, "sigrun_runner_set_input", error);
   sr_tensor* t;
   sigrun_status st = lookup(r, 0, name, &t, "sigrun_runner_set_input", error);
   if (st) return st;
@@ -734,6 +747,7 @@ void sigrun_runner_set_profiler(sigrun_runner* runner, sigrun_op_profiler fn, vo
 sigrun_status sigrun_runner_invoke(sigrun_runner* runner, sigrun_error* error) {
   if (!runner) return sr_null_argument(error, "sigrun_runner_invoke", "runner");
   sr_runner* r = RUNNER(runner);
+  if (r->active) return busy(r, "sigrun_runner_invoke", error);
   sigrun_error local; /* kernels' failures are reconciled through a record (kernel_failure) */
   if (!error) error = &local;
   sr_ok(error);
