@@ -920,7 +920,9 @@ sigrun_status sigrun_runner_get_output(sigrun_runner* runner, const char* name, 
   sr_tensor* t;
   sigrun_status st = lookup(RUNNER(runner), 1, name, &t, "sigrun_runner_get_output", error);
   if (st) return st;
-  if (!t->data && t->bytes)
+  /* Memory comes with allocate (planned outputs) or with the invoke that produces them (outputs whose shape
+   * depends on data, strings): before that there is nothing to read, whatever the byte size says. */
+  if (!t->data)
     return sr_fail(error, SIGRUN_STATUS_BAD_STATE, "output '%s' has no data yet (allocate and invoke first)", name);
   if (size < t->bytes)
     return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "output '%s' holds %zu bytes; the destination has %zu", name,
