@@ -744,6 +744,22 @@ void sigrun_runner_set_profiler(sigrun_runner* runner, sigrun_op_profiler fn, vo
   runner->impl.profiler_user = fn ? user : NULL;
 }
 
+/* String inputs were checked by set_input, but their memory is writable in place (sigrun_tensor_data) and
+ * kernels index strings through the buffer's own offsets: a buffer changed since must still be valid. */
+static sigrun_status check_string_inputs(const sr_runner* r, sigrun_error* error) {
+  const sr_subgraph* sg = r->subgraph;
+  for (int i = 0; i < sg->n_inputs; i++) {
+    const sr_tensor* t = &r->tensors[sg->inputs[i]];
+    char why[160];
+    if (t->type != SIGRUN_TYPE_STRING || t->alloc != SR_ALLOC_DYNAMIC || !t->data) continue;
+    if (!sr_strings_check(t->data, t->bytes, sr_tensor_count(t), why, sizeof why))
+      return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT,
+                     "signature '%s', input tensor %d ('%s'): %s (was it changed in place after it was set?)", r->key,
+                     t->index, t->def->name, why);
+  }
+  return SIGRUN_STATUS_OK;
+}
+
 sigrun_status sigrun_runner_invoke(sigrun_runner* runner, sigrun_error* error) {
   if (!runner) return sr_null_argument(error, "sigrun_runner_invoke", "runner");
   sr_runner* r = RUNNER(runner);
@@ -751,6 +767,8 @@ sigrun_status sigrun_runner_invoke(sigrun_runner* runner, sigrun_error* error) {
   sigrun_error local; /* kernels' failures are reconciled through a record (kernel_failure) */
   if (!error) error = &local;
   sr_ok(error);
+  sigrun_status checked = r->state == SR_RUNNER_READY ? check_string_inputs(r, error) : SIGRUN_STATUS_OK;
+  if (checked) return checked;
   pthread_rwlock_t* lock = &r->interpreter->resources.lock;
   sr_state_access access = invoke_access(r);
   if (access == SR_STATE_WRITE) pthread_rwlock_wrlock(lock);

@@ -99,9 +99,18 @@ sigrun_status sigrun_strings_pack(const char* const* strings, const size_t* leng
   return sr_ok(error);
 }
 
+/* The public readers do not trust the buffer: a string input's memory may have been changed in place since
+ * set_input checked it. A count whose header does not fit reads as no strings; each string read checks its
+ * two offsets (O(1), so reading every string stays linear). */
+static size_t checked_string_count(const sr_tensor* t) {
+  size_t count = sr_strings_count(t), header;
+  if (!sr_add_size(count, 2, &header) || !sr_mul_size(header, 4, &header) || header > t->bytes) return 0;
+  return count;
+}
+
 size_t sigrun_tensor_string_count(const sigrun_tensor* t) {
   if (!t || t->type != SIGRUN_TYPE_STRING) return 0;
-  return sr_strings_count(t);
+  return checked_string_count(t);
 }
 
 sigrun_status sigrun_tensor_string(const sigrun_tensor* t, size_t index, const char** data, size_t* length,
@@ -112,10 +121,17 @@ sigrun_status sigrun_tensor_string(const sigrun_tensor* t, size_t index, const c
   if (t->type != SIGRUN_TYPE_STRING)
     return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "tensor %d ('%s') is %s, not string", t->index, t->def->name,
                    sigrun_type_name(t->type));
-  size_t count = sr_strings_count(t);
+  size_t count = checked_string_count(t);
   if (index >= count)
     return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "tensor %d ('%s'): string %zu requested, it holds %zu",
                    t->index, t->def->name, index, count);
+  int32_t start, end;
+  memcpy(&start, (const uint8_t*)t->data + 4 * (index + 1), 4);
+  memcpy(&end, (const uint8_t*)t->data + 4 * (index + 2), 4);
+  if (start < 0 || end < start || (size_t)end > t->bytes || (size_t)start < 4 * (count + 2))
+    return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT,
+                   "tensor %d ('%s'): string %zu has offsets %d..%d outside its %zu-byte buffer (changed in place?)",
+                   t->index, t->def->name, index, (int)start, (int)end, t->bytes);
   sr_strings_get(t, index, data, length);
   return sr_ok(error);
 }
