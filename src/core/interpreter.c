@@ -88,6 +88,7 @@ sigrun_status sigrun_interpreter_create(const sigrun_model* model, const sigrun_
   in->model = model;
   in->options = *options;
   if (in->options.num_threads < 1) in->options.num_threads = 1;
+  if (in->options.num_threads > SR_MAX_THREADS) in->options.num_threads = SR_MAX_THREADS;
   in->isa = in->options.reference_kernels_only ? 0 : sr_cpu_isa();
   in->cached = sr_calloc((size_t)model->n_signatures + 1, sizeof(sigrun_runner*));
   if (!in->cached || pthread_mutex_init(&in->lock, NULL) != 0) {
