@@ -471,6 +471,55 @@ SIGRUN_API sigrun_status sigrun_op_context_resize_output(sigrun_op_context* cont
 SIGRUN_API sigrun_status sigrun_op_context_fail(sigrun_op_context* context, sigrun_status status, const char* format,
                                                 ...) SIGRUN_PRINTF(3, 4);
 
+/* ---------------------------------------------------------------------------------------------------------
+ * Converter: TensorFlow SavedModel -> .tflite, without TensorFlow
+ *
+ * Lives in the separate library sigrun_convert (the runtime library does not contain it); the CLI
+ * (`sigrun convert`) and the Python package link it. Reads a TF2 SavedModel directory (saved_model.pb and the
+ * variables/ checkpoint) and writes a .tflite model with one SignatureDef per converted signature, laid out as
+ * LiteRT's converter lays it out (one subgraph per signature sorted by key, a lone one named "main"). Read-only
+ * variables become constants; variables a converted signature assigns become resource variables
+ * (VAR_HANDLE / READ_VARIABLE / ASSIGN_VARIABLE with a CALL_ONCE initializer). docs/converter.md lists the
+ * TensorFlow ops it lowers. Thread-safe: calls share nothing.
+ */
+
+typedef enum sigrun_convert_weights {
+  SIGRUN_CONVERT_FLOAT32 = 0,      /* weights stay float32 */
+  SIGRUN_CONVERT_FLOAT16 = 1,      /* float constants stored as float16, DEQUANTIZE'd at load (half the size) */
+  SIGRUN_CONVERT_DYNAMIC_RANGE = 2 /* int8 weights of FULLY_CONNECTED / CONV_2D / DEPTHWISE_CONV_2D / BATCH_MATMUL,
+                                      float activations (LiteRT's dynamic-range quantization) */
+} sigrun_convert_weights;
+
+/* Progress of a conversion: stage is "read", "import", "optimize", "quantize" or "write"; done / total count
+ * the stage's steps (signatures for "import"). Called on the converting thread. */
+typedef void (*sigrun_convert_progress_fn)(void* user, const char* stage, int done, int total);
+
+typedef struct sigrun_convert_options {
+  /* Signature keys to convert. NULL / 0: every signature except "__saved_model_init_op"; for a Keras
+   * `model.export()` directory (which holds both "serve" and "serving_default") only "serving_default", as
+   * tf.lite.TFLiteConverter.from_saved_model does. */
+  const char* const* signature_keys;
+  int n_signature_keys;
+  sigrun_convert_weights weights;
+  sigrun_convert_progress_fn progress; /* optional */
+  void* progress_user;
+  /* Optional: on failure receives the whole error text (every unsupported op, which may not fit
+   * sigrun_error's buffer); NULL on success. Free with sigrun_convert_free. */
+  char** error_details;
+} sigrun_convert_options;
+
+/* Defaults: every signature, float32 weights, no progress, no details. */
+SIGRUN_API void sigrun_convert_options_init(sigrun_convert_options* options);
+/* Converts the SavedModel directory saved_model_dir (options may be NULL for the defaults). On success
+ * *out_data (free with sigrun_convert_free) holds *out_size bytes of .tflite. Errors: IO (unreadable files),
+ * BAD_MODEL (malformed SavedModel, with the file, message and offset or node at fault), NOT_FOUND (an unknown
+ * signature key; the message lists the valid ones), UNSUPPORTED (TF ops without a LiteRT builtin lowering:
+ * one error listing every such op with its node and function, as LiteRT's converter does), NO_MEMORY. */
+SIGRUN_API sigrun_status sigrun_convert_saved_model(const char* saved_model_dir, const sigrun_convert_options* options,
+                                                    void** out_data, size_t* out_size, sigrun_error* error);
+/* Frees what sigrun_convert_saved_model or error_details returned; NULL is a no-op. */
+SIGRUN_API void sigrun_convert_free(void* data);
+
 #ifdef __cplusplus
 }
 #endif

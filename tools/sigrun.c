@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 
 #include "bench.h"
+#include "convert.h"
 #include "npy.h"
 #include "sigrun.h"
 
@@ -54,6 +55,7 @@ static const char* const MAIN_HELP =
     "  inspect MODEL [--json]   show signatures, their inputs and outputs, subgraphs and operators\n"
     "  run MODEL [options]      run one signature and print its outputs\n"
     "  bench MODEL [options]    time load, first invoke and steady-state invokes; memory; --profile\n"
+    "  convert DIR -o MODEL     convert a TensorFlow SavedModel to .tflite (no TensorFlow needed)\n"
     "  help [COMMAND]           show this help or a command's help\n"
     "\n"
     "Options:\n"
@@ -682,10 +684,13 @@ int main(int argc, char** argv) {
     if (!strcmp(argv[2], "inspect")) return fputs(INSPECT_HELP, stdout), 0;
     if (!strcmp(argv[2], "run")) return fputs(RUN_HELP, stdout), 0;
     if (!strcmp(argv[2], "bench")) return fputs(SR_BENCH_HELP, stdout), 0;
-    return fail(EXIT_USAGE, "help: unknown command '%s' (commands: inspect, run, bench)", argv[2]);
+    if (!strcmp(argv[2], "convert")) return fputs(SR_CONVERT_HELP, stdout), 0;
+    return fail(EXIT_USAGE, "help: unknown command '%s' (commands: inspect, run, bench, convert)", argv[2]);
   }
   if (!strcmp(cmd, "inspect")) return cmd_inspect(argc - 2, argv + 2);
   if (!strcmp(cmd, "run")) return cmd_run(argc - 2, argv + 2);
   if (!strcmp(cmd, "bench")) return sr_bench_main(argc - 2, argv + 2);
-  return fail(EXIT_USAGE, "unknown command '%s' (commands: inspect, run, bench, help; see `sigrun --help`)", cmd);
+  if (!strcmp(cmd, "convert")) return sr_convert_main(argc - 2, argv + 2);
+  return fail(EXIT_USAGE, "unknown command '%s' (commands: inspect, run, bench, convert, help; see `sigrun --help`)",
+              cmd);
 }

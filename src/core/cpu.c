@@ -33,6 +33,7 @@ unsigned sr_cpu_isa(void) {
   const int f = (b7 >> 16) & 1, dq = (b7 >> 17) & 1, bw = (b7 >> 30) & 1, vl = (b7 >> 31) & 1;
   if ((isa & SR_ISA_AVX2_FMA) && zmm_state && f && dq && bw && vl) isa |= SR_ISA_AVX512;
   if ((isa & SR_ISA_AVX512) && ((c7 >> 11) & 1)) isa |= SR_ISA_AVX512_VNNI;
+  if ((isa & SR_ISA_AVX512) && ((c7 >> 1) & 1)) isa |= SR_ISA_AVX512_VBMI;
   if ((isa & SR_ISA_AVX2_FMA) && ((a71 >> 4) & 1)) isa |= SR_ISA_AVX_VNNI;
   return isa;
 }

@@ -13,6 +13,7 @@ enum {
   SR_ISA_AVX512 = 1u << 1,      /* AVX-512 F, BW, DQ, VL */
   SR_ISA_AVX512_VNNI = 1u << 2, /* AVX-512 VNNI (vpdpbusd on zmm) */
   SR_ISA_AVX_VNNI = 1u << 3,    /* AVX-VNNI (vpdpbusd on ymm, VEX encoded) */
+  SR_ISA_AVX512_VBMI = 1u << 4, /* AVX-512 VBMI (vpermi2b: 128-entry byte tables) */
 };
 
 /* Bitmask of SR_ISA_* usable on this CPU and OS; 0 on other architectures. */
@@ -22,6 +23,8 @@ unsigned sr_cpu_isa(void);
 #define SR_HAVE_X86_KERNELS 1
 #define SR_TARGET_AVX2 __attribute__((target("avx2,fma,f16c")))
 #define SR_TARGET_AVX512 __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,avx2,fma,f16c")))
+#define SR_TARGET_AVX512_VBMI \
+  __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,avx512vbmi,avx2,fma,f16c")))
 #define SR_TARGET_AVX512_VNNI \
   __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,avx512vnni,avx2,fma,f16c")))
 #else

@@ -101,7 +101,7 @@ void* sr_node_alloc_data(sr_node* node, size_t size) {
     memset(node->data, 0, node->data_capacity);
     return node->data;
   }
-  sr_mem_account* account = node->runner ? node->runner->root->account : NULL;
+  sr_mem_account* account = node->runner ? node->runner->account : NULL;
   if (sr_mem_charge(account, node->data ? node->data_capacity : 0, size)) {
     sr_node_fail(node, SIGRUN_STATUS_LIMIT, "%zu bytes of node data would take the runner past max_arena_bytes (%zu)",
                  size, account->limit);
@@ -171,4 +171,32 @@ float sr_activation_apply_f32(int activation, float x) {
     case SR_ACT_SIGN_BIT: return signbit(x) ? 1.0f : 0.0f;
     default: return x < -FLT_MAX ? -FLT_MAX : (x > FLT_MAX ? FLT_MAX : x);
   }
+}
+
+/* ---- running a kernel outside any runner ---- */
+
+sigrun_status sr_node_run_standalone(const sr_operator* op, const sr_op_kind* kind, const void* params,
+                                     sr_tensor** inputs, int n_inputs, sr_tensor** outputs, int n_outputs,
+                                     sigrun_error* error) {
+  sr_node node;
+  memset(&node, 0, sizeof node);
+  node.op = op;
+  node.kind = kind;
+  node.params = params;
+  node.reference_only = 1;
+  node.n_inputs = n_inputs;
+  node.inputs = inputs;
+  node.n_outputs = n_outputs;
+  node.outputs = outputs;
+  node.error = error;
+  for (int i = 0; i < n_outputs; i++) outputs[i]->alloc = SR_ALLOC_DYNAMIC;
+  sigrun_status st = kind->prepare(&node);
+  void* scratch = NULL;
+  if (!st && node.scratch_bytes && !(scratch = sr_aligned_alloc(node.scratch_bytes)))
+    st = sr_node_fail(&node, SIGRUN_STATUS_NO_MEMORY, "out of memory for %zu bytes of scratch", node.scratch_bytes);
+  node.scratch = scratch;
+  if (!st) st = kind->eval(&node);
+  sr_aligned_free(scratch);
+  sr_free(node.data);
+  return st;
 }

@@ -14,6 +14,7 @@
 #include "../format/call_graph.h"
 #include "../format/schema_enums.h"
 #include "call.h"
+#include "fuse.h"
 #include "strings.h"
 
 static sigrun_status oom(sigrun_error* e) { return sr_fail(e, SIGRUN_STATUS_NO_MEMORY, "out of memory"); }
@@ -230,6 +231,7 @@ static sigrun_status runner_new(sigrun_interpreter* interp, int sig_index, int s
       return st;
     }
   }
+  sr_fuse_nodes(r);
   *out = runner;
   return sr_ok(error);
 }
@@ -333,6 +335,7 @@ static sigrun_status prepare_nodes(sr_runner* r, sigrun_error* error) {
     n->scratch_bytes = 0;
     n->scratch = NULL;
     n->deferred = 0;
+    n->folded = 0;
     for (int k = 0; k < n->n_inputs; k++)
       if (n->inputs[k] && n->inputs[k]->alloc == SR_ALLOC_DYNAMIC) n->deferred = 1;
     if (n->deferred) {
@@ -342,6 +345,7 @@ static sigrun_status prepare_nodes(sr_runner* r, sigrun_error* error) {
     }
     sigrun_status st = n->kind->prepare(n);
     if (st != SIGRUN_STATUS_OK) return kernel_failure(r, n, st, error);
+    sr_fold_constant_node(r, n);
   }
   return SIGRUN_STATUS_OK;
 }
@@ -358,11 +362,13 @@ static void compute_lifetimes(sr_runner* r) {
     r->first_use[sg->inputs[i]] = 0;
     r->last_use[sg->inputs[i]] = end;
   }
+  /* From the nodes, not the file's operators: a fused node writes its partner's outputs (fuse.c). */
   for (int i = 0; i < r->n_nodes; i++) {
-    const sr_operator* op = &sg->operators[i];
-    for (int k = 0; k < op->n_inputs + op->n_outputs; k++) {
-      int t = k < op->n_inputs ? op->inputs[k] : op->outputs[k - op->n_inputs];
-      if (t < 0) continue;
+    const sr_node* n = &r->nodes[i];
+    for (int k = 0; k < n->n_inputs + n->n_outputs; k++) {
+      const sr_tensor* tensor = k < n->n_inputs ? n->inputs[k] : n->outputs[k - n->n_inputs];
+      if (!tensor) continue;
+      int t = tensor->index;
       if (i < r->first_use[t]) r->first_use[t] = i;
       if (i > r->last_use[t]) r->last_use[t] = i;
     }
@@ -489,7 +495,8 @@ static sigrun_status run_node_profiled(sr_runner* r, int i, sigrun_error* error)
   sigrun_status st = run_node(r, i, error);
   clock_gettime(CLOCK_MONOTONIC, &t1);
   int64_t ns = (int64_t)(t1.tv_sec - t0.tv_sec) * 1000000000 + (t1.tv_nsec - t0.tv_nsec);
-  r->root->profiler(r->root->profiler_user, r->subgraph_index, i, r->nodes[i].op->name, (uint64_t)(ns > 0 ? ns : 0));
+  r->root->profiler(r->root->profiler_user, r->subgraph_index, i, sr_fuse_profile_name(&r->nodes[i]),
+                    (uint64_t)(ns > 0 ? ns : 0));
   return st;
 }
 
@@ -502,6 +509,7 @@ static sigrun_status invoke(sr_runner* r, sigrun_error* error) {
     sr_node* n = &r->nodes[i];
     if (cancelled(r))
       return sr_fail(error, SIGRUN_STATUS_CANCELLED, "%s: cancelled before operator %d (%s)", r->key, i, n->op->name);
+    if (n->folded || sr_fuse_skipped(n)) continue;
     n->error = error;
     sigrun_status st = r->root->profiler ? run_node_profiled(r, i, error) : run_node(r, i, error);
     if (st) return st;

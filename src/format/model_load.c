@@ -186,6 +186,10 @@ static sigrun_status load_quant(loader* L, const sr_fb_table* t, sr_tensor_def* 
   if (zp.len != 0 && zp.len != scale.len)
     return sr_fail(L->error, SIGRUN_STATUS_BAD_MODEL, "%s: quantization has %u scales but %u zero points", where,
                    scale.len, zp.len);
+  /* Older TFLM models (person_detect) carry a depthwise filter's quantized_dimension 3 on its rank-1 bias,
+   * one scale per element: read along the only axis. LiteRT refuses such files; kernels never read a bias's
+   * scales, so accepting them is harmless. */
+  if (scale.len > 1 && d->rank == 1 && qdim >= 1 && (int64_t)scale.len == d->dims[0]) qdim = 0;
   if (scale.len > 1) {
     if (qdim < 0 || qdim >= d->rank)
       return sr_fail(L->error, SIGRUN_STATUS_BAD_MODEL, "%s: quantized_dimension %d is outside rank %d", where, qdim,

@@ -10,9 +10,11 @@
 #include <math.h>
 
 #include "activations.h"
+#include "broadcast.h"
 #include "lut.h"
 #include "op.h"
 #include "quant.h"
+#include "vec_f32.h"
 #include "../format/schema_enums.h"
 
 typedef enum act_op { A_RELU, A_RELU6, A_RELU_N1_TO_1, A_RELU_0_TO_1, A_LEAKY, A_PRELU, A_HARD_SWISH } act_op;
@@ -29,6 +31,10 @@ typedef struct act_data {
   int32_t in_zp, out_zp, alpha_zp, qmin, qmax;
   sr_qmul mul, mul_alpha;      /* identity branch; negative branch */
   hard_swish_params hs;
+  sr_vec_unary_fn vec; /* float clamps, LEAKY_RELU, HARD_SWISH: vector kernel for this CPU, or NULL */
+  sr_vec_unary vec_op;
+  sr_vec_f32_binary prelu;  /* float PRELU: vector kernel (fn NULL when none) over `plan` */
+  sr_broadcast_plan* plan;  /* float PRELU only: in trailing memory */
   /* PRELU: alpha's element stride along each output axis (0 where alpha broadcasts) */
   int rank;
   int32_t dims[SR_MAX_RANK];
@@ -208,8 +214,10 @@ static sigrun_status prepare_common(sr_node* node, act_op op, int n_inputs, floa
                         sigrun_type_name(x->type), x->index, kTypeNames[op]);
   sr_tensor* y = node->outputs[0];
   if ((st = sr_node_check_type(node, y, "output 0", x->type))) return st;
-  act_data* d = sr_node_alloc_data(node, sizeof *d);
+  const int plan = op == A_PRELU && x->type == SIGRUN_TYPE_FLOAT32;
+  act_data* d = sr_node_alloc_data(node, sizeof *d + (plan ? sizeof(sr_broadcast_plan) : 0));
   if (!d) return SIGRUN_STATUS_NO_MEMORY;
+  d->plan = plan ? (sr_broadcast_plan*)(void*)(d + 1) : NULL;
   d->op = op;
   d->type = x->type;
   if (x->type != SIGRUN_TYPE_FLOAT32) {
@@ -222,6 +230,17 @@ static sigrun_status prepare_common(sr_node* node, act_op op, int n_inputs, floa
   }
   *out = d;
   return SIGRUN_STATUS_OK;
+}
+
+/* The vector kernel of a float node (none for PRELU, whose alpha broadcasts). */
+static void pick_vector(sr_node* node, act_data* d) {
+  static const sr_vec_unary_op ops[] = {[A_RELU] = SR_VU_CLAMP, [A_RELU6] = SR_VU_CLAMP, [A_RELU_N1_TO_1] = SR_VU_CLAMP,
+                                        [A_RELU_0_TO_1] = SR_VU_CLAMP, [A_LEAKY] = SR_VU_LEAKY,
+                                        [A_HARD_SWISH] = SR_VU_HARD_SWISH};
+  if (d->type != SIGRUN_TYPE_FLOAT32 || d->op == A_PRELU) return;
+  d->vec = sr_vec_unary_kernel(node->isa);
+  d->vec_op.op = ops[d->op];
+  d->vec_op.lo = d->lo, d->vec_op.hi = d->hi, d->vec_op.alpha = d->alpha;
 }
 
 /* LiteRT's QuantizedReluX range: the float bounds rounded (roundf) into the output's domain. */
@@ -245,6 +264,7 @@ static sigrun_status prepare_clamp(sr_node* node, act_op op, float lo, float hi)
     d->mul = sr_quant_multiplier((double)(in_scale / out_scale)); /* a float ratio, as in LiteRT */
     relux_range(d, lo, hi, out_scale);
   }
+  pick_vector(node, d);
   const sr_tensor* x = node->inputs[0];
   return sr_node_resize_output(node, 0, x->rank, x->dims);
 }
@@ -265,6 +285,7 @@ static sigrun_status prepare_leaky_relu(sr_node* node) {
     d->mul_alpha = sr_quant_multiplier((double)(in_scale * d->alpha / out_scale));
     d->mul = sr_quant_multiplier((double)(in_scale / out_scale));
   }
+  pick_vector(node, d);
   const sr_tensor* x = node->inputs[0];
   return sr_node_resize_output(node, 0, x->rank, x->dims);
 }
@@ -301,6 +322,13 @@ static sigrun_status prepare_prelu(sr_node* node) {
   if ((st = sr_node_input(node, 1, &a))) return st;
   if ((st = sr_node_check_type(node, a, "input 1 (alpha)", x->type))) return st;
   if ((st = prelu_alpha_strides(node, d, x, a))) return st;
+  if (d->plan) { /* float: the vector kernel walks input and alpha as a two-input broadcast */
+    const int32_t* dims[2] = {x->dims, a->dims};
+    const int ranks[2] = {x->rank, a->rank};
+    sr_broadcast_plan_init(d->plan, 2, dims, ranks, x->dims, x->rank);
+    d->prelu.fn = sr_vec_binary_kernel(node->isa);
+    d->prelu.op = SR_VB_PRELU;
+  }
   if (d->type != SIGRUN_TYPE_FLOAT32) {
     if ((st = sr_quant_params(node, a, "input 1 (alpha)", &alpha_scale, &d->alpha_zp))) return st;
     d->mul = sr_quant_multiplier((double)(in_scale / out_scale));
@@ -335,6 +363,7 @@ static sigrun_status prepare_hard_swish(sr_node* node) {
     d->hs.reluish_mult = downscale_multiplier(rel_m.mult);
     d->hs.reluish_exp = rel_m.shift;
   }
+  pick_vector(node, d);
   const sr_tensor* x = node->inputs[0];
   return sr_node_resize_output(node, 0, x->rank, x->dims);
 }
@@ -348,6 +377,10 @@ static sigrun_status eval_act(sr_node* node) {
   size_t n = sr_tensor_count(node->outputs[0]);
   if (n == 0) return SIGRUN_STATUS_OK;
   const int f32 = d->type == SIGRUN_TYPE_FLOAT32;
+  if (d->vec) {
+    sr_vec_unary_run(node, d->vec, &d->vec_op, x, y, n);
+    return SIGRUN_STATUS_OK;
+  }
   switch (d->op) {
     case A_RELU:
       if (f32) sr_f32_relu__ref(x, y, n);
@@ -363,7 +396,12 @@ static sigrun_status eval_act(sr_node* node) {
       if (f32) sr_f32_leaky_relu__ref(d->alpha, x, y, n);
       else sr_q_leaky_relu__ref(d, x, y, n);
       break;
-    case A_PRELU: sr_prelu__ref(d, x, node->inputs[1]->data, y, n); break;
+    case A_PRELU:
+      if (d->prelu.fn)
+        sr_vec_binary_run(node, sr_vec_f32_row, &d->prelu, sizeof(float), d->plan, x, node->inputs[1]->data, y);
+      else
+        sr_prelu__ref(d, x, node->inputs[1]->data, y, n);
+      break;
     case A_HARD_SWISH:
       if (f32) sr_f32_hard_swish__ref(x, y, n);
       else sr_q_hard_swish__ref(d, x, y, n);

@@ -11,6 +11,7 @@
 #include "lut.h"
 #include "op.h"
 #include "quant.h"
+#include "vec_f32.h"
 #include "../format/schema_enums.h"
 
 typedef enum smooth_op { S_LOGISTIC, S_TANH, S_ELU, S_GELU } smooth_op;
@@ -20,6 +21,9 @@ typedef struct smooth_data {
   sigrun_type type;
   int approximate;         /* GELU */
   int32_t in_mult, in_shift; /* int16 LOGISTIC/TANH input rescale */
+  sr_vec_unary_fn vec;       /* float LOGISTIC/TANH/GELU: vector kernel for this CPU, or NULL */
+  sr_lut8_fn lut8_apply;     /* 8-bit: table lookup for this CPU */
+  sr_vec_unary vec_op;
   /* Quantized nodes only, in trailing memory, so float nodes of every runner stay small. */
   int16_t* lut16; /* 513 entries */
   uint8_t* lut8;  /* 256 entries */
@@ -196,6 +200,7 @@ static sigrun_status prepare_quantized(sr_node* node, smooth_data* d, const sr_t
   if (d->op == S_LOGISTIC && d->type != SIGRUN_TYPE_INT16 && (double)out_scale != 1.0 / 256)
     return sr_node_fail(node, SIGRUN_STATUS_BAD_MODEL, "LOGISTIC output scale %g must be 1/256", (double)out_scale);
   if (d->type != SIGRUN_TYPE_INT16) {
+    d->lut8_apply = sr_lut8_kernel(node->isa);
     sr_lut8_populate(d->type == SIGRUN_TYPE_INT8, in_scale, in_zp, out_scale, out_zp, table_fn(d), NULL, d->lut8);
     return SIGRUN_STATUS_OK;
   }
@@ -229,7 +234,14 @@ static sigrun_status prepare_smooth(sr_node* node, smooth_op op) {
   d->type = x->type;
   const sr_gelu_params* gp = op == S_GELU ? node->params : NULL;
   d->approximate = gp ? gp->approximate : 0;
-  if (!quantized) return SIGRUN_STATUS_OK;
+  if (!quantized) {
+    if (op != S_ELU) d->vec = sr_vec_unary_kernel(node->isa);
+    d->vec_op.op = op == S_LOGISTIC ? SR_VU_LOGISTIC
+                   : op == S_TANH   ? SR_VU_TANH
+                   : d->approximate ? SR_VU_GELU_TANH
+                                    : SR_VU_GELU;
+    return SIGRUN_STATUS_OK;
+  }
   d->lut16 = (int16_t*)(d + 1);
   d->lut8 = (uint8_t*)(d->lut16 + 513);
   return prepare_quantized(node, d, x, y);
@@ -266,7 +278,9 @@ static sigrun_status eval_smooth(sr_node* node) {
   if (n == 0) return SIGRUN_STATUS_OK;
   switch (d->type) {
     case SIGRUN_TYPE_FLOAT32:
-      if (d->op == S_LOGISTIC)
+      if (d->vec)
+        sr_vec_unary_run(node, d->vec, &d->vec_op, x, y, n);
+      else if (d->op == S_LOGISTIC)
         sr_f32_logistic__ref(x, y, n);
       else
         sr_f32_map__ref(table_fn(d), x, y, n);
@@ -279,7 +293,7 @@ static sigrun_status eval_smooth(sr_node* node) {
       else
         sr_lut16_apply(d->lut16, x, y, n);
       break;
-    default: sr_lut8_apply(d->lut8, x, y, n); break;
+    default: sr_lut8_run(node, d->lut8_apply, d->lut8, x, y, n); break;
   }
   return SIGRUN_STATUS_OK;
 }

@@ -12,6 +12,7 @@
 #include "cast.h"
 #include "op.h"
 #include "quant.h"
+#include "vec_f32.h"
 #include "../format/schema_enums.h"
 
 /* ---- IEEE half ---- */
@@ -247,6 +248,7 @@ typedef void (*dequant_kernel)(const dequant_data* d, const void* in, float* out
 /* The input seen as [outer, channels, inner]; per-tensor quantization is one channel. */
 struct dequant_data {
   dequant_kernel kernel;
+  sr_vec_f16_fn f16; /* float16 input: F16C conversion for this CPU, or NULL */
   size_t outer, channels, inner;
   const float* scales;       /* channels entries */
   const int64_t* zero_points; /* channels entries, or NULL for all zero */
@@ -341,6 +343,7 @@ static sigrun_status prepare_dequantize(sr_node* node) {
   d->kernel = kernel;
   if (x->type == SIGRUN_TYPE_FLOAT16) {
     d->outer = 1, d->channels = 1, d->inner = sr_tensor_count(x);
+    d->f16 = sr_vec_f16_kernel(node->isa);
     return SIGRUN_STATUS_OK;
   }
   return prepare_quant_layout(node, x, d);
@@ -349,7 +352,10 @@ static sigrun_status prepare_dequantize(sr_node* node) {
 static sigrun_status eval_dequantize(sr_node* node) {
   const dequant_data* d = node->data;
   if (sr_tensor_count(node->inputs[0]) == 0) return SIGRUN_STATUS_OK;
-  d->kernel(d, node->inputs[0]->data, node->outputs[0]->data);
+  if (d->f16)
+    d->f16(node->inputs[0]->data, node->outputs[0]->data, d->inner);
+  else
+    d->kernel(d, node->inputs[0]->data, node->outputs[0]->data);
   return SIGRUN_STATUS_OK;
 }
 

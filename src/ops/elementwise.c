@@ -23,7 +23,9 @@
 
 #include "broadcast.h"
 #include "elementwise.h"
+#include "elementwise_q8.h"
 #include "quant.h"
+#include "vec_f32.h"
 #include "../format/schema_enums.h"
 
 typedef enum binary_op { BIN_ADD, BIN_SUB, BIN_MUL, BIN_DIV, BIN_MAX, BIN_MIN, BIN_COUNT } binary_op;
@@ -47,6 +49,10 @@ struct binary_data {
   sr_broadcast_plan plan;
   binary_kernel kernel;
   elem_params e;
+  sr_vec_row_fn vec_row; /* vector kernel for this CPU (row function and its context), or NULL */
+  const void* vec_ctx;
+  sr_vec_f32_binary vec_f32;
+  sr_q8_binary vec_q8;
 };
 
 /* ---- element operations ---- */
@@ -424,6 +430,22 @@ static sigrun_status prepare_quantized(sr_node* node, binary_op op, int* slot, i
   return SIGRUN_STATUS_OK;
 }
 
+/* Quantized 8-bit ADD/SUB/MUL: the vector kernel for this CPU, with the node's constants. */
+static void pick_vector_q8(const sr_node* node, binary_data* d, binary_op op, int slot) {
+  if ((slot != TYPE_QS8 && slot != TYPE_QU8) || (op != BIN_ADD && op != BIN_SUB && op != BIN_MUL)) return;
+  sr_q8_binary* q = &d->vec_q8;
+  q->fn = sr_q8_binary_kernel(node->isa);
+  if (!q->fn) return;
+  q->op = op == BIN_ADD ? SR_Q8_ADD : op == BIN_SUB ? SR_Q8_SUB : SR_Q8_MUL;
+  q->is_unsigned = slot == TYPE_QU8;
+  q->off1 = d->e.off1, q->off2 = d->e.off2, q->out_off = d->e.out_off;
+  q->lo = (int32_t)d->e.i_lo, q->hi = (int32_t)d->e.i_hi;
+  q->left_shift = d->e.left_shift;
+  q->m1 = d->e.m1, q->m2 = d->e.m2, q->mout = d->e.mout;
+  d->vec_row = sr_q8_row;
+  d->vec_ctx = q;
+}
+
 static sigrun_status prepare_binary(sr_node* node, binary_op op) {
   sr_tensor *a, *b;
   sigrun_status st = sr_node_check_io(node, 2, 2, 1);
@@ -455,12 +477,23 @@ static sigrun_status prepare_binary(sr_node* node, binary_op op) {
   if (slot >= TYPE_QS8 && op != BIN_MAX && op != BIN_MIN) {
     if ((st = prepare_quantized(node, op, &slot, activation, &d->e))) return st; /* off2 = -zero point */
     d->kernel = kernels[op][slot];
+    pick_vector_q8(node, d, op, slot);
     return SIGRUN_STATUS_OK;
   }
   d->kernel = kernel;
+  if (slot == TYPE_F32) {
+    static const sr_vec_binary_op vec_ops[BIN_COUNT] = {
+        [BIN_ADD] = SR_VB_ADD, [BIN_SUB] = SR_VB_SUB, [BIN_MUL] = SR_VB_MUL,
+        [BIN_DIV] = SR_VB_DIV, [BIN_MAX] = SR_VB_MAX, [BIN_MIN] = SR_VB_MIN};
+    d->vec_f32.fn = sr_vec_binary_kernel(node->isa);
+    d->vec_f32.op = vec_ops[op];
+    d->vec_row = d->vec_f32.fn ? sr_vec_f32_row : NULL;
+    d->vec_ctx = &d->vec_f32;
+  }
   int64_t lo = slot == TYPE_S64 ? INT64_MIN : slot == TYPE_S16 ? INT16_MIN : INT32_MIN;
   int64_t hi = slot == TYPE_S64 ? INT64_MAX : slot == TYPE_S16 ? INT16_MAX : INT32_MAX;
   activation_range(activation, lo, hi, &d->e);
+  d->vec_f32.lo = d->e.f_lo, d->vec_f32.hi = d->e.f_hi;
   return SIGRUN_STATUS_OK;
 }
 
@@ -489,7 +522,10 @@ static sigrun_status eval_binary(sr_node* node) {
     if (st) return st;
   }
   if (sr_tensor_count(y) == 0) return SIGRUN_STATUS_OK;
-  d->kernel(d, a->data, b->data, y->data);
+  if (d->vec_row)
+    sr_vec_binary_run(node, d->vec_row, d->vec_ctx, sigrun_type_size(y->type), &d->plan, a->data, b->data, y->data);
+  else
+    d->kernel(d, a->data, b->data, y->data);
   return SIGRUN_STATUS_OK;
 }
 

@@ -8,6 +8,7 @@
 #include <math.h>
 
 #include "quant.h"
+#include "../core/parallel.h"
 
 void sr_lut8_populate(int is_signed, float in_scale, int32_t in_zp, float out_scale, int32_t out_zp, sr_lut_fn fn,
                       const void* ctx, uint8_t table[256]) {
@@ -128,4 +129,23 @@ void sr_inv_sqrt_multiplier(int32_t input, int reverse_shift, int32_t* multiplie
   }
   *multiplier = x;
   *shift = s * reverse_shift;
+}
+
+typedef struct lut8_job {
+  sr_lut8_fn fn;
+  const uint8_t* table;
+  const uint8_t* x;
+  uint8_t* y;
+} lut8_job;
+
+static void lut8_range(void* ctx, size_t begin, size_t end) {
+  const lut8_job* job = ctx;
+  job->fn(job->table, job->x + begin, job->y + begin, end - begin);
+}
+
+void sr_lut8_run(const sr_node* node, sr_lut8_fn fn, const uint8_t table[256], const uint8_t* x, uint8_t* y,
+                 size_t n) {
+  lut8_job job = {fn, table, x, y};
+  /* Chunks of 16 KiB: a lookup costs well under a nanosecond a byte, so smaller ones would not pay. */
+  sr_parallel_for(node, n, (size_t)16 << 10, lut8_range, &job);
 }

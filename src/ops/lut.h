@@ -19,6 +19,13 @@ typedef double (*sr_lut_fn64)(double x);
 void sr_lut8_populate(int is_signed, float in_scale, int32_t in_zp, float out_scale, int32_t out_zp, sr_lut_fn fn,
                       const void* ctx, uint8_t table[256]);
 void sr_lut8_apply(const uint8_t table[256], const uint8_t* x, uint8_t* y, size_t n);
+/* The same lookup vectorized for a CPU with `isa` (lut_x86.c), or sr_lut8_apply. */
+typedef void (*sr_lut8_fn)(const uint8_t table[256], const uint8_t* x, uint8_t* y, size_t n);
+sr_lut8_fn sr_lut8_kernel(unsigned isa);
+/* fn over x[0, n) -> y in chunks spread over the node's threads. */
+struct sr_node;
+void sr_lut8_run(const struct sr_node* node, sr_lut8_fn fn, const uint8_t table[256], const uint8_t* x, uint8_t* y,
+                 size_t n);
 
 /* LiteRT's LUTPopulateInt16 in float: 512 samples over the input range with a midpoint error correction,
  * plus one end entry. The output zero point only enters through the (cancelling) output range. */

@@ -83,6 +83,7 @@ typedef struct sr_node {
   int reference_only;   /* options forced reference kernels */
   unsigned isa;         /* SR_ISA_* bits (core/cpu.h) fast kernels may use; 0 when reference_only */
   int deferred;         /* prepare runs at invoke because input shapes depend on data */
+  int folded;           /* its outputs are constants computed at prepare (core/fuse.c): invoke skips it */
   sigrun_error* error;
 } sr_node;
 
@@ -130,6 +131,13 @@ void* sr_node_alloc_data(sr_node* node, size_t size);
 sigrun_status sr_node_reserve_fail(sr_node* node, const sr_tensor* t, size_t bytes, sigrun_status st);
 /* Scratch memory available as node->scratch during eval (planned in the arena). */
 void sr_node_request_scratch(sr_node* node, size_t bytes);
+
+/* Runs one kernel (prepare + eval, reference kernels, one thread) over tensors the caller set up, outside any
+ * runner: for tabulating what a pair of operators computes at prepare time. Outputs become heap-backed
+ * (sr_tensor_reserve); the caller frees them with sr_tensor_release. Messages name `op`. */
+sigrun_status sr_node_run_standalone(const sr_operator* op, const sr_op_kind* kind, const void* params,
+                                     sr_tensor** inputs, int n_inputs, sr_tensor** outputs, int n_outputs,
+                                     sigrun_error* error);
 
 /* Common checks; each writes a message naming the node. */
 sigrun_status sr_node_check_io(sr_node* node, int min_inputs, int max_inputs, int outputs);

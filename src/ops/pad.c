@@ -42,6 +42,7 @@ static sigrun_status padv2_parse(sr_parse_ctx* ctx, const void** out) {
 
 typedef struct pad_data {
   int dynamic;
+  int fast; /* PAD/PADV2: sr_bytes_pad__fast (node->isa != 0) */
   int offset; /* MIRROR_PAD: how far pads may reach (1 for REFLECT, 0 for SYMMETRIC); -1 for PAD */
   int32_t left[SR_MAX_RANK];
 } pad_data;
@@ -121,6 +122,7 @@ static sigrun_status pad_prepare_common(sr_node* node, int max_inputs, int offse
   pad_data* data = sr_node_alloc_data(node, sizeof *data);
   if (!data) return SIGRUN_STATUS_NO_MEMORY;
   data->offset = offset;
+  data->fast = offset < 0 && node->isa != 0;
   data->dynamic = !sr_tensor_is_const(paddings);
   if (data->dynamic) {
     sr_node_set_output_dynamic(node, 0);
@@ -187,6 +189,58 @@ void sr_bytes_pad__ref(size_t esz, const void* in, const int32_t* in_dims, int r
   }
 }
 
+/* Fills count elements of esz bytes with value: memset when the value is one repeated byte (zero, most often),
+ * else a typed loop the compiler vectorizes; the reference copies element by element. */
+static void fill_value(void* out, size_t count, size_t esz, const uint8_t* value) {
+  int one_byte = 1;
+  for (size_t i = 1; i < esz; i++) one_byte &= value[i] == value[0];
+  if (one_byte) {
+    memset(out, value[0], count * esz);
+    return;
+  }
+  if (esz == 2 || esz == 4 || esz == 8) {
+    uint16_t v2;
+    uint32_t v4;
+    uint64_t v8;
+    memcpy(&v2, value, 2), memcpy(&v4, value, 4), memcpy(&v8, value, 8);
+    if (esz == 2)
+      for (uint16_t *o = out, *e = o + count; o < e; o++) *o = v2;
+    else if (esz == 4)
+      for (uint32_t *o = out, *e = o + count; o < e; o++) *o = v4;
+    else
+      for (uint64_t *o = out, *e = o + count; o < e; o++) *o = v8;
+    return;
+  }
+  for (size_t i = 0; i < count; i++) memcpy((uint8_t*)out + i * esz, value, esz);
+}
+
+/* sr_bytes_pad__ref with a bulk fill: the same bytes. */
+static void sr_bytes_pad__fast(size_t esz, const void* in, const int32_t* in_dims, int rank, const int32_t* left,
+                               const int32_t* out_dims, const uint8_t* value, void* out) {
+  size_t out_count = 1, in_count = 1;
+  for (int d = 0; d < rank; d++) {
+    out_count *= (size_t)out_dims[d];
+    in_count *= (size_t)in_dims[d];
+  }
+  if (in_count == 0 || out_count == 0 || rank == 0) {
+    sr_bytes_pad__ref(esz, in, in_dims, rank, left, out_dims, value, out);
+    return;
+  }
+  fill_value(out, out_count, esz, value);
+  int64_t ostr[SR_MAX_RANK];
+  sr_layout_strides(out_dims, rank, ostr);
+  const size_t row = (size_t)in_dims[rank - 1] * esz, rows = in_count / (size_t)in_dims[rank - 1];
+  const uint8_t* src = in;
+  uint8_t* o = out;
+  int32_t k[SR_MAX_RANK] = {0};
+  for (size_t r = 0; r < rows; r++, src += row) {
+    int64_t off = left[rank - 1];
+    for (int d = 0; d < rank - 1; d++) off += (int64_t)(k[d] + left[d]) * ostr[d];
+    memcpy(o + (size_t)off * esz, src, row);
+    for (int d = rank - 2; d >= 0 && ++k[d] == in_dims[d]; d--) k[d] = 0;
+  }
+}
+
 /* Source index along one dimension for output index k (see sr_bytes_mirror_pad__ref). */
 static int64_t mirror_index(int64_t k, int32_t left, int32_t dim, int offset) {
   if (k < left) return left - 1 - k + offset;
@@ -230,7 +284,10 @@ static sigrun_status pad_eval(sr_node* node) {
   }
   uint8_t value[8];
   pad_value(node, esz, value);
-  sr_bytes_pad__ref(esz, in->data, in->dims, in->rank, data->left, out->dims, value, out->data);
+  if (data->fast)
+    sr_bytes_pad__fast(esz, in->data, in->dims, in->rank, data->left, out->dims, value, out->data);
+  else
+    sr_bytes_pad__ref(esz, in->data, in->dims, in->rank, data->left, out->dims, value, out->data);
   return SIGRUN_STATUS_OK;
 }
 

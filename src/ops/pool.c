@@ -11,6 +11,8 @@
 #include <math.h>
 
 #include "quant.h"
+#include "vec_f32.h"
+#include "../core/parallel.h"
 #include "../format/schema_enums.h"
 
 static sigrun_status opt_field(sr_parse_ctx* ctx, int field, int is_i8, const char* name, int* out) {
@@ -190,13 +192,50 @@ typedef struct pool_node {
   pool_kind kind;
   sigrun_type type;
   int32_t q_lo, q_hi; /* quantized activation clamp */
+  sr_vec_pool_fn vec;  /* float MAX/AVERAGE: vector pixel kernel for this CPU, or NULL */
 } pool_node;
 
+typedef struct pool_job {
+  const pool_node* d;
+  const float* in;
+  float* out;
+} pool_job;
+
+/* Output rows [begin, end) of every image (item i is row i % out_h of image i / out_h). */
+static void pool_rows(void* ctx, size_t begin, size_t end) {
+  const pool_job* j = ctx;
+  const sr_conv_geom* g = &j->d->geom;
+  const size_t c = (size_t)g->in_c, row_stride = (size_t)g->in_w * c, out_h = (size_t)g->out_h;
+  for (size_t i = begin; i < end; i++) {
+    const float* in_b = j->in + (i / out_h) * (size_t)g->in_h * row_stride;
+    float* out = j->out + i * (size_t)g->out_w * c;
+    for (int32_t ox = 0; ox < g->out_w; ox++, out += c) {
+      const pool_window w = window_at(g, (int32_t)(i % out_h), ox);
+      j->d->vec(in_b + w.first, w.rows, w.cols, row_stride, c, out, j->d->kind == POOL_MAX, g->act_min, g->act_max);
+    }
+  }
+}
+
+/* The float MAX/AVERAGE pools with the vector pixel kernel over the node's threads: the reference's values.
+ * Averages check for empty windows first (an error, before any output is written). */
+static int pool_run_vec(const sr_node* node, const pool_node* d, const float* input, float* out) {
+  const sr_conv_geom* g = &d->geom;
+  /* a window is empty when its row range or its column range is: one pass down a column, one along a row */
+  for (int32_t oy = 0; d->kind == POOL_AVERAGE && oy < g->out_h; oy++)
+    if (window_at(g, oy, 0).rows == 0) return 0;
+  for (int32_t ox = 0; d->kind == POOL_AVERAGE && ox < g->out_w; ox++)
+    if (window_at(g, 0, ox).cols == 0) return 0;
+  pool_job j = {d, input, out};
+  sr_parallel_for(node, (size_t)g->batches * (size_t)g->out_h, 1, pool_rows, &j);
+  return 1;
+}
+
 /* Runs the node's kernel; 0 when an average window is empty. */
-static int pool_run(const pool_node* d, const void* in, void* out) {
+static int pool_run(const sr_node* node, const pool_node* d, const void* in, void* out) {
   const sr_conv_geom* g = &d->geom;
   const int32_t lo = d->q_lo, hi = d->q_hi;
   const int avg = d->kind == POOL_AVERAGE;
+  if (d->vec) return pool_run_vec(node, d, in, out);
   switch (d->type) {
     case SIGRUN_TYPE_INT8:
       return avg ? sr_qs8_average_pool2d__ref(g, in, out, lo, hi) : sr_qs8_max_pool2d__ref(g, in, out, lo, hi);
@@ -254,6 +293,7 @@ static sigrun_status pool_prepare(sr_node* node, pool_kind kind) {
   d->type = input->type;
   if (input->type == SIGRUN_TYPE_FLOAT32) {
     (void)sr_activation_range_f32(p->activation, &g->act_min, &g->act_max);
+    if (kind != POOL_L2) d->vec = sr_vec_pool_kernel(node->isa);
   } else if ((st = sr_quant_activation_range(node, p->activation, output, &d->q_lo, &d->q_hi))) {
     return st;
   }
@@ -269,7 +309,7 @@ static sigrun_status pool_eval(sr_node* node) {
   const pool_node* d = node->data;
   sr_tensor* output = node->outputs[0];
   if (sr_tensor_count(output) == 0) return SIGRUN_STATUS_OK;
-  if (!pool_run(d, node->inputs[0]->data, output->data))
+  if (!pool_run(node, d, node->inputs[0]->data, output->data))
     return sr_node_fail(node, SIGRUN_STATUS_RUNTIME, "a pooling window covers no input element");
   return SIGRUN_STATUS_OK;
 }

@@ -12,6 +12,7 @@
 
 #include "../format/schema_enums.h"
 #include "layout.h"
+#include "reduce_fast.h"
 
 /* ---- walking the input ---- */
 
@@ -394,7 +395,8 @@ static sigrun_status reduce_resize(sr_node* node, reduce_data* d, sigrun_status 
   if (st) return st;
   const int hw = d->op == R_MEAN && (in->type == SIGRUN_TYPE_INT8 || in->type == SIGRUN_TYPE_UINT8) &&
                  p->keep_dims && in->rank == 4 && mask == 6u;
-  d->fn = pick_kernel(d->op, in->type, d->qmode == Q_PROD, hw);
+  d->fn = sr_reduce_fast_pick(pick_kernel(d->op, in->type, d->qmode == Q_PROD, hw), in->dims, in->rank, mask,
+                              node->isa);
   return quant_setup(node, d, count, hw, fail);
 }
 

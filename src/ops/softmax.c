@@ -13,6 +13,8 @@
 #include "op.h"
 #include "quant.h"
 #include "softmax.h"
+#include "vec_f32.h"
+#include "../core/parallel.h"
 #include "../format/schema_enums.h"
 
 typedef struct softmax_data {
@@ -27,6 +29,7 @@ typedef struct softmax_data {
   float* table;            /* 8-bit: table[255 - k] = exp(-in_scale * beta * k); 256 entries */
   int16_t* exp_lut;        /* int16: 513 entries each */
   int16_t* recip_lut;
+  sr_vec_softmax_fn vec; /* float SOFTMAX with beta > 0: vector kernel for this CPU, or NULL */
 } softmax_data;
 
 enum { SOFTMAX_TABLE_BYTES = 256 * sizeof(float) + 2 * 513 * sizeof(int16_t) };
@@ -246,6 +249,8 @@ static sigrun_status prepare_any(sr_node* node, int log) {
   d->rows = d->depth ? sr_tensor_count(x) / d->depth : 0;
   const sr_softmax_params* p = log ? NULL : node->params;
   d->beta = p ? p->beta : 0.0f;
+  if (x->type == SIGRUN_TYPE_FLOAT32 && !log && d->beta > 0.0f && isfinite(d->beta))
+    d->vec = sr_vec_softmax_kernel(node->isa);
   return x->type == SIGRUN_TYPE_FLOAT32 ? SIGRUN_STATUS_OK : prepare_quantized(node, d, x, y);
 }
 
@@ -253,6 +258,24 @@ static sigrun_status prepare_softmax(sr_node* node) { return prepare_any(node, 0
 static sigrun_status prepare_log_softmax(sr_node* node) { return prepare_any(node, 1); }
 
 /* ---- eval ---- */
+
+typedef struct softmax_job {
+  const softmax_data* d;
+  const float* x;
+  float* y;
+} softmax_job;
+
+static void softmax_rows(void* ctx, size_t begin, size_t end) {
+  const softmax_job* j = ctx;
+  const size_t depth = j->d->depth;
+  j->d->vec(j->x + begin * depth, j->y + begin * depth, end - begin, depth, j->d->beta);
+}
+
+/* The vector kernel over the node's threads, rows grouped to about 4096 values per item. */
+static void softmax_vec(const sr_node* node, const softmax_data* d, const float* x, float* y) {
+  softmax_job j = {d, x, y};
+  sr_parallel_for(node, d->rows, d->depth >= 4096 ? 1 : 4096 / d->depth, softmax_rows, &j);
+}
 
 static sigrun_status eval_softmax(sr_node* node) {
   const softmax_data* d = node->data;
@@ -263,6 +286,8 @@ static sigrun_status eval_softmax(sr_node* node) {
     case SIGRUN_TYPE_FLOAT32:
       if (d->log)
         sr_f32_log_softmax__ref(x, y, d->rows, d->depth);
+      else if (d->vec)
+        softmax_vec(node, d, x, y);
       else
         sr_f32_softmax__ref(x, y, d->rows, d->depth, d->beta);
       break;

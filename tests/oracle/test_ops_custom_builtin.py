@@ -20,6 +20,7 @@ import os
 
 import flatbuffers
 import numpy as np
+import op_coverage
 import pytest
 from ai_edge_litert import schema_py_generated as S
 from ai_edge_litert.interpreter import Interpreter, OpResolverType
@@ -136,6 +137,7 @@ def run_case(boxes, scores, anchors, options, quant, const_anchors=False):
     feeds = {"boxes": boxes, "scores": scores}
     if not const_anchors:
         feeds["anchors"] = anchors
+    op_coverage.note_model(content)
     ref = litert(content).get_signature_runner()(**feeds)
     got = ours(content).get_signature_runner()(**feeds)
     compare(ref, got, fx.Loads(options) if isinstance(options, (bytes, bytearray)) else options)

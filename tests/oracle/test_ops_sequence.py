@@ -20,6 +20,7 @@ import os
 
 import flatbuffers
 import numpy as np
+import op_coverage
 import pytest
 from ai_edge_litert import schema_py_generated as S
 
@@ -97,6 +98,7 @@ def run_sequence(content, n_invokes=3, seed=0, scale=1.0, ref_content=None):
     ref_content: run LiteRT on this model instead (same inputs and outputs), e.g. the float twin of a hybrid
     model where LiteRT's hybrid kernel is wrong."""
     rng = np.random.default_rng(seed)
+    op_coverage.note_model(content)
     ref, got = litert(ref_content or content), ours(content)
     ref.allocate_tensors()
     got.allocate_tensors()

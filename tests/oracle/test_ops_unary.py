@@ -12,6 +12,7 @@ Bounds: float outputs within 1e-5 relative (the same libm calls as LiteRT); quan
 (LiteRT's tables and fixed-point formulas are reproduced step by step).
 """
 import numpy as np
+import op_coverage
 import one_op
 import pytest
 import tensorflow as tf
@@ -26,6 +27,7 @@ options = one_op.typed_options
 
 
 def run_pair(content, inputs, key=None):
+    op_coverage.note_model(content)
     ref = litert(content).get_signature_runner(key)(**inputs)
     got = ours(content).get_signature_runner(key)(**inputs)
     return ref, got

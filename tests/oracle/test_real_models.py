@@ -118,7 +118,6 @@ REJECTED = {
     "sparse_tensor.bin": (RuntimeError, "sigrun reads sparse weights only through DENSIFY"),
     # LiteRT refuses these too: a CONV_2D whose filter is wider than its input, a bad quantized dimension.
     "melspectrogram.tflite": (RuntimeError, "operator 3 \\(CONV_2D\\)"),
-    "person_detect.tflite": (ValueError, "quantized_dimension 3 is outside rank 1"),
     "no_subgraphs.bin": (ValueError, "no subgraphs"),
     # TF Select ops: refused by name unless allow_unsupported_ops (tests/oracle/test_training.py).
     "training_model_flex.tflite": (RuntimeError, "FlexRestoreV2 \\(custom op\\)"),
@@ -193,6 +192,37 @@ def test_real_model_matches_litert(name):
             assert list(g_out) == list(r_out)
             for out_name in r_out:
                 assert_close(g_out[out_name], r_out[out_name], f"{name} {key} call {call} {out_name}")
+
+
+def test_person_detect_runs_where_litert_refuses_its_metadata():
+    """TFLM's person_detect gives its depthwise biases (rank 1, one scale per element) the filter's
+    quantized_dimension 3. LiteRT refuses the file ("quantized_dimension" check); sigrun reads such scales
+    along the only axis (kernels never read a bias's scales). With that dimension set to 0 in a copy, LiteRT
+    runs it, and sigrun's results on the original file equal LiteRT's on the copy bit for bit."""
+    from ai_edge_litert import schema_py_generated as S
+    import flatbuffers
+
+    content = read("person_detect.tflite")
+    with pytest.raises(ValueError, match="quantized_dimension"):
+        oracle.litert(content)
+    model = S.ModelT.InitFromObj(S.Model.GetRootAsModel(content, 0))
+    fixed_count = 0
+    for sg in model.subgraphs:
+        for t in sg.tensors:
+            q = t.quantization
+            if q is not None and q.scale is not None and len(q.scale) > 1 and len(t.shape) == 1 and q.quantizedDimension:
+                q.quantizedDimension = 0
+                fixed_count += 1
+    assert fixed_count > 0
+    builder = flatbuffers.Builder(len(content))
+    builder.Finish(model.Pack(builder), file_identifier=b"TFL3")
+    ref, got = oracle.litert(bytes(builder.Output())), oracle.ours(content)
+    rng = np.random.default_rng(11)
+    for _ in range(3):
+        x = rng.integers(-128, 128, (1, 96, 96, 1)).astype(np.int8)
+        (g,) = run_primary(got, [x])
+        (r,) = run_primary(ref, [x])
+        np.testing.assert_array_equal(g, r)
 
 
 @pytest.mark.parametrize("name", sorted(REJECTED))

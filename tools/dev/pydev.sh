@@ -10,4 +10,7 @@ suffix=$("$root/.venv/bin/python" -c "import sysconfig; print(sysconfig.get_conf
 rm -rf "$out/sigrun"
 mkdir -p "$out/sigrun"
 for f in "$root"/bindings/python/sigrun/*.py; do ln -s "$f" "$out/sigrun/"; done
-ln -s "$build/libsigrun.so" "$out/sigrun/_native$suffix"
+# libsigrun_py.so also holds the converter (sigrun.Converter); older builds only have libsigrun.so.
+lib="$build/libsigrun_py.so"
+[ -e "$lib" ] || lib="$build/libsigrun.so"
+ln -s "$lib" "$out/sigrun/_native$suffix"

@@ -194,17 +194,53 @@ _SIGNATURES = {
 }
 
 
-def _load():
-    lib = ctypes.CDLL(_native_path())
-    for name, (restype, argtypes) in _SIGNATURES.items():
-        fn = getattr(lib, name)
+class ConvertOptions(ctypes.Structure):
+    """sigrun_convert_options (include/sigrun.h, "Converter")."""
+
+    _fields_ = [
+        ("signature_keys", ctypes.POINTER(ctypes.c_char_p)),
+        ("n_signature_keys", ctypes.c_int),
+        ("weights", ctypes.c_int),
+        ("progress", ctypes.c_void_p),
+        ("progress_user", ctypes.c_void_p),
+        ("error_details", ctypes.POINTER(ctypes.c_void_p)),
+    ]
+
+
+CONVERT_FLOAT32 = 0
+CONVERT_FLOAT16 = 1
+CONVERT_DYNAMIC_RANGE = 2
+
+# The converter's functions: in the Python extension (setup.py compiles src/convert), but absent from a bare
+# runtime library, so they are bound only when present (sigrun.Converter reports their absence).
+_CONVERTER_SIGNATURES = {
+    "sigrun_convert_options_init": (None, [ctypes.POINTER(ConvertOptions)]),
+    "sigrun_convert_saved_model": (_S, [_STR, ctypes.POINTER(ConvertOptions), _PP, ctypes.POINTER(_SIZE), _ERR]),
+    "sigrun_convert_free": (None, [_P]),
+}
+
+
+def _bind(lib, signatures, optional=False):
+    for name, (restype, argtypes) in signatures.items():
+        fn = getattr(lib, name, None)
+        if fn is None and optional:
+            continue
+        if fn is None:
+            raise AttributeError(name)
         fn.restype = restype
         if argtypes is not None:
             fn.argtypes = argtypes
+
+
+def _load():
+    lib = ctypes.CDLL(_native_path())
+    _bind(lib, _SIGNATURES)
+    _bind(lib, _CONVERTER_SIGNATURES, optional=True)
     return lib
 
 
 lib = _load()
+HAS_CONVERTER = hasattr(lib, "sigrun_convert_saved_model")
 
 
 def fail(error, exc_type):

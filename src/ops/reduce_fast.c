@@ -1,0 +1,166 @@
+/*
+ * reduce_fast.c — fast paths of the reductions the benchmark models spend time in, all bit-exact with the
+ * reference kernels: float MEAN/SUM over a block of axes followed by kept ones (global average pooling [B, H, W, C]
+ * over H, W) as column sums vectorized over the kept block, rows added in the reference's order; float MEAN/SUM of
+ * whole rows (the last axes, as layer normalisation does) several rows at once through gathers, each row still
+ * summed in order; quantized MEAN (LiteRT's H,W kernel and the general one) in one pass in memory order instead of
+ * one pass per output (wrapping integer sums, so the same result).
+ */
+#include "reduce_fast.h"
+
+#include "vec_f32.h"
+
+/* Splits dims into [outer, red, inner] when the reduced axes (ignoring size-1 ones) are contiguous. Returns 0
+ * when they are not (or nothing is reduced), 1 when some kept axis of size > 1 follows them, 2 when none does
+ * (rows reduced to one value each). */
+static int outer_red_inner(const int32_t* dims, int rank, uint32_t mask, size_t* outer, size_t* red, size_t* inner) {
+  int first = -1, last = -1;
+  for (int d = 0; d < rank; d++)
+    if ((mask & (1u << d)) && dims[d] != 1) {
+      if (first < 0) first = d;
+      last = d;
+    }
+  if (first < 0) return 0; /* nothing reduced: the reference copies */
+  *outer = *red = *inner = 1;
+  for (int d = 0; d < rank; d++) {
+    const size_t n = (size_t)dims[d];
+    if (d < first) {
+      *outer *= n;
+    } else if (d <= last) {
+      if (!(mask & (1u << d)) && dims[d] != 1) return 0; /* a kept axis inside the reduced block */
+      *red *= n;
+    } else {
+      *inner *= n;
+    }
+  }
+  return *inner > 1 ? 1 : 2;
+}
+
+typedef void (*vsum_fn)(const float* x, size_t red, size_t inner, float* y, float divisor);
+
+typedef void (*vsum_rows_fn)(const float* x, size_t rows, size_t red, float* y, float divisor);
+
+static void f32_reduce(const void* in, const int32_t* dims, int rank, uint32_t mask, float* y, int mean, vsum_fn sum,
+                       vsum_rows_fn sum_rows) {
+  size_t outer, red, inner;
+  const int shape = outer_red_inner(dims, rank, mask, &outer, &red, &inner);
+  const float* x = in;
+  const float divisor = mean ? (float)red : 1.0f;
+  if (shape == 2) { /* rows: red >= 1 here (empty reductions keep the reference kernel) */
+    sum_rows(x, outer, red, y, divisor);
+    return;
+  }
+  for (size_t o = 0; o < outer; o++) sum(x + o * red * inner, red, inner, y + o * inner, divisor);
+}
+
+#if SR_HAVE_X86_KERNELS
+static SR_REDUCE_DECL(sr_f32_mean__avx2) {
+  (void)q, f32_reduce(in, dims, rank, mask, out, 1, sr_f32_vsum_outer__avx2, sr_f32_vsum_rows__avx2);
+}
+static SR_REDUCE_DECL(sr_f32_sum__avx2) {
+  (void)q, f32_reduce(in, dims, rank, mask, out, 0, sr_f32_vsum_outer__avx2, sr_f32_vsum_rows__avx2);
+}
+static SR_REDUCE_DECL(sr_f32_mean__avx512) {
+  (void)q, f32_reduce(in, dims, rank, mask, out, 1, sr_f32_vsum_outer__avx512, sr_f32_vsum_rows__avx512);
+}
+static SR_REDUCE_DECL(sr_f32_sum__avx512) {
+  (void)q, f32_reduce(in, dims, rank, mask, out, 0, sr_f32_vsum_outer__avx512, sr_f32_vsum_rows__avx512);
+}
+#endif
+
+/* NEON-emulation requantization of the H,W mean (the reference's rule for whole blocks of 16 channels). */
+static int32_t neon_quant_mul(int32_t x, sr_qmul m) {
+  const int left = m.shift > 0 ? m.shift : 0, right = m.shift > 0 ? 0 : -m.shift;
+  const int64_t a = (int32_t)((uint32_t)x << left);
+  const int64_t v = a == INT32_MIN && m.mult == INT32_MIN ? INT32_MAX : (a * m.mult + (1ll << 30)) >> 31;
+  return right ? (int32_t)((v + (1ll << (right - 1))) >> right) : (int32_t)v;
+}
+
+static int32_t u32_to_i32(uint32_t v) { return v <= INT32_MAX ? (int32_t)v : (int32_t)(v - 0x80000000u) + INT32_MIN; }
+
+enum { MEAN_BLOCK = 256 }; /* channels summed per pass: the sums stay in L1 */
+
+/* 8- and 16-bit element access by type tag (the sums wrap in uint32, so their order does not matter). */
+typedef enum q_type { Q_S8, Q_U8, Q_S16 } q_type;
+
+/* acc[c] = sum over r < red of x[r * stride + c] for c < nc, x at element offset `at`; one loop per type. */
+static void sum_columns(const void* x, q_type t, size_t at, size_t red, size_t stride, size_t nc, uint32_t* acc) {
+  for (size_t c = 0; c < nc; c++) acc[c] = 0;
+  for (size_t r = 0; r < red; r++, at += stride) {
+    if (t == Q_S8)
+      for (size_t c = 0; c < nc; c++) acc[c] += (uint32_t)(int32_t)((const int8_t*)x)[at + c];
+    else if (t == Q_U8)
+      for (size_t c = 0; c < nc; c++) acc[c] += ((const uint8_t*)x)[at + c];
+    else
+      for (size_t c = 0; c < nc; c++) acc[c] += (uint32_t)(int32_t)((const int16_t*)x)[at + c];
+  }
+}
+
+static void store_q(void* y, q_type t, size_t i, int64_t v) {
+  if (t == Q_S8) ((int8_t*)y)[i] = (int8_t)v;
+  else if (t == Q_U8) ((uint8_t*)y)[i] = (uint8_t)v;
+  else ((int16_t*)y)[i] = (int16_t)v;
+}
+
+/* The reference's finish of one output from its wrapped sum: the H,W kernel (hw, NEON rounding below vec_end) or
+ * the general one (zero point times n removed, one requantization). */
+static int64_t finish_mean(const sr_reduce_qparams* q, uint32_t sum, int hw, int neon) {
+  if (hw) {
+    const int32_t s = u32_to_i32(sum);
+    return (int64_t)(neon ? neon_quant_mul(s, q->mul) : sr_quant_mul(s, q->mul)) + q->bias;
+  }
+  const int32_t s = u32_to_i32((uint32_t)((int64_t)u32_to_i32(sum) - (int64_t)q->in_zp * q->n));
+  return (int64_t)sr_quant_mul(s, q->mul) + q->out_zp;
+}
+
+/* Quantized MEAN over [outer, red, inner] in one pass in memory order, channel blocks of MEAN_BLOCK; hw: LiteRT's
+ * H,W kernel, whose whole blocks of 16 channels round as NEON does. An empty reduction gives 0, as the
+ * references. */
+static void q_mean(const void* x, q_type t, size_t outer, size_t red, size_t inner, const sr_reduce_qparams* q, int hw,
+                   void* y) {
+  const size_t vec_end = inner / 16 * 16;
+  uint32_t acc[MEAN_BLOCK];
+  for (size_t o = 0; o < outer; o++)
+    for (size_t c0 = 0; c0 < inner; c0 += MEAN_BLOCK) {
+      const size_t nc = inner - c0 < MEAN_BLOCK ? inner - c0 : MEAN_BLOCK;
+      sum_columns(x, t, o * red * inner + c0, red, inner, nc, acc);
+      for (size_t c = 0; c < nc; c++) {
+        const int64_t v = red ? finish_mean(q, acc[c], hw, c0 + c < vec_end) : 0;
+        store_q(y, t, o * inner + c0 + c, v < q->lo ? q->lo : v > q->hi ? q->hi : v);
+      }
+    }
+}
+
+/* [B, H, W, C] over H, W (sr_i8/u8_mean_hw__ref) and the general [outer, red, inner] (sr_i8/u8/i16_mean__ref). */
+static void q_mean_dims(const void* in, const int32_t* dims, int rank, uint32_t mask, const sr_reduce_qparams* q,
+                        void* out, q_type t, int hw) {
+  size_t outer, red, inner;
+  if (hw) outer = (size_t)dims[0], red = (size_t)dims[1] * (size_t)dims[2], inner = (size_t)dims[3];
+  else (void)outer_red_inner(dims, rank, mask, &outer, &red, &inner);
+  q_mean(in, t, outer, red, inner, q, hw, out);
+}
+static SR_REDUCE_DECL(sr_i8_mean_hw__blocked) { q_mean_dims(in, dims, rank, mask, q, out, Q_S8, 1); }
+static SR_REDUCE_DECL(sr_u8_mean_hw__blocked) { q_mean_dims(in, dims, rank, mask, q, out, Q_U8, 1); }
+static SR_REDUCE_DECL(sr_i8_mean__blocked) { q_mean_dims(in, dims, rank, mask, q, out, Q_S8, 0); }
+static SR_REDUCE_DECL(sr_u8_mean__blocked) { q_mean_dims(in, dims, rank, mask, q, out, Q_U8, 0); }
+static SR_REDUCE_DECL(sr_i16_mean__blocked) { q_mean_dims(in, dims, rank, mask, q, out, Q_S16, 0); }
+
+sr_reduce_fn sr_reduce_fast_pick(sr_reduce_fn ref, const int32_t* dims, int rank, uint32_t mask, unsigned isa) {
+  if (!isa) return ref;
+  if (ref == sr_i8_mean_hw__ref) return sr_i8_mean_hw__blocked;
+  if (ref == sr_u8_mean_hw__ref) return sr_u8_mean_hw__blocked;
+  size_t outer, red, inner;
+  const int shape = outer_red_inner(dims, rank, mask, &outer, &red, &inner);
+  if (shape == 1 && ref == sr_i8_mean__ref) return sr_i8_mean__blocked;
+  if (shape == 1 && ref == sr_u8_mean__ref) return sr_u8_mean__blocked;
+  if (shape == 1 && ref == sr_i16_mean__ref) return sr_i16_mean__blocked;
+  /* rows: gathers need every lane offset (15 red) in int32 and something to sum */
+  const int rows_ok = shape == 2 && red >= 1 && red < ((size_t)1 << 27);
+  if ((ref != sr_f32_mean__ref && ref != sr_f32_sum__ref) || !(shape == 1 || rows_ok)) return ref;
+#if SR_HAVE_X86_KERNELS
+  const int mean = ref == sr_f32_mean__ref;
+  if (isa & SR_ISA_AVX512) return mean ? sr_f32_mean__avx512 : sr_f32_sum__avx512;
+  if (isa & SR_ISA_AVX2_FMA) return mean ? sr_f32_mean__avx2 : sr_f32_sum__avx2;
+#endif
+  return ref;
+}
