@@ -18,6 +18,25 @@
  *
  * Strings returned by the library are NUL-terminated, owned by the object named in the function's
  * comment, and live as long as that object.
+ *
+ * Misuse
+ *   Any pointer argument may be NULL: a fallible call then fails with SIGRUN_STATUS_BAD_ARGUMENT and a message
+ *   naming the function and the argument ("sigrun_runner_set_input: data is NULL with size 12"); a getter
+ *   returns 0, -1, NULL or "" (an index out of range too); destroy functions and sigrun_runner_set_profiler do
+ *   nothing. Calls in the wrong state fail with SIGRUN_STATUS_BAD_STATE: set_input or invoke before allocate,
+ *   after a resize or after a failed allocate; get_output of an output that has no memory yet; a call back
+ *   into a runner from its own custom op or profiler callback (allocate, resize, set_input, invoke).
+ *   What sigrun cannot detect, and the caller must not do (tests/unit/test_misuse.c covers the rest):
+ *     - use a model, interpreter, runner, tensor or returned pointer after it was destroyed (a runner from
+ *       sigrun_interpreter_get_runner dies with its interpreter);
+ *     - destroy a model before its interpreters, or an interpreter before the runners made for it with
+ *       sigrun_runner_create;
+ *     - drive one runner from two threads at once (two runners, even of one interpreter, are fine; the
+ *       busy check above is not a lock and may or may not catch it);
+ *     - pass a buffer shorter than the size given with it, a string without its NUL, write past
+ *       sigrun_tensor_byte_size through sigrun_tensor_data, or keep a callback's context or tensors after
+ *       the callback returns;
+ *     - change or truncate a model file on disk while its model is loaded (the file is mapped).
  */
 #ifndef SIGRUN_H
 #define SIGRUN_H
@@ -126,7 +145,8 @@ SIGRUN_API size_t sigrun_type_size(sigrun_type type);
  */
 
 /* Maps the file read-only (weights are never copied) and verifies the whole flatbuffer. On success
- * *out_model owns the mapping; release it with sigrun_model_destroy. */
+ * *out_model owns the mapping; release it with sigrun_model_destroy. Anything but a regular file (a directory,
+ * FIFO or device) fails with SIGRUN_STATUS_IO without blocking. */
 SIGRUN_API sigrun_status sigrun_model_load_file(const char* path, sigrun_model** out_model, sigrun_error* error);
 
 /* Verifies a model held in caller memory. If copy is zero the bytes are borrowed and must stay valid and
@@ -134,7 +154,8 @@ SIGRUN_API sigrun_status sigrun_model_load_file(const char* path, sigrun_model**
 SIGRUN_API sigrun_status sigrun_model_load_buffer(const void* data, size_t size, int copy,
                                                   sigrun_model** out_model, sigrun_error* error);
 
-/* Frees the model. NULL is a no-op. Every interpreter of the model must have been destroyed first. */
+/* Frees the model. NULL is a no-op. Every interpreter of the model must have been destroyed first (not
+ * detected; LiteRT's C API layer, bindings/tflite_c, counts references and allows either order). */
 SIGRUN_API void sigrun_model_destroy(sigrun_model* model);
 
 /* Number of SignatureDefs in the file (a model without any has 0; the placeholder signature is not counted). */
@@ -158,9 +179,10 @@ typedef struct sigrun_custom_op sigrun_custom_op;
 
 typedef struct sigrun_interpreter_options {
   /* Intra-op threads: the calling thread plus num_threads - 1 workers the interpreter starts and owns. Default
-   * 1, as in LiteRT. Kernels split their work into independent pieces, so outputs are the same at every
-   * thread count. One kernel uses the workers at a time: when several runners of the interpreter invoke
-   * concurrently, a kernel that finds them busy runs on its own calling thread. */
+   * 1, as in LiteRT; values below 1 mean 1, values above 256 mean 256. Kernels split their work into
+   * independent pieces, so outputs are the same at every thread count. One kernel uses the workers at a time:
+   * when several runners of the interpreter invoke concurrently, a kernel that finds them busy runs on its own
+   * calling thread. */
   int num_threads;
   /* Upper bound, in bytes, on the activation memory of one runner: its planned arena plus the arenas of the
    * subgraphs it calls (IF/WHILE/CALL_ONCE), heap buffers of outputs whose shape depends on data and of
@@ -180,11 +202,11 @@ typedef struct sigrun_interpreter_options {
    * that does fails with SIGRUN_STATUS_UNSUPPORTED naming the operator. Default 0: creation fails and
    * lists them, as LiteRT's AllocateTensors does. */
   int allow_unsupported_ops;
-  /* Deepest nesting of subgraph calls (IF / WHILE / CALL_ONCE / composite) an invoke may reach; 0 = the
-   * default of 64. Deeper calls fail with SIGRUN_STATUS_LIMIT. (Recursion is refused at load.) */
+  /* Deepest nesting of subgraph calls (IF / WHILE / CALL_ONCE / composite) an invoke may reach; 0 (or less) =
+   * the default of 64. Deeper calls fail with SIGRUN_STATUS_LIMIT. (Recursion is refused at load.) */
   int max_call_depth;
-  /* Iterations one WHILE operator may run per invoke before failing with SIGRUN_STATUS_LIMIT; 0 = no cap,
-   * as in LiteRT (a loop whose condition never turns false then runs until cancelled). */
+  /* Iterations one WHILE operator may run per invoke before failing with SIGRUN_STATUS_LIMIT; 0 (or less) = no
+   * cap, as in LiteRT (a loop whose condition never turns false then runs until cancelled). */
   int64_t max_while_iterations;
   /* Non-zero gives every intermediate tensor memory of its own, so after an invoke each one still holds the
    * value its operator wrote (LiteRT's experimental_preserve_all_tensors; for debugging: arenas grow to the
@@ -195,13 +217,14 @@ typedef struct sigrun_interpreter_options {
 /* Fills *options with the defaults. */
 SIGRUN_API void sigrun_interpreter_options_init(sigrun_interpreter_options* options);
 
-/* Creates an interpreter over a model. options may be NULL for the defaults. The model is borrowed. */
+/* Creates an interpreter over a model. options may be NULL for the defaults. The model is borrowed. A custom op
+ * entry without a name, prepare or invoke, or custom_op_count < 0, fails with SIGRUN_STATUS_BAD_ARGUMENT. */
 SIGRUN_API sigrun_status sigrun_interpreter_create(const sigrun_model* model,
                                                    const sigrun_interpreter_options* options,
                                                    sigrun_interpreter** out_interpreter, sigrun_error* error);
 
 /* Destroys the interpreter and every runner it owns. NULL is a no-op. Runners made with
- * sigrun_runner_create must have been destroyed first. */
+ * sigrun_runner_create must have been destroyed first (not detected). */
 SIGRUN_API void sigrun_interpreter_destroy(sigrun_interpreter* interpreter);
 
 /* The model this interpreter was created from (borrowed). */
@@ -306,11 +329,15 @@ SIGRUN_API sigrun_status sigrun_runner_resize_input_strict(sigrun_runner* runner
 /* Plans the arena and prepares every operator for the current input shapes. Cheap when nothing changed. */
 SIGRUN_API sigrun_status sigrun_runner_allocate(sigrun_runner* runner, sigrun_error* error);
 
-/* Copies size bytes into an input; size must equal the tensor's byte size. Requires an allocated runner. */
+/* Copies size bytes into an input; size must equal the tensor's byte size (BAD_ARGUMENT otherwise; the C API
+ * has no dtype to check, so the size is the check). A string input takes a packed buffer, which is verified.
+ * Requires an allocated runner (BAD_STATE). */
 SIGRUN_API sigrun_status sigrun_runner_set_input(sigrun_runner* runner, const char* name, const void* data,
                                                  size_t size, sigrun_error* error);
 
-/* Runs the signature. BAD_STATE if the runner is not allocated (or was resized since). Does not allocate
+/* Runs the signature. BAD_STATE if the runner is not allocated (or was resized since). Data that a kernel
+ * cannot use (an index out of range, an integer division by zero, a shape that does not fit, a WHILE condition
+ * that is not one bool) fails with an error naming the operator; the runner stays usable. Does not allocate
  * memory unless an operator's output shape depends on data (then such outputs grow to their largest size). */
 SIGRUN_API sigrun_status sigrun_runner_invoke(sigrun_runner* runner, sigrun_error* error);
 
@@ -320,13 +347,15 @@ SIGRUN_API sigrun_status sigrun_runner_invoke(sigrun_runner* runner, sigrun_erro
  * custom op's custom_code; owned by the model) and `nanoseconds` its wall time (CLOCK_MONOTONIC), a deferred
  * prepare included. Operators of subgraphs the runner calls (IF/WHILE bodies, CALL_ONCE initializers) report
  * with their own subgraph index, and the calling operator's time includes theirs. The callback must not call
- * this runner. fn NULL disables profiling; without a profiler an invoke reads no clock. Set it only while
+ * this runner (allocate, resize, set_input and invoke fail with BAD_STATE; destroying it is undetected). fn NULL disables profiling; without a profiler an invoke reads no clock. Set it only while
  * the runner is not invoking. NULL runner: no-op. */
 typedef void (*sigrun_op_profiler)(void* user, int subgraph, int op_index, const char* op_name,
                                    uint64_t nanoseconds);
 SIGRUN_API void sigrun_runner_set_profiler(sigrun_runner* runner, sigrun_op_profiler fn, void* user);
 
-/* Copies an output out; size must be at least the tensor's byte size. */
+/* Copies an output out; size must be at least the tensor's byte size. BAD_STATE while the output has no
+ * memory: before allocate, and for outputs whose shape depends on data (and string outputs) until the invoke
+ * that produces them. After allocate, before invoke, a planned output holds unspecified bytes (as in LiteRT). */
 SIGRUN_API sigrun_status sigrun_runner_get_output(sigrun_runner* runner, const char* name, void* data, size_t size,
                                                   sigrun_error* error);
 
@@ -343,6 +372,8 @@ typedef struct sigrun_quantization {
   int quantized_dimension;
 } sigrun_quantization;
 
+/* The tensor getters return "", -1, 0 or NULL for a NULL tensor; sigrun_tensor_type returns (sigrun_type)-1,
+ * whose sigrun_type_name is "unknown". */
 /* The tensor's name in the model file (e.g. "serving_default_x:0"); "" if unnamed. */
 SIGRUN_API const char* sigrun_tensor_name(const sigrun_tensor* tensor);
 /* Index of the tensor in its subgraph. */
@@ -357,7 +388,9 @@ SIGRUN_API int sigrun_tensor_signature_rank(const sigrun_tensor* tensor);
 SIGRUN_API const int32_t* sigrun_tensor_signature_dims(const sigrun_tensor* tensor);
 SIGRUN_API size_t sigrun_tensor_element_count(const sigrun_tensor* tensor);
 SIGRUN_API size_t sigrun_tensor_byte_size(const sigrun_tensor* tensor);
-/* The tensor's memory; NULL before allocation. Input data may be written in place after allocation. */
+/* The tensor's memory; NULL before allocation, after a resize until the next allocate, and for the model's
+ * constants (read them with sigrun_tensor_data_const). Input data may be written in place after allocation; a
+ * string input written in place must stay a valid packed buffer (invoke checks it again: BAD_ARGUMENT). */
 SIGRUN_API void* sigrun_tensor_data(sigrun_tensor* tensor);
 SIGRUN_API const void* sigrun_tensor_data_const(const sigrun_tensor* tensor);
 SIGRUN_API sigrun_quantization sigrun_tensor_quantization(const sigrun_tensor* tensor);
@@ -375,7 +408,8 @@ SIGRUN_API sigrun_status sigrun_strings_pack(const char* const* strings, const s
 /* Number of strings in a string tensor (0 for other types or before it holds data). */
 SIGRUN_API size_t sigrun_tensor_string_count(const sigrun_tensor* tensor);
 /* String `index` of a string tensor: *data points into the tensor (valid until its runner next allocates,
- * invokes or is destroyed; not NUL-terminated), *length is its size in bytes. */
+ * invokes or is destroyed; not NUL-terminated), *length is its size in bytes. BAD_ARGUMENT for an index out of
+ * range, a tensor that is not a string, or offsets outside the buffer (a buffer changed in place). */
 SIGRUN_API sigrun_status sigrun_tensor_string(const sigrun_tensor* tensor, size_t index, const char** data,
                                               size_t* length, sigrun_error* error);
 
@@ -386,7 +420,9 @@ SIGRUN_API sigrun_status sigrun_tensor_string(const sigrun_tensor* tensor, size_
  * application supplies them through sigrun_interpreter_options.custom_ops. Each operator instance (node)
  * of each runner gets its own state from init; prepare sets output shapes; invoke computes. Callbacks
  * receive a sigrun_op_context, valid only during the call. A Flex* op (TensorFlow kernels) can be
- * registered like any other custom op.
+ * registered like any other custom op. Callbacks must not destroy their runner or interpreter; calling
+ * allocate, resize, set_input or invoke on their own runner fails with SIGRUN_STATUS_BAD_STATE. Several
+ * entries with one name: the first is used.
  */
 
 typedef struct sigrun_op_context sigrun_op_context;
@@ -423,11 +459,15 @@ SIGRUN_API int sigrun_op_context_output_count(const sigrun_op_context* context);
 SIGRUN_API const sigrun_tensor* sigrun_op_context_input(sigrun_op_context* context, int index);
 /* Output i; NULL if out of range. Borrowed; write its data in invoke. */
 SIGRUN_API sigrun_tensor* sigrun_op_context_output(sigrun_op_context* context, int index);
-/* Sets output i's shape (in prepare; in invoke only for outputs whose shape changes with the data). */
+/* Sets output i's shape (in prepare; in invoke only for outputs whose shape changes with the data).
+ * BAD_ARGUMENT for an index outside the outputs, a rank outside 0..8, NULL dims with rank > 0, or a negative or
+ * overflowing shape; RUNTIME when a planned output's shape changes during invoke. */
 SIGRUN_API sigrun_status sigrun_op_context_resize_output(sigrun_op_context* context, int index, int rank,
                                                          const int32_t* dims);
 /* Records a failure with the node's location prepended and returns status, so callbacks can
- * `return sigrun_op_context_fail(ctx, SIGRUN_STATUS_BAD_ARGUMENT, "...", ...)`. */
+ * `return sigrun_op_context_fail(ctx, SIGRUN_STATUS_BAD_ARGUMENT, "...", ...)`. SIGRUN_STATUS_OK becomes
+ * SIGRUN_STATUS_RUNTIME (a failure is never OK). A callback that fails without calling it still leaves a
+ * message ("custom op invoke failed without a message"). */
 SIGRUN_API sigrun_status sigrun_op_context_fail(sigrun_op_context* context, sigrun_status status, const char* format,
                                                 ...) SIGRUN_PRINTF(3, 4);
 

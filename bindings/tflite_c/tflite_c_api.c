@@ -3,8 +3,10 @@
  * libtensorflowlite_c. The interpreter-level functions act on sigrun's primary runner (subgraph 0), which is
  * also the signature runner of subgraph 0, so both views share tensors as in LiteRT. TfLiteTensor is sigrun's
  * tensor under LiteRT's opaque name. Errors go to the reporter given with the model or the options; without
- * one they are dropped (sigrun never prints).
+ * one they are dropped (sigrun never prints). As in LiteRT, every interpreter holds a reference to its model, so
+ * the application may delete the model right after creating its interpreters.
  */
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,16 +17,20 @@ typedef void (*reporter_fn)(void* user_data, const char* format, va_list args);
 
 struct TfLiteModel {
   sigrun_model* model;
+  atomic_int refs; /* the application's (until TfLiteModelDelete) plus one per interpreter */
 };
 
 struct TfLiteInterpreterOptions {
   int32_t num_threads;
   reporter_fn reporter;
   void* reporter_data;
+  bool cancellation; /* TfLiteInterpreterCancel fails unless enabled, as in LiteRT */
 };
 
 struct TfLiteInterpreter {
+  TfLiteModel* model; /* a reference: keeps the sigrun model alive as long as the interpreter */
   sigrun_interpreter* interp;
+  bool cancellation;
   sigrun_runner* primary;
   reporter_fn reporter;
   void* reporter_data;
@@ -73,7 +79,14 @@ static TfLiteModel* wrap_model(sigrun_status st, sigrun_model* m, const sigrun_e
     return NULL;
   }
   model->model = m;
+  atomic_init(&model->refs, 1);
   return model;
+}
+
+static void release_model(TfLiteModel* model) {
+  if (atomic_fetch_sub(&model->refs, 1) != 1) return;
+  sigrun_model_destroy(model->model);
+  free(model);
 }
 
 TfLiteModel* TfLiteModelCreateWithErrorReporter(const void* model_data, size_t model_size, reporter_fn reporter,
@@ -101,9 +114,7 @@ TfLiteModel* TfLiteModelCreateFromFile(const char* model_path) {
 }
 
 void TfLiteModelDelete(TfLiteModel* model) {
-  if (!model) return;
-  sigrun_model_destroy(model->model);
-  free(model);
+  if (model) release_model(model);
 }
 
 /* ---- options ---- */
@@ -140,8 +151,9 @@ void TfLiteInterpreterOptionsSetErrorReporter(TfLiteInterpreterOptions* options,
 }
 
 TfLiteStatus TfLiteInterpreterOptionsEnableCancellation(TfLiteInterpreterOptions* options, bool enable) {
-  (void)enable;
-  return options ? kTfLiteOk : kTfLiteError;
+  if (!options) return kTfLiteError;
+  options->cancellation = enable;
+  return kTfLiteOk;
 }
 
 /* ---- interpreters ---- */
@@ -157,6 +169,7 @@ static int* tensor_indices(sigrun_runner* r, int n, int outputs) {
 void TfLiteInterpreterDelete(TfLiteInterpreter* interpreter) {
   if (!interpreter) return;
   sigrun_interpreter_destroy(interpreter->interp);
+  if (interpreter->model) release_model(interpreter->model);
   free(interpreter->input_indices);
   free(interpreter->output_indices);
   free(interpreter);
@@ -173,6 +186,9 @@ TfLiteInterpreter* TfLiteInterpreterCreate(const TfLiteModel* model, const TfLit
   if (!in) return NULL;
   in->reporter = reporter;
   in->reporter_data = data;
+  in->cancellation = optional_options && optional_options->cancellation;
+  in->model = (TfLiteModel*)(uintptr_t)model; /* the reference count is not part of the model's constness */
+  atomic_fetch_add(&in->model->refs, 1);
   sigrun_interpreter_options options;
   sigrun_interpreter_options_init(&options);
   if (optional_options && optional_options->num_threads > 0) options.num_threads = optional_options->num_threads;
@@ -244,8 +260,10 @@ TfLiteStatus TfLiteInterpreterInvoke(TfLiteInterpreter* in) {
   return status_of(in, sigrun_runner_invoke(in->primary, &e), &e);
 }
 
+/* LiteRT refuses to cancel unless TfLiteInterpreterOptionsEnableCancellation asked for it. */
 TfLiteStatus TfLiteInterpreterCancel(const TfLiteInterpreter* in) {
-  return in && sigrun_interpreter_cancel(in->interp, NULL) == SIGRUN_STATUS_OK ? kTfLiteOk : kTfLiteError;
+  if (!in || !in->cancellation) return kTfLiteError;
+  return sigrun_interpreter_cancel(in->interp, NULL) == SIGRUN_STATUS_OK ? kTfLiteOk : kTfLiteError;
 }
 
 /* ---- signatures ---- */

@@ -14,6 +14,7 @@
 #include "sigrun.h"
 
 void sigrun_convert_options_init(sigrun_convert_options* options) {
+  if (!options) return;
   memset(options, 0, sizeof *options);
   options->weights = SIGRUN_CONVERT_FLOAT32;
 }
@@ -231,10 +232,15 @@ sigrun_status sigrun_convert_saved_model(const char* saved_model_dir, const sigr
     options = &defaults;
   }
   if (options->error_details) *options->error_details = NULL;
-  if (!out_data || !out_size || !saved_model_dir)
-    return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "sigrun_convert_saved_model: NULL argument");
+  if (!saved_model_dir)
+    return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "sigrun_convert_saved_model: saved_model_dir is NULL");
+  if (!out_data) return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "sigrun_convert_saved_model: out_data is NULL");
+  if (!out_size) return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "sigrun_convert_saved_model: out_size is NULL");
   *out_data = NULL;
   *out_size = 0;
+  if (options->n_signature_keys > 0 && !options->signature_keys)
+    return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "sigrun_convert_saved_model: signature_keys is NULL with "
+                   "n_signature_keys %d", options->n_signature_keys);
   if (options->weights < SIGRUN_CONVERT_FLOAT32 || options->weights > SIGRUN_CONVERT_DYNAMIC_RANGE)
     return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "unknown weights option %d", (int)options->weights);
   progress(options, "read", 0, 1);

@@ -9,8 +9,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* Non-blocking, so a FIFO (or device) in place of a file returns at once instead of waiting for a writer; it is
+ * refused below. */
 static sigrun_status open_regular(const char* path, int* fd, uint64_t* size, sigrun_error* error) {
-  *fd = open(path, O_RDONLY);
+  *fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (*fd < 0) return sr_fail(error, SIGRUN_STATUS_IO, "cannot open '%s': %s", path, strerror(errno));
   struct stat st;
   if (fstat(*fd, &st) != 0 || !S_ISREG(st.st_mode)) {

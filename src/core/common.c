@@ -24,6 +24,10 @@ sigrun_status sr_fail(sigrun_error* error, sigrun_status status, const char* fmt
   return status;
 }
 
+sigrun_status sr_null_argument(sigrun_error* error, const char* function, const char* argument) {
+  return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "%s: %s is NULL", function, argument);
+}
+
 sigrun_status sr_ok(sigrun_error* error) {
   if (error) {
     error->status = SIGRUN_STATUS_OK;

@@ -29,6 +29,8 @@
 /* Fills *error (if not NULL) and returns status, so failures read `return sr_fail(err, ...)`. */
 sigrun_status sr_fail(sigrun_error* error, sigrun_status status, const char* fmt, ...) SR_PRINTF(3, 4);
 sigrun_status sr_vfail(sigrun_error* error, sigrun_status status, const char* fmt, va_list args);
+/* BAD_ARGUMENT with "function: argument is NULL", for the public functions' argument checks. */
+sigrun_status sr_null_argument(sigrun_error* error, const char* function, const char* argument);
 /* Marks *error as OK with an empty message (if not NULL); returns SIGRUN_STATUS_OK. */
 sigrun_status sr_ok(sigrun_error* error);
 /* Prepends "prefix: " to the message already in *error (used to add where-context on the way up). */

@@ -32,7 +32,13 @@ sigrun_status sr_custom_check_options(const sigrun_interpreter_options* options,
   return SIGRUN_STATUS_OK;
 }
 
+/* The record is cleared before each callback, so a failure that leaves it OK is known to have no message. */
+static void clear_record(sr_node* node) {
+  if (node->error) sr_ok(node->error);
+}
+
 static sigrun_status adapter_prepare(sr_node* node) {
+  clear_record(node);
   sigrun_status st = node->custom->prepare(CONTEXT(node));
   if (st && node->error && node->error->status == SIGRUN_STATUS_OK)
     return sr_node_fail(node, st, "custom op prepare failed without a message");
@@ -43,6 +49,7 @@ static sigrun_status adapter_eval(sr_node* node) {
   sigrun_interpreter* interp = node->runner->interpreter;
   int serialize = !node->custom->thread_safe;
   if (serialize) pthread_mutex_lock(&interp->custom_lock);
+  clear_record(node);
   sigrun_status st = node->custom->invoke(CONTEXT(node));
   if (serialize) pthread_mutex_unlock(&interp->custom_lock);
   if (st && node->error && node->error->status == SIGRUN_STATUS_OK)
@@ -125,16 +132,30 @@ sigrun_tensor* sigrun_op_context_output(sigrun_op_context* context, int index) {
   return NODE(context)->outputs[index];
 }
 
+/* A custom op's wrong arguments are BAD_ARGUMENT here, before sr_node_resize_output would call them a bad model. */
 sigrun_status sigrun_op_context_resize_output(sigrun_op_context* context, int index, int rank, const int32_t* dims) {
-  if (!context) return SIGRUN_STATUS_BAD_ARGUMENT;
-  if (rank < 0 || (rank > 0 && !dims))
-    return sr_node_fail(NODE(context), SIGRUN_STATUS_BAD_ARGUMENT, "resize_output: rank %d with %s dims", rank,
-                        dims ? "given" : "NULL");
-  return sr_node_resize_output(NODE(context), index, rank, dims);
+  if (!context) return SIGRUN_STATUS_BAD_ARGUMENT; /* no record to write to */
+  sr_node* node = NODE(context);
+  size_t count;
+  char shape[128];
+  if (index < 0 || index >= node->n_outputs)
+    return sr_node_fail(node, SIGRUN_STATUS_BAD_ARGUMENT, "sigrun_op_context_resize_output: output %d is outside 0..%d",
+                        index, node->n_outputs - 1);
+  if (rank < 0 || rank > SR_MAX_RANK)
+    return sr_node_fail(node, SIGRUN_STATUS_BAD_ARGUMENT, "sigrun_op_context_resize_output: rank %d is outside 0..%d",
+                        rank, SR_MAX_RANK);
+  if (rank > 0 && !dims)
+    return sr_node_fail(node, SIGRUN_STATUS_BAD_ARGUMENT, "sigrun_op_context_resize_output: dims is NULL with rank %d",
+                        rank);
+  if (!sr_shape_count(dims, rank, &count))
+    return sr_node_fail(node, SIGRUN_STATUS_BAD_ARGUMENT,
+                        "sigrun_op_context_resize_output: shape %s has a negative dimension or is too large",
+                        sr_shape_str(dims, rank, shape, sizeof shape));
+  return sr_node_resize_output(node, index, rank, dims);
 }
 
 sigrun_status sigrun_op_context_fail(sigrun_op_context* context, sigrun_status status, const char* format, ...) {
-  if (!context) return status;
+  if (!context) return status == SIGRUN_STATUS_OK ? SIGRUN_STATUS_RUNTIME : status;
   char msg[SIGRUN_ERROR_MESSAGE_SIZE];
   va_list args;
   va_start(args, format);

@@ -75,7 +75,8 @@ static sigrun_status check_supported(const sigrun_model* m, const sigrun_interpr
 
 sigrun_status sigrun_interpreter_create(const sigrun_model* model, const sigrun_interpreter_options* options,
                                         sigrun_interpreter** out_interpreter, sigrun_error* error) {
-  if (!model || !out_interpreter) return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "sigrun_interpreter_create: NULL argument");
+  if (!model) return sr_null_argument(error, "sigrun_interpreter_create", "model");
+  if (!out_interpreter) return sr_null_argument(error, "sigrun_interpreter_create", "out_interpreter");
   *out_interpreter = NULL;
   sigrun_interpreter_options defaults;
   sigrun_interpreter_options_init(&defaults);
@@ -87,6 +88,7 @@ sigrun_status sigrun_interpreter_create(const sigrun_model* model, const sigrun_
   in->model = model;
   in->options = *options;
   if (in->options.num_threads < 1) in->options.num_threads = 1;
+  if (in->options.num_threads > SR_MAX_THREADS) in->options.num_threads = SR_MAX_THREADS;
   in->isa = in->options.reference_kernels_only ? 0 : sr_cpu_isa();
   in->cached = sr_calloc((size_t)model->n_signatures + 1, sizeof(sigrun_runner*));
   if (!in->cached || pthread_mutex_init(&in->lock, NULL) != 0) {
@@ -179,7 +181,8 @@ static sigrun_status cached_runner(sigrun_interpreter* in, int sig, sigrun_runne
 
 sigrun_status sigrun_interpreter_get_runner(sigrun_interpreter* interpreter, const char* signature_key,
                                             sigrun_runner** out_runner, sigrun_error* error) {
-  if (!interpreter || !out_runner) return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "sigrun_interpreter_get_runner: NULL argument");
+  if (!interpreter) return sr_null_argument(error, "sigrun_interpreter_get_runner", "interpreter");
+  if (!out_runner) return sr_null_argument(error, "sigrun_interpreter_get_runner", "out_runner");
   *out_runner = NULL;
   int sig;
   sigrun_status st = resolve_key(interpreter->model, signature_key, &sig, error);
@@ -189,7 +192,8 @@ sigrun_status sigrun_interpreter_get_runner(sigrun_interpreter* interpreter, con
 
 sigrun_status sigrun_interpreter_get_primary_runner(sigrun_interpreter* interpreter, sigrun_runner** out_runner,
                                                     sigrun_error* error) {
-  if (!interpreter || !out_runner) return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "sigrun_interpreter_get_primary_runner: NULL argument");
+  if (!interpreter) return sr_null_argument(error, "sigrun_interpreter_get_primary_runner", "interpreter");
+  if (!out_runner) return sr_null_argument(error, "sigrun_interpreter_get_primary_runner", "out_runner");
   const sigrun_model* m = interpreter->model;
   int sig = -1;
   for (int i = 0; i < m->n_signatures && sig < 0; i++)
@@ -199,7 +203,8 @@ sigrun_status sigrun_interpreter_get_primary_runner(sigrun_interpreter* interpre
 
 sigrun_status sigrun_runner_create(sigrun_interpreter* interpreter, const char* signature_key, sigrun_runner** out_runner,
                                    sigrun_error* error) {
-  if (!interpreter || !out_runner) return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "sigrun_runner_create: NULL argument");
+  if (!interpreter) return sr_null_argument(error, "sigrun_runner_create", "interpreter");
+  if (!out_runner) return sr_null_argument(error, "sigrun_runner_create", "out_runner");
   *out_runner = NULL;
   int sig;
   sigrun_status st = resolve_key(interpreter->model, signature_key, &sig, error);
@@ -220,7 +225,7 @@ static void reset_runner_variables(sigrun_interpreter* in) {
 }
 
 sigrun_status sigrun_interpreter_reset_variables(sigrun_interpreter* interpreter, sigrun_error* error) {
-  if (!interpreter) return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "sigrun_interpreter_reset_variables: NULL interpreter");
+  if (!interpreter) return sr_null_argument(error, "sigrun_interpreter_reset_variables", "interpreter");
   pthread_mutex_lock(&interpreter->lock);
   reset_runner_variables(interpreter);
   pthread_mutex_unlock(&interpreter->lock);
@@ -228,7 +233,7 @@ sigrun_status sigrun_interpreter_reset_variables(sigrun_interpreter* interpreter
 }
 
 sigrun_status sigrun_interpreter_reset_state(sigrun_interpreter* interpreter, sigrun_error* error) {
-  if (!interpreter) return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "sigrun_interpreter_reset_state: NULL interpreter");
+  if (!interpreter) return sr_null_argument(error, "sigrun_interpreter_reset_state", "interpreter");
   pthread_rwlock_wrlock(&interpreter->resources.lock);
   sr_resources_reset(&interpreter->resources);
   pthread_mutex_lock(&interpreter->lock);
@@ -241,7 +246,7 @@ sigrun_status sigrun_interpreter_reset_state(sigrun_interpreter* interpreter, si
 sr_resources* sr_node_resources(sr_node* node) { return &node->runner->interpreter->resources; }
 
 sigrun_status sigrun_interpreter_cancel(sigrun_interpreter* interpreter, sigrun_error* error) {
-  if (!interpreter) return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "sigrun_interpreter_cancel: NULL interpreter");
+  if (!interpreter) return sr_null_argument(error, "sigrun_interpreter_cancel", "interpreter");
   atomic_fetch_add(&interpreter->cancel_epoch, 1u);
   return sr_ok(error);
 }

@@ -37,9 +37,12 @@ static sigrun_model* new_model(void) {
 }
 
 sigrun_status sigrun_model_load_file(const char* path, sigrun_model** out_model, sigrun_error* error) {
-  if (!path || !out_model) return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "sigrun_model_load_file: NULL argument");
+  if (!path) return sr_null_argument(error, "sigrun_model_load_file", "path");
+  if (!out_model) return sr_null_argument(error, "sigrun_model_load_file", "out_model");
   *out_model = NULL;
-  int fd = open(path, O_RDONLY);
+  /* Non-blocking, so opening a FIFO (or a device) returns at once instead of waiting for a writer; anything
+   * but a regular file is refused below. */
+  int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) return sr_fail(error, SIGRUN_STATUS_IO, "cannot open '%s': %s", path, strerror(errno));
   struct stat st;
   if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
@@ -70,7 +73,8 @@ sigrun_status sigrun_model_load_file(const char* path, sigrun_model** out_model,
 
 sigrun_status sigrun_model_load_buffer(const void* data, size_t size, int copy, sigrun_model** out_model,
                                        sigrun_error* error) {
-  if (!data || !out_model) return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "sigrun_model_load_buffer: NULL argument");
+  if (!data) return sr_null_argument(error, "sigrun_model_load_buffer", "data");
+  if (!out_model) return sr_null_argument(error, "sigrun_model_load_buffer", "out_model");
   *out_model = NULL;
   sigrun_model* m = new_model();
   if (!m) return sr_fail(error, SIGRUN_STATUS_NO_MEMORY, "out of memory");

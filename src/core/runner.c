@@ -316,6 +316,19 @@ static sigrun_status reset_tensors(sr_runner* r, sigrun_error* error) {
   return SIGRUN_STATUS_OK;
 }
 
+/* Kernels turn sr_node_alloc_data's NULL into NO_MEMORY whatever its cause; the record says when the cause was
+ * max_arena_bytes. A kernel that failed without saying why still leaves a message, and the record's status
+ * always agrees with the one returned. The public calls clear the record first and never pass NULL. */
+static sigrun_status kernel_failure(const sr_runner* r, const sr_node* n, sigrun_status st, sigrun_error* error) {
+  if (!error) return st;
+  if (st == SIGRUN_STATUS_NO_MEMORY && error->status == SIGRUN_STATUS_LIMIT) return SIGRUN_STATUS_LIMIT;
+  if (error->status == SIGRUN_STATUS_OK)
+    return sr_fail(error, st, "subgraph %d, operator %d (%s) failed without a message (%s)", r->subgraph_index,
+                   n->op->index, n->op->name, sigrun_status_string(st));
+  error->status = st;
+  return st;
+}
+
 static sigrun_status prepare_nodes(sr_runner* r, sigrun_error* error) {
   for (int i = 0; i < r->n_nodes; i++) {
     sr_node* n = &r->nodes[i];
@@ -332,7 +345,7 @@ static sigrun_status prepare_nodes(sr_runner* r, sigrun_error* error) {
       continue;
     }
     sigrun_status st = n->kind->prepare(n);
-    if (st != SIGRUN_STATUS_OK) return st;
+    if (st != SIGRUN_STATUS_OK) return kernel_failure(r, n, st, error);
     sr_fold_constant_node(r, n);
   }
   return SIGRUN_STATUS_OK;
@@ -441,7 +454,7 @@ static sigrun_status run_deferred_prepare(sr_runner* r, int i, sigrun_error* err
   sr_node* n = &r->nodes[i];
   n->scratch_bytes = 0;
   sigrun_status st = n->kind->prepare(n);
-  if (st != SIGRUN_STATUS_OK) return st;
+  if (st != SIGRUN_STATUS_OK) return kernel_failure(r, n, st, error);
   if (n->scratch_bytes > r->deferred_scratch_size[i]) {
     if (sr_mem_charge(r->account, r->deferred_scratch_size[i], n->scratch_bytes))
       return sr_fail(error, SIGRUN_STATUS_LIMIT,
@@ -472,7 +485,8 @@ static sigrun_status run_node(sr_runner* r, int i, sigrun_error* error) {
   } else {
     n->scratch = n->scratch_bytes ? r->arena + r->plan[r->n_tensors + i].offset : NULL;
   }
-  return n->kind->eval(n);
+  sigrun_status st = n->kind->eval(n);
+  return st ? kernel_failure(r, n, st, error) : SIGRUN_STATUS_OK;
 }
 
 /* Only reached with a profiler set, so an unprofiled invoke never reads the clock. */
@@ -521,10 +535,20 @@ static int find_name(const sr_io_name* names, int n, const char* name) {
   return -1;
 }
 
-static sigrun_status lookup(sr_runner* r, int output, const char* name, sr_tensor** out, sigrun_error* error) {
+/* A callback of the runner (custom op, profiler) calling back into it while it allocates or invokes. (The same
+ * runner driven by two threads at once is not detected: a runner belongs to one thread at a time.) */
+static sigrun_status busy(const sr_runner* r, const char* function, sigrun_error* error) {
+  return sr_fail(error, SIGRUN_STATUS_BAD_STATE,
+                 "%s: the runner of signature '%s' is busy in its own allocate or invoke (a callback may not call "
+                 "back into its runner)", function, r->key);
+}
+
+/* `function` names the public caller in the message for a NULL name. */
+static sigrun_status lookup(sr_runner* r, int output, const char* name, sr_tensor** out, const char* function,
+                            sigrun_error* error) {
   const sr_io_name* names = output ? r->outputs : r->inputs;
   int n = output ? r->n_outputs : r->n_inputs;
-  if (!name) return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "signature '%s': NULL %s name", r->key, output ? "output" : "input");
+  if (!name) return sr_null_argument(error, function, "name");
   int i = find_name(names, n, name);
   if (i < 0) {
     char list[384];
@@ -562,16 +586,18 @@ const char* sigrun_runner_output_name(const sigrun_runner* runner, int index) {
 }
 
 sigrun_status sigrun_runner_input(sigrun_runner* runner, const char* name, sigrun_tensor** out_tensor, sigrun_error* error) {
-  if (!runner || !out_tensor) return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "sigrun_runner_input: NULL argument");
-  sigrun_status st = lookup(RUNNER(runner), 0, name, out_tensor, error);
+  if (!runner) return sr_null_argument(error, "sigrun_runner_input", "runner");
+  if (!out_tensor) return sr_null_argument(error, "sigrun_runner_input", "out_tensor");
+  sigrun_status st = lookup(RUNNER(runner), 0, name, out_tensor, "sigrun_runner_input", error);
   return st ? st : sr_ok(error);
 }
 
 sigrun_status sigrun_runner_output(sigrun_runner* runner, const char* name, const sigrun_tensor** out_tensor,
                                    sigrun_error* error) {
-  if (!runner || !out_tensor) return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "sigrun_runner_output: NULL argument");
+  if (!runner) return sr_null_argument(error, "sigrun_runner_output", "runner");
+  if (!out_tensor) return sr_null_argument(error, "sigrun_runner_output", "out_tensor");
   sr_tensor* t;
-  sigrun_status st = lookup(RUNNER(runner), 1, name, &t, error);
+  sigrun_status st = lookup(RUNNER(runner), 1, name, &t, "sigrun_runner_output", error);
   if (st) return st;
   *out_tensor = t;
   return sr_ok(error);
@@ -609,10 +635,13 @@ sigrun_tensor* sigrun_runner_tensor(sigrun_runner* runner, int tensor_index) {
 
 static sigrun_status resize(sigrun_runner* runner, const char* name, const int32_t* dims, int rank, int strict,
                             sigrun_error* error) {
-  if (!runner || (!dims && rank > 0)) return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "resize: NULL argument");
+  const char* function = strict ? "sigrun_runner_resize_input_strict" : "sigrun_runner_resize_input";
+  if (!runner) return sr_null_argument(error, function, "runner");
+  if (!dims && rank > 0) return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "%s: dims is NULL with rank %d", function, rank);
   sr_runner* r = RUNNER(runner);
+  if (r->active) return busy(r, function, error);
   sr_tensor* t;
-  sigrun_status st = lookup(r, 0, name, &t, error);
+  sigrun_status st = lookup(r, 0, name, &t, function, error);
   if (st) return st;
   char shape[128], old[128];
   if (rank < 0 || rank > SR_MAX_RANK)
@@ -656,9 +685,15 @@ sigrun_status sigrun_runner_resize_input_strict(sigrun_runner* runner, const cha
 }
 
 sigrun_status sigrun_runner_allocate(sigrun_runner* runner, sigrun_error* error) {
-  if (!runner) return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "sigrun_runner_allocate: NULL runner");
+  if (!runner) return sr_null_argument(error, "sigrun_runner_allocate", "runner");
   sr_runner* r = RUNNER(runner);
+  if (r->active) return busy(r, "sigrun_runner_allocate", error);
+  sigrun_error local; /* kernels' failures are reconciled through a record (kernel_failure) */
+  if (!error) error = &local;
+  sr_ok(error);
+  r->active = 1;
   sigrun_status st = allocate(r, error);
+  r->active = 0;
   if (st) {
     r->state = SR_RUNNER_NEEDS_ALLOCATION;
     sr_error_prefix(error, "allocating signature '%s'", r->key);
@@ -686,10 +721,13 @@ static sigrun_status set_string_input(sr_tensor* t, const char* name, const void
 
 sigrun_status sigrun_runner_set_input(sigrun_runner* runner, const char* name, const void* data, size_t size,
                                       sigrun_error* error) {
-  if (!runner || (!data && size)) return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "sigrun_runner_set_input: NULL argument");
+  if (!runner) return sr_null_argument(error, "sigrun_runner_set_input", "runner");
+  if (!data && size)
+    return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "sigrun_runner_set_input: data is NULL with size %zu", size);
   sr_runner* r = RUNNER(runner);
+  if (r->active) return busy(r, "sigrun_runner_set_input", error);
   sr_tensor* t;
-  sigrun_status st = lookup(r, 0, name, &t, error);
+  sigrun_status st = lookup(r, 0, name, &t, "sigrun_runner_set_input", error);
   if (st) return st;
   if (r->state != SR_RUNNER_READY)
     return sr_fail(error, SIGRUN_STATUS_BAD_STATE, "input '%s': set before allocate (call sigrun_runner_allocate first)", name);
@@ -715,9 +753,31 @@ void sigrun_runner_set_profiler(sigrun_runner* runner, sigrun_op_profiler fn, vo
   runner->impl.profiler_user = fn ? user : NULL;
 }
 
+/* String inputs were checked by set_input, but their memory is writable in place (sigrun_tensor_data) and
+ * kernels index strings through the buffer's own offsets: a buffer changed since must still be valid. */
+static sigrun_status check_string_inputs(const sr_runner* r, sigrun_error* error) {
+  const sr_subgraph* sg = r->subgraph;
+  for (int i = 0; i < sg->n_inputs; i++) {
+    const sr_tensor* t = &r->tensors[sg->inputs[i]];
+    char why[160];
+    if (t->type != SIGRUN_TYPE_STRING || t->alloc != SR_ALLOC_DYNAMIC || !t->data) continue;
+    if (!sr_strings_check(t->data, t->bytes, sr_tensor_count(t), why, sizeof why))
+      return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT,
+                     "signature '%s', input tensor %d ('%s'): %s (was it changed in place after it was set?)", r->key,
+                     t->index, t->def->name, why);
+  }
+  return SIGRUN_STATUS_OK;
+}
+
 sigrun_status sigrun_runner_invoke(sigrun_runner* runner, sigrun_error* error) {
-  if (!runner) return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "sigrun_runner_invoke: NULL runner");
+  if (!runner) return sr_null_argument(error, "sigrun_runner_invoke", "runner");
   sr_runner* r = RUNNER(runner);
+  if (r->active) return busy(r, "sigrun_runner_invoke", error);
+  sigrun_error local; /* kernels' failures are reconciled through a record (kernel_failure) */
+  if (!error) error = &local;
+  sr_ok(error);
+  sigrun_status checked = r->state == SR_RUNNER_READY ? check_string_inputs(r, error) : SIGRUN_STATUS_OK;
+  if (checked) return checked;
   pthread_rwlock_t* lock = &r->interpreter->resources.lock;
   sr_state_access access = invoke_access(r);
   if (access == SR_STATE_WRITE) pthread_rwlock_wrlock(lock);
@@ -881,11 +941,15 @@ void sr_runner_reset_variables(sigrun_runner* runner) {
 
 sigrun_status sigrun_runner_get_output(sigrun_runner* runner, const char* name, void* data, size_t size,
                                        sigrun_error* error) {
-  if (!runner || (!data && size)) return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "sigrun_runner_get_output: NULL argument");
+  if (!runner) return sr_null_argument(error, "sigrun_runner_get_output", "runner");
+  if (!data && size)
+    return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "sigrun_runner_get_output: data is NULL with size %zu", size);
   sr_tensor* t;
-  sigrun_status st = lookup(RUNNER(runner), 1, name, &t, error);
+  sigrun_status st = lookup(RUNNER(runner), 1, name, &t, "sigrun_runner_get_output", error);
   if (st) return st;
-  if (!t->data && t->bytes)
+  /* Memory comes with allocate (planned outputs) or with the invoke that produces them (outputs whose shape
+   * depends on data, strings): before that there is nothing to read, whatever the byte size says. */
+  if (!t->data)
     return sr_fail(error, SIGRUN_STATUS_BAD_STATE, "output '%s' has no data yet (allocate and invoke first)", name);
   if (size < t->bytes)
     return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "output '%s' holds %zu bytes; the destination has %zu", name,

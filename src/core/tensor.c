@@ -36,7 +36,8 @@ void sr_tensor_release(sr_tensor* t) {
 
 const char* sigrun_tensor_name(const sigrun_tensor* t) { return t ? t->def->name : ""; }
 int sigrun_tensor_index(const sigrun_tensor* t) { return t ? t->index : -1; }
-sigrun_type sigrun_tensor_type(const sigrun_tensor* t) { return t ? t->type : SIGRUN_TYPE_FLOAT32; }
+/* NULL gives -1, no type at all (sigrun_type_name says "unknown"), rather than a plausible float32. */
+sigrun_type sigrun_tensor_type(const sigrun_tensor* t) { return t ? t->type : (sigrun_type)-1; }
 int sigrun_tensor_rank(const sigrun_tensor* t) { return t ? t->rank : 0; }
 const int32_t* sigrun_tensor_dims(const sigrun_tensor* t) { return t ? t->dims : NULL; }
 /* As LiteRT's TensorSizeSignature: the file's shape_signature when it has a non-empty one, else the current
@@ -67,8 +68,11 @@ sigrun_quantization sigrun_tensor_quantization(const sigrun_tensor* t) {
 
 sigrun_status sigrun_strings_pack(const char* const* strings, const size_t* lengths, size_t count, void* buffer,
                                   size_t capacity, size_t* size, sigrun_error* error) {
-  if (!size || (count && (!strings || !lengths)))
-    return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "sigrun_strings_pack: NULL argument");
+  if (!size) return sr_null_argument(error, "sigrun_strings_pack", "size");
+  if (count && !strings)
+    return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "sigrun_strings_pack: strings is NULL with count %zu", count);
+  if (count && !lengths)
+    return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "sigrun_strings_pack: lengths is NULL with count %zu", count);
   size_t total;
   if (!sr_add_size(count, 2, &total) || !sr_mul_size(total, 4, &total))
     return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "sigrun_strings_pack: %zu strings are too many", count);
@@ -95,21 +99,39 @@ sigrun_status sigrun_strings_pack(const char* const* strings, const size_t* leng
   return sr_ok(error);
 }
 
+/* The public readers do not trust the buffer: a string input's memory may have been changed in place since
+ * set_input checked it. A count whose header does not fit reads as no strings; each string read checks its
+ * two offsets (O(1), so reading every string stays linear). */
+static size_t checked_string_count(const sr_tensor* t) {
+  size_t count = sr_strings_count(t), header;
+  if (!sr_add_size(count, 2, &header) || !sr_mul_size(header, 4, &header) || header > t->bytes) return 0;
+  return count;
+}
+
 size_t sigrun_tensor_string_count(const sigrun_tensor* t) {
   if (!t || t->type != SIGRUN_TYPE_STRING) return 0;
-  return sr_strings_count(t);
+  return checked_string_count(t);
 }
 
 sigrun_status sigrun_tensor_string(const sigrun_tensor* t, size_t index, const char** data, size_t* length,
                                    sigrun_error* error) {
-  if (!t || !data || !length) return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "sigrun_tensor_string: NULL argument");
+  if (!t) return sr_null_argument(error, "sigrun_tensor_string", "tensor");
+  if (!data) return sr_null_argument(error, "sigrun_tensor_string", "data");
+  if (!length) return sr_null_argument(error, "sigrun_tensor_string", "length");
   if (t->type != SIGRUN_TYPE_STRING)
     return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "tensor %d ('%s') is %s, not string", t->index, t->def->name,
                    sigrun_type_name(t->type));
-  size_t count = sr_strings_count(t);
+  size_t count = checked_string_count(t);
   if (index >= count)
     return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT, "tensor %d ('%s'): string %zu requested, it holds %zu",
                    t->index, t->def->name, index, count);
+  int32_t start, end;
+  memcpy(&start, (const uint8_t*)t->data + 4 * (index + 1), 4);
+  memcpy(&end, (const uint8_t*)t->data + 4 * (index + 2), 4);
+  if (start < 0 || end < start || (size_t)end > t->bytes || (size_t)start < 4 * (count + 2))
+    return sr_fail(error, SIGRUN_STATUS_BAD_ARGUMENT,
+                   "tensor %d ('%s'): string %zu has offsets %d..%d outside its %zu-byte buffer (changed in place?)",
+                   t->index, t->def->name, index, (int)start, (int)end, t->bytes);
   sr_strings_get(t, index, data, length);
   return sr_ok(error);
 }

@@ -15,6 +15,10 @@
 
 typedef struct sr_threadpool sr_threadpool;
 
+/* Most threads an interpreter uses (num_threads above it is clamped): kernels gain nothing from more, and a
+ * huge value must not make interpreter creation start thousands of threads. */
+#define SR_MAX_THREADS 256
+
 typedef void (*sr_threadpool_fn)(void* ctx, size_t begin, size_t end);
 
 /* A pool with threads - 1 workers (threads >= 2). Returns NULL when out of memory or when no worker thread

@@ -52,11 +52,15 @@ TFL_CAPI_EXPORT extern void TfLiteInterpreterOptionsAddDelegate(TfLiteInterprete
 TFL_CAPI_EXPORT extern void TfLiteInterpreterOptionsSetErrorReporter(
     TfLiteInterpreterOptions* options, void (*reporter)(void* user_data, const char* format, va_list args),
     void* user_data);
-/* sigrun cancels without being asked to; this only records the choice (kTfLiteOk). */
+/* As in LiteRT, TfLiteInterpreterCancel and TfLiteSignatureRunnerCancel fail (kTfLiteError) unless this enabled
+ * cancellation for the interpreter. */
 TFL_CAPI_EXPORT extern TfLiteStatus TfLiteInterpreterOptionsEnableCancellation(TfLiteInterpreterOptions* options,
                                                                                bool enable);
 
-/* ---- interpreters: the model must outlive the interpreter ---- */
+/* ---- interpreters ----
+ * As in LiteRT, an interpreter keeps its model alive: TfLiteModelDelete may follow TfLiteInterpreterCreate at
+ * once. The bytes given to TfLiteModelCreate stay borrowed and must outlive every interpreter of the model.
+ * The options may be deleted right after creation. */
 TFL_CAPI_EXPORT extern TfLiteInterpreter* TfLiteInterpreterCreate(const TfLiteModel* model,
                                                                   const TfLiteInterpreterOptions* optional_options);
 TFL_CAPI_EXPORT extern void TfLiteInterpreterDelete(TfLiteInterpreter* interpreter);
@@ -75,15 +79,17 @@ TFL_CAPI_EXPORT extern const TfLiteTensor* TfLiteInterpreterGetOutputTensor(cons
                                                                             int32_t output_index);
 /* Any tensor of the primary subgraph by index. */
 TFL_CAPI_EXPORT extern TfLiteTensor* TfLiteInterpreterGetTensor(const TfLiteInterpreter* interpreter, int index);
-/* Cancels the invokes running now, of the interpreter and of its signature runners. */
+/* Cancels the invokes running now, of the interpreter and of its signature runners; kTfLiteError unless the
+ * options enabled cancellation. */
 TFL_CAPI_EXPORT extern TfLiteStatus TfLiteInterpreterCancel(const TfLiteInterpreter* interpreter);
 
 /* ---- signatures ---- */
 TFL_CAPI_EXPORT extern int32_t TfLiteInterpreterGetSignatureCount(const TfLiteInterpreter* interpreter);
 TFL_CAPI_EXPORT extern const char* TfLiteInterpreterGetSignatureKey(const TfLiteInterpreter* interpreter,
                                                                     int32_t signature_index);
-/* A new wrapper (delete it with TfLiteSignatureRunnerDelete before the interpreter) around the interpreter's one
- * runner for the key; NULL key: the only signature on subgraph 0, or the placeholder of a model without any. */
+/* A new wrapper (delete it with TfLiteSignatureRunnerDelete; it may not be used once the interpreter is deleted)
+ * around the interpreter's one runner for the key; NULL key: the only signature on subgraph 0, or the placeholder
+ * of a model without any. */
 TFL_CAPI_EXPORT extern TfLiteSignatureRunner* TfLiteInterpreterGetSignatureRunner(const TfLiteInterpreter* interpreter,
                                                                                   const char* signature_key);
 TFL_CAPI_EXPORT extern size_t TfLiteSignatureRunnerGetInputCount(const TfLiteSignatureRunner* signature_runner);
