@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test command: installs the pinned test dependencies into .venv, builds the C library, the CLI, the
 # examples and the C tests with -Werror, installs the Python package, and runs every C test (all of them also
-# under ASan + UBSan, the concurrency tests also under TSan) and every oracle test. With CI=true a skipped oracle test counts as a failure.
+# under ASan + UBSan, the concurrency tests also under TSan) and every oracle test (also against the ASan + UBSan
+# build). With CI=true a skipped oracle test counts as a failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -39,6 +40,20 @@ SIGRUN_JAVA_LD_PRELOAD="$(cc -print-file-name=libasan.so):$(cc -print-file-name=
 
 SIGRUN_CLI="$PWD/build/sigrun" SIGRUN_OPS_COVERAGE="$PWD/build/ops_coverage.json" \
   .venv/bin/python -m pytest tests/oracle -q -p no:cacheprovider -n 2 "$@" || status=$?
+
+# The oracle tests again against the ASan + UBSan build: a private copy of the Python package over
+# build-asan's library, the sanitizer runtimes preloaded into Python (TensorFlow and LiteRT run under them too,
+# unchecked), and the CLI, C++ and example programs from build-asan. Any report aborts its test process, which
+# fails the test. Leak detection is off here only because CPython and TensorFlow keep memory at exit; the C
+# tests above run with LSan. Java has its own sanitized run above.
+tools/dev/pydev.sh build-asan build-asan/pydev
+PYTHONPATH="$PWD/build-asan/pydev" \
+LD_PRELOAD="$(cc -print-file-name=libasan.so):$(cc -print-file-name=libubsan.so)" \
+ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+SIGRUN_CLI="$PWD/build-asan/sigrun" SIGRUN_CPP_TEST="$PWD/build-asan/test_cpp" \
+SIGRUN_TFLITE_C_EXAMPLE="$PWD/build-asan/example_tflite_c_compat" SIGRUN_EXAMPLES_DIR="$PWD/build-asan" \
+  .venv/bin/python -m pytest tests/oracle -q -p no:cacheprovider -n 2 --ignore=tests/oracle/test_java.py "$@" \
+  || status=$?
 
 # docs/ops.md is generated from this run's comparisons; say so when the committed copy is out of date.
 .venv/bin/python tools/dev/gen_ops_doc.py build/ops_coverage.json > build/ops.md

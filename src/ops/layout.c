@@ -227,6 +227,9 @@ static sigrun_status concat_quant(sr_node* node, concat_data* data) {
     data->q[i].active = 1;
     data->q[i].scale = in_scale * (1.0f / out_scale);
     data->q[i].bias = (float)-in_zp * data->q[i].scale;
+    if (!isfinite(data->q[i].scale) || !isfinite(data->q[i].bias))
+      return sr_node_fail(node, SIGRUN_STATUS_BAD_MODEL, "%s (tensor %d): rescaling from scale %g to the output's "
+                          "scale %g is not a finite factor", what, t->index, (double)in_scale, (double)out_scale);
   }
   sr_quant_type_range(out->type, &data->lo, &data->hi);
   return SIGRUN_STATUS_OK;
@@ -281,6 +284,8 @@ static sigrun_status concat_prepare(sr_node* node) {
 /* One requantized 8-bit element (LiteRT's float formula: round half away from zero, then clamp). */
 static int32_t concat_requant_value(int32_t q, const concat_requant* r, int32_t zp, int32_t lo, int32_t hi) {
   float v = roundf((float)q * r->scale + r->bias);
+  /* Huge but finite factors can still give inf - inf; NaN would make the int conversion undefined. */
+  if (v != v) v = 0.0f;
   v = v < -1e9f ? -1e9f : (v > 1e9f ? 1e9f : v);
   return sr_clamp_i32((int32_t)v + zp, lo, hi);
 }
