@@ -38,6 +38,10 @@ SIGRUN_JAVA_DIR="$PWD/build-asan/java" \
 SIGRUN_JAVA_LD_PRELOAD="$(cc -print-file-name=libasan.so):$(cc -print-file-name=libubsan.so)" \
   .venv/bin/python -m pytest tests/oracle/test_java.py -q -p no:cacheprovider || status=$?
 
+# Converted models are kept on disk for the sanitized pass below (tests/oracle/oracle.py, cached()); emptied
+# first so no conversion from an older checkout survives.
+export SIGRUN_ORACLE_CACHE="$PWD/build/oracle-cache"
+rm -rf "$SIGRUN_ORACLE_CACHE"
 SIGRUN_CLI="$PWD/build/sigrun" SIGRUN_OPS_COVERAGE="$PWD/build/ops_coverage.json" \
   .venv/bin/python -m pytest tests/oracle -q -p no:cacheprovider -n 2 "$@" || status=$?
 

@@ -4,8 +4,13 @@ the official LiteRT interpreter, and compare everything a user can observe.
 The reference interpreter is ai_edge_litert's, with OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES so its
 builtin reference kernels (not XNNPACK) are the numeric reference. Models come from
 tf.lite.TFLiteConverter (tensorflow-cpu 2.21.0) through a SavedModel, the path of LiteRT's signatures guide.
-Converted models are cached per test run, keyed by the caller's cache_key.
+Converted models are cached per test run, keyed by the caller's cache_key, in memory and, when the
+environment names a directory in SIGRUN_ORACLE_CACHE, on disk: scripts/test.sh runs the suite twice (the
+second time against the ASan + UBSan build) and the second run reads the first run's conversions instead
+of converting again. test.sh empties that directory before the first run, so a stale file never survives
+a change to a test.
 """
+import hashlib
 import os
 import tempfile
 
@@ -21,6 +26,32 @@ from ai_edge_litert.interpreter import OpResolverType  # noqa: E402
 _cache = {}
 
 
+def cached(cache_key, make, *recipe):
+    """The model for cache_key: from memory, from SIGRUN_ORACLE_CACHE, or make() (then stored in both). The
+    recipe (the converting function's name and arguments) is part of the disk key, so two helpers that
+    happen to share a cache_key do not read each other's files."""
+    if cache_key in _cache:
+        return _cache[cache_key]
+    directory = os.environ.get("SIGRUN_ORACLE_CACHE")
+    path = None
+    if directory:
+        digest = hashlib.sha256(repr((cache_key,) + recipe).encode()).hexdigest()[:32]
+        path = os.path.join(directory, digest + ".tflite")
+        if os.path.exists(path):
+            with open(path, "rb") as f:
+                _cache[cache_key] = f.read()
+            return _cache[cache_key]
+    content = make()
+    if path:
+        os.makedirs(directory, exist_ok=True)
+        tmp = f"{path}.{os.getpid()}.tmp"  # two workers may write the same key: rename is atomic
+        with open(tmp, "wb") as f:
+            f.write(content)
+        os.replace(tmp, path)
+    _cache[cache_key] = content
+    return content
+
+
 def _tf():
     import tensorflow as tf  # imported lazily: it takes seconds
 
@@ -29,40 +60,32 @@ def _tf():
 
 def convert_module(cache_key, signatures, resource_variables=True):
     """Converts {key: tf.function with input_signature} into .tflite bytes via a SavedModel."""
-    if cache_key in _cache:
-        return _cache[cache_key]
-    tf = _tf()
-    module = tf.Module()
-    for key, fn in signatures.items():
-        setattr(module, key, fn)
-    with tempfile.TemporaryDirectory() as tmp:
-        tf.saved_model.save(module, tmp, signatures={k: getattr(module, k) for k in signatures})
-        converter = tf.lite.TFLiteConverter.from_saved_model(tmp)
-        converter.experimental_enable_resource_variables = resource_variables
-        content = converter.convert()
-    _cache[cache_key] = content
-    return content
+    def make():
+        tf = _tf()
+        module = tf.Module()
+        for key, fn in signatures.items():
+            setattr(module, key, fn)
+        with tempfile.TemporaryDirectory() as tmp:
+            tf.saved_model.save(module, tmp, signatures={k: getattr(module, k) for k in signatures})
+            converter = tf.lite.TFLiteConverter.from_saved_model(tmp)
+            converter.experimental_enable_resource_variables = resource_variables
+            return converter.convert()
+    return cached(cache_key, make, "convert_module", sorted(signatures), resource_variables)
 
 
 def convert_saved_model_object(cache_key, obj, signatures):
     """Converts a trackable object (e.g. a tf.Module holding variables) saved with the given signatures."""
-    if cache_key in _cache:
-        return _cache[cache_key]
-    tf = _tf()
-    with tempfile.TemporaryDirectory() as tmp:
-        tf.saved_model.save(obj, tmp, signatures=signatures)
-        content = tf.lite.TFLiteConverter.from_saved_model(tmp).convert()
-    _cache[cache_key] = content
-    return content
+    def make():
+        tf = _tf()
+        with tempfile.TemporaryDirectory() as tmp:
+            tf.saved_model.save(obj, tmp, signatures=signatures)
+            return tf.lite.TFLiteConverter.from_saved_model(tmp).convert()
+    keys = sorted(signatures) if isinstance(signatures, dict) else None
+    return cached(cache_key, make, "convert_saved_model_object", keys)
 
 
 def convert_keras(cache_key, model):
-    if cache_key in _cache:
-        return _cache[cache_key]
-    tf = _tf()
-    content = tf.lite.TFLiteConverter.from_keras_model(model).convert()
-    _cache[cache_key] = content
-    return content
+    return cached(cache_key, lambda: _tf().lite.TFLiteConverter.from_keras_model(model).convert(), "convert_keras")
 
 
 QUANT_MODES = ("float16", "dynamic", "int8", "int8_io", "uint8_io", "int16x8")
@@ -119,32 +142,28 @@ def _apply_quant(converter, tf, mode, specs, seed, samples, low, high):
 def convert_quantized(cache_key, fn, mode, seed=0, samples=16, low=-1.0, high=1.0):
     """Converts one tf.function (with input_signature) through a SavedModel with a quantization recipe from
     QUANT_MODES; calibration data is seeded uniform in [low, high). Cached per run like convert_module."""
-    if cache_key in _cache:
-        return _cache[cache_key]
-    tf = _tf()
-    module = tf.Module()
-    module.serving_default = fn
-    specs = fn.input_signature
-    with tempfile.TemporaryDirectory() as tmp:
-        tf.saved_model.save(module, tmp, signatures={"serving_default": fn})
-        converter = tf.lite.TFLiteConverter.from_saved_model(tmp)
-        _apply_quant(converter, tf, mode, specs, seed, samples, low, high)
-        content = converter.convert()
-    _cache[cache_key] = content
-    return content
+    def make():
+        tf = _tf()
+        module = tf.Module()
+        module.serving_default = fn
+        specs = fn.input_signature
+        with tempfile.TemporaryDirectory() as tmp:
+            tf.saved_model.save(module, tmp, signatures={"serving_default": fn})
+            converter = tf.lite.TFLiteConverter.from_saved_model(tmp)
+            _apply_quant(converter, tf, mode, specs, seed, samples, low, high)
+            return converter.convert()
+    return cached(cache_key, make, "convert_quantized", mode, seed, samples, low, high)
 
 
 def convert_keras_quantized(cache_key, model, mode, seed=0, samples=8, low=-1.0, high=1.0):
     """A Keras model through from_keras_model with a quantization recipe (None = float32)."""
-    if cache_key in _cache:
-        return _cache[cache_key]
-    tf = _tf()
-    converter = tf.lite.TFLiteConverter.from_keras_model(model)
-    specs = [tf.TensorSpec([1] + list(i.shape[1:]), i.dtype) for i in model.inputs]
-    _apply_quant(converter, tf, mode, specs, seed, samples, low, high)
-    content = converter.convert()
-    _cache[cache_key] = content
-    return content
+    def make():
+        tf = _tf()
+        converter = tf.lite.TFLiteConverter.from_keras_model(model)
+        specs = [tf.TensorSpec([1] + list(i.shape[1:]), i.dtype) for i in model.inputs]
+        _apply_quant(converter, tf, mode, specs, seed, samples, low, high)
+        return converter.convert()
+    return cached(cache_key, make, "convert_keras_quantized", mode, seed, samples, low, high)
 
 
 def assert_quantized_close(ref, got, max_quanta=0, rtol=1e-5, atol=1e-6, context=""):

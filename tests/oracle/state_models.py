@@ -53,16 +53,19 @@ def convert(cache_key, obj, names, ops=BUILTINS):
     variables on (as LiteRT's on-device training guide does) and the given OpsSet names."""
     if cache_key in _cache:
         return _cache[cache_key]
-    tf = oracle._tf()
-    signatures = {name: getattr(obj, name).get_concrete_function() for name in names}
-    with tempfile.TemporaryDirectory() as tmp:
-        tf.saved_model.save(obj, tmp, signatures=signatures)
-        converter = tf.lite.TFLiteConverter.from_saved_model(tmp)
-        converter.experimental_enable_resource_variables = True
-        converter.target_spec.supported_ops = [getattr(tf.lite.OpsSet, o) for o in ops]
-        content = converter.convert()
-    _cache[cache_key] = content
-    return content
+
+    def make():
+        tf = oracle._tf()
+        signatures = {name: getattr(obj, name).get_concrete_function() for name in names}
+        with tempfile.TemporaryDirectory() as tmp:
+            tf.saved_model.save(obj, tmp, signatures=signatures)
+            converter = tf.lite.TFLiteConverter.from_saved_model(tmp)
+            converter.experimental_enable_resource_variables = True
+            converter.target_spec.supported_ops = [getattr(tf.lite.OpsSet, o) for o in ops]
+            return converter.convert()
+    # Also on disk when SIGRUN_ORACLE_CACHE is set (oracle.cached); the tuple keeps these keys apart in memory.
+    _cache[cache_key] = oracle.cached(("state_models", cache_key), make, "state_models.convert", list(names), list(ops))
+    return _cache[cache_key]
 
 
 def without_call_once(content, subgraph_names=None):

@@ -15,20 +15,18 @@ def _pruned(shape, density, seed, block=None):
 
 
 def _convert_sparse(key, fn):
-    if key in oracle._cache:
-        return oracle._cache[key]
-    tf = oracle._tf()
-    import tempfile
+    def make():
+        tf = oracle._tf()
+        import tempfile
 
-    module = tf.Module()
-    module.f = fn
-    with tempfile.TemporaryDirectory() as tmp:
-        tf.saved_model.save(module, tmp, signatures={"serving_default": fn})
-        converter = tf.lite.TFLiteConverter.from_saved_model(tmp)
-        converter.optimizations = [tf.lite.Optimize.EXPERIMENTAL_SPARSITY]
-        content = converter.convert()
-    oracle._cache[key] = content
-    return content
+        module = tf.Module()
+        module.f = fn
+        with tempfile.TemporaryDirectory() as tmp:
+            tf.saved_model.save(module, tmp, signatures={"serving_default": fn})
+            converter = tf.lite.TFLiteConverter.from_saved_model(tmp)
+            converter.optimizations = [tf.lite.Optimize.EXPERIMENTAL_SPARSITY]
+            return converter.convert()
+    return oracle.cached(key, make, "densify")
 
 
 def _ops(content):

@@ -263,3 +263,25 @@ def test_while_loop_forwarding_a_string_input():
             assert ref.get_tensor(outs[2]["index"]).tolist() == [word]
         except ValueError as e:
             assert "Invalid tensor size" in str(e) and n > 0
+
+
+def test_melspectrogram_resized_matches_litert():
+    """openWakeWord's melspectrogram stores a [1,1] input (signature [-1,-1]) that its first CONV_2D cannot
+    take (both runtimes refuse it, see REJECTED); resized to audio lengths it runs, and matches LiteRT."""
+    content = read("melspectrogram.tflite")
+    ref, got = oracle.litert(content), oracle.ours(content)
+    rng = np.random.default_rng(3)
+    for samples in (1760, 4000):
+        x = (rng.standard_normal((1, samples)) * 1000).astype(np.float32)
+        outs = []
+        for interp in (ref, got):
+            index = interp.get_input_details()[0]["index"]
+            interp.resize_tensor_input(index, [1, samples])
+            interp.allocate_tensors()
+            interp.set_tensor(index, x)
+            interp.invoke()
+            outs.append(interp.get_tensor(interp.get_output_details()[0]["index"]))
+        r, g = outs
+        assert g.shape == r.shape and g.shape[2] > 1, samples
+        # log-mel values up to ~100; LiteRT's BATCH_MATMUL sums in another order: 1e-5 relative to the scale.
+        np.testing.assert_allclose(g, r, rtol=1e-5, atol=1e-5 * float(np.max(np.abs(r))))
