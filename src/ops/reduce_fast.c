@@ -49,7 +49,7 @@ enum { CHANNEL_BLOCK = 64 };
 typedef struct f32_job {
   const float* x;
   float* y;
-  size_t red, inner, blocks; /* blocks: channel blocks per outer index (layout [outer, red, inner]) */
+  size_t red, inner, width, blocks; /* blocks of `width` channels per outer index (layout [outer, red, inner]) */
   float divisor;
   vsum_fn sum;
   vsum_rows_fn sum_rows; /* rows layout [outer, red]: items are rows */
@@ -58,8 +58,8 @@ typedef struct f32_job {
 static void f32_blocks(void* ctx, size_t begin, size_t end) {
   const f32_job* j = ctx;
   for (size_t i = begin; i < end; i++) {
-    const size_t o = i / j->blocks, c0 = i % j->blocks * CHANNEL_BLOCK;
-    const size_t nc = j->inner - c0 < CHANNEL_BLOCK ? j->inner - c0 : CHANNEL_BLOCK;
+    const size_t o = i / j->blocks, c0 = i % j->blocks * j->width;
+    const size_t nc = j->inner - c0 < j->width ? j->inner - c0 : j->width;
     j->sum(j->x + o * j->red * j->inner + c0, j->red, nc, j->inner, j->y + o * j->inner + c0, j->divisor);
   }
 }
@@ -73,12 +73,14 @@ static void f32_reduce(const sr_node* node, const void* in, const int32_t* dims,
                        int mean, vsum_fn sum, vsum_rows_fn sum_rows) {
   size_t outer, red, inner;
   const int shape = outer_red_inner(dims, rank, mask, &outer, &red, &inner);
-  f32_job j = {in, y, red, inner, (inner + CHANNEL_BLOCK - 1) / CHANNEL_BLOCK, mean ? (float)red : 1.0f, sum,
-               sum_rows};
+  /* Float sums keep the reference's order down the rows, so only channels can be split. (Blocks of 16 for
+   * few channels were measured no faster at 2 threads: the pass is bound by memory, not by the adds.) */
+  const size_t width = CHANNEL_BLOCK;
+  f32_job j = {in, y, red, inner, width, (inner + width - 1) / width, mean ? (float)red : 1.0f, sum, sum_rows};
   if (shape == 2) /* rows: red >= 1 here (empty reductions keep the reference kernel) */
     sr_parallel_for(node, outer, sr_parallel_grain(red), f32_rows, &j);
   else
-    sr_parallel_for(node, outer * j.blocks, sr_parallel_grain((red ? red : 1) * CHANNEL_BLOCK), f32_blocks, &j);
+    sr_parallel_for(node, outer * j.blocks, sr_parallel_grain((red ? red : 1) * width), f32_blocks, &j);
 }
 
 #if SR_HAVE_X86_KERNELS
@@ -151,6 +153,10 @@ static int64_t finish_mean(const sr_reduce_qparams* q, uint32_t sum, int hw, int
   return (int64_t)sr_quant_mul(s, q->mul) + q->out_zp;
 }
 
+/* When a quantized MEAN has at most FEW_BLOCKS channel blocks, threads split the reduced rows instead, in
+ * ROW_PARTS parts per block: integer sums wrap, so partial sums added afterwards give the same result. */
+enum { FEW_BLOCKS = 4, ROW_PARTS = 8 };
+
 typedef struct q_job {
   const void* x;
   void* y;
@@ -158,23 +164,40 @@ typedef struct q_job {
   size_t red, inner, blocks, vec_end;
   const sr_reduce_qparams* q;
   int hw;
+  uint32_t (*partial)[ROW_PARTS][CHANNEL_BLOCK]; /* row parts: [outer * blocks] */
 } q_job;
+
+/* Output channels [c0, c0 + nc) of outer index o from their wrapped sums. */
+static void q_finish(const q_job* j, size_t o, size_t c0, size_t nc, const uint32_t* acc) {
+  const sr_reduce_qparams* q = j->q;
+  for (size_t c = 0; c < nc; c++) {
+    const int64_t v = j->red ? finish_mean(q, acc[c], j->hw, c0 + c < j->vec_end) : 0;
+    store_q(j->y, j->t, o * j->inner + c0 + c, v < q->lo ? q->lo : v > q->hi ? q->hi : v);
+  }
+}
 
 /* Items of a quantized MEAN over [outer, red, inner]: blocks of CHANNEL_BLOCK kept channels, each summed in one
  * pass down the reduced rows. hw: LiteRT's H,W kernel, whose whole blocks of 16 channels round as NEON does. An
  * empty reduction gives 0, as the references. */
 static void q_blocks(void* ctx, size_t begin, size_t end) {
   const q_job* j = ctx;
-  const sr_reduce_qparams* q = j->q;
   uint32_t acc[CHANNEL_BLOCK];
   for (size_t i = begin; i < end; i++) {
     const size_t o = i / j->blocks, c0 = i % j->blocks * CHANNEL_BLOCK;
     const size_t nc = j->inner - c0 < CHANNEL_BLOCK ? j->inner - c0 : CHANNEL_BLOCK;
     sum_columns(j->x, j->t, o * j->red * j->inner + c0, j->red, j->inner, nc, acc);
-    for (size_t c = 0; c < nc; c++) {
-      const int64_t v = j->red ? finish_mean(q, acc[c], j->hw, c0 + c < j->vec_end) : 0;
-      store_q(j->y, j->t, o * j->inner + c0 + c, v < q->lo ? q->lo : v > q->hi ? q->hi : v);
-    }
+    q_finish(j, o, c0, nc, acc);
+  }
+}
+
+/* Items (block, part of the rows) of the row-split form: partial sums only. */
+static void q_parts(void* ctx, size_t begin, size_t end) {
+  const q_job* j = ctx;
+  for (size_t i = begin; i < end; i++) {
+    const size_t ob = i / ROW_PARTS, part = i % ROW_PARTS, o = ob / j->blocks, c0 = ob % j->blocks * CHANNEL_BLOCK;
+    const size_t nc = j->inner - c0 < CHANNEL_BLOCK ? j->inner - c0 : CHANNEL_BLOCK;
+    const size_t r0 = part * j->red / ROW_PARTS, r1 = (part + 1) * j->red / ROW_PARTS;
+    sum_columns(j->x, j->t, (o * j->red + r0) * j->inner + c0, r1 - r0, j->inner, nc, j->partial[ob][part]);
   }
 }
 
@@ -184,8 +207,22 @@ static void q_mean_dims(const sr_node* node, const void* in, const int32_t* dims
   size_t outer, red, inner;
   if (hw) outer = (size_t)dims[0], red = (size_t)dims[1] * (size_t)dims[2], inner = (size_t)dims[3];
   else (void)outer_red_inner(dims, rank, mask, &outer, &red, &inner);
-  q_job j = {in, out, t, red, inner, (inner + CHANNEL_BLOCK - 1) / CHANNEL_BLOCK, inner / 16 * 16, q, hw};
-  sr_parallel_for(node, outer * j.blocks, sr_parallel_grain((red ? red : 1) * CHANNEL_BLOCK), q_blocks, &j);
+  q_job j = {in, out, t, red, inner, (inner + CHANNEL_BLOCK - 1) / CHANNEL_BLOCK, inner / 16 * 16, q, hw, NULL};
+  const size_t items = outer * j.blocks, part_work = (red / ROW_PARTS + 1) * CHANNEL_BLOCK;
+  if (items > FEW_BLOCKS || sr_node_threads(node) < 2 || items * ROW_PARTS * part_work < 2 * SR_PARALLEL_MIN_WORK) {
+    sr_parallel_for(node, items, sr_parallel_grain((red ? red : 1) * CHANNEL_BLOCK), q_blocks, &j);
+    return;
+  }
+  uint32_t partial[FEW_BLOCKS][ROW_PARTS][CHANNEL_BLOCK];
+  j.partial = partial;
+  sr_parallel_for(node, items * ROW_PARTS, sr_parallel_grain(part_work), q_parts, &j);
+  for (size_t ob = 0; ob < items; ob++) {
+    const size_t c0 = ob % j.blocks * CHANNEL_BLOCK, nc = inner - c0 < CHANNEL_BLOCK ? inner - c0 : CHANNEL_BLOCK;
+    uint32_t acc[CHANNEL_BLOCK] = {0};
+    for (size_t part = 0; part < ROW_PARTS; part++)
+      for (size_t c = 0; c < nc; c++) acc[c] += partial[ob][part][c];
+    q_finish(&j, ob / j.blocks, c0, nc, acc);
+  }
 }
 static SR_REDUCE_FAST_DECL(sr_i8_mean_hw__blocked) { q_mean_dims(node, in, dims, rank, mask, q, out, Q_S8, 1); }
 static SR_REDUCE_FAST_DECL(sr_u8_mean_hw__blocked) { q_mean_dims(node, in, dims, rank, mask, q, out, Q_U8, 1); }
