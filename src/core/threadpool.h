@@ -1,8 +1,9 @@
 /*
  * threadpool.h — the interpreter's intra-op worker threads. A pool of `threads` participants is the calling
  * thread plus threads - 1 workers created with the interpreter. One job runs at a time: a job is a range
- * [0, n) cut into chunks that every participant claims from a shared counter, so how the chunks fall on
- * threads never changes what is computed (each item is computed entirely by whoever claims its chunk).
+ * [0, n) cut into chunks, dealt out as one contiguous share per participant; a participant out of work steals
+ * chunks from the others' shares, so how the chunks fall on threads never changes what is computed (each item
+ * is computed entirely by whoever takes its chunk).
  * A caller that finds the pool busy (another runner of the interpreter is using it, or a kernel inside a job
  * asks again) runs its range itself. Workers spin briefly after a job, then sleep on a condition variable.
  */

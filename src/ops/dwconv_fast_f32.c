@@ -32,7 +32,8 @@ static void dw_run(const sr_fast_path* fast, sr_node* node) {
   dw_job j = {fast->geom, (sr_dw_row_fn)fast->variant, node->inputs[0]->data, node->inputs[1]->data,
               bias ? bias->data : NULL, node->outputs[0]->data};
   const size_t rows = (size_t)j.g->batches * (size_t)j.g->out_h;
-  sr_parallel_for(node, rows, 1, dw_rows, &j);
+  const size_t row_work = (size_t)j.g->out_w * (size_t)j.g->out_c * (size_t)j.g->filter_h * (size_t)j.g->filter_w;
+  sr_parallel_for(node, rows, sr_parallel_grain(row_work), dw_rows, &j);
 }
 
 /* The row kernel for this node and CPU, or NULL to decline. */

@@ -270,9 +270,13 @@ size_t sr_gemm_f32_plan(sr_gemm_f32_job* job, int threads) {
   if (tile_n > round_up(job->n, nr)) tile_n = round_up(job->n, nr);
   size_t tile_m = 8 * mr;
   if (tile_m > round_up(job->m, mr)) tile_m = round_up(job->m, mr);
+  /* Enough tiles for dynamic load balance (4 per thread), but none smaller than a range worth a thread. */
+  const size_t work = job->m * job->n * (job->k ? job->k : 1);
+  size_t target = threads > 1 ? 4 * (size_t)threads : 1;
+  if (target > work / SR_PARALLEL_MIN_WORK) target = work / SR_PARALLEL_MIN_WORK;
   for (;;) {
     const size_t tiles = ((job->m + tile_m - 1) / tile_m) * ((job->n + tile_n - 1) / tile_n);
-    if (threads <= 1 || tiles >= 4 * (size_t)threads) break;
+    if (tiles >= target) break;
     if (tile_m > mr) tile_m = round_up(tile_m / 2, mr);
     else if (tile_n > nr) tile_n = round_up(tile_n / 2, nr);
     else break;
@@ -408,6 +412,10 @@ static void conv_tile(const sr_gemm_f32_job* job, size_t i0, size_t i1, size_t j
   }
 }
 
+size_t sr_gemm_f32_grain(const sr_gemm_f32_job* job) {
+  return sr_parallel_grain(job->tile_m * job->tile_n * (job->k ? job->k : 1));
+}
+
 void sr_gemm_f32_tiles(void* ctx, size_t begin, size_t end) {
   const sr_gemm_f32_job* job = ctx;
   const size_t tiles_m = (job->m + job->tile_m - 1) / job->tile_m;
@@ -424,6 +432,6 @@ void sr_gemm_f32_tiles(void* ctx, size_t begin, size_t end) {
 void sr_gemm_f32_run(const sr_node* node, sr_gemm_f32_job* job) {
   const size_t tiles = sr_gemm_f32_plan(job, node ? sr_node_threads(node) : 1);
   if (!tiles) return;
-  if (node) sr_parallel_for(node, tiles, 1, sr_gemm_f32_tiles, job);
+  if (node) sr_parallel_for(node, tiles, sr_gemm_f32_grain(job), sr_gemm_f32_tiles, job);
   else sr_gemm_f32_tiles(job, 0, tiles);
 }

@@ -142,8 +142,11 @@ typedef struct sr_gemm_f32_job {
   size_t tile_m, tile_n; /* set by sr_gemm_f32_plan */
 } sr_gemm_f32_job;
 
-/* Chooses the tiles for `threads` threads; returns the number of tiles. */
+/* Chooses the tiles for `threads` threads; returns the number of tiles. Tiles are not cut below what is worth
+ * a thread (SR_PARALLEL_MIN_WORK), so a small GEMM stays one tile. */
 size_t sr_gemm_f32_plan(sr_gemm_f32_job* job, int threads);
+/* The sr_parallel_for grain for a planned job's tiles: tiles per range worth handing to a thread. */
+size_t sr_gemm_f32_grain(const sr_gemm_f32_job* job);
 /* Computes tiles [begin, end) (an sr_parallel_fn over a planned job). */
 void sr_gemm_f32_tiles(void* job, size_t begin, size_t end);
 /* Plans and runs the whole job, through the node's thread pool (node NULL: on the calling thread). */

@@ -247,6 +247,11 @@ void sr_q8_gemm_run(const sr_node* node, const sr_q8_gemm* p, sr_q8_kernel kerne
                     size_t panel_bytes) {
   run_ctx x = {p, kernel, panels, panel_bytes, (size_t)sr_node_threads(node), (p->m + kernel.block - 1) / kernel.block,
                (p->n + SR_Q8_NR - 1) / SR_Q8_NR, 1};
+  /* No more shares than ranges worth a thread each (the split never changes a result, only who computes it).
+   * An 8-bit multiply-add costs about a quarter of a float one (vpdpbusd does four per lane). */
+  const size_t groups = p->groups ? p->groups : 1;
+  const size_t worth = p->m * p->n * (p->k ? p->k : 1) * groups / 4 / SR_PARALLEL_MIN_WORK;
+  if (x.items > worth) x.items = worth ? worth : 1;
   x.split_rows = x.blocks >= x.items || x.col_groups < x.blocks;
   if (x.items > 1) sr_parallel_for(node, x.items, 1, run_items, &x);
   else run_items(&x, 0, 1);

@@ -64,7 +64,7 @@ static void pack_b(const sr_node* node, const b_source* s, float* dst) {
   }
   pack_ctx c = {s, dst};
   const size_t items = s->mats * panel_count(s);
-  if (node) sr_parallel_for(node, items, 1, pack_items, &c);
+  if (node) sr_parallel_for(node, items, sr_parallel_grain(s->k * s->arch->nr), pack_items, &c);
   else pack_items(&c, 0, items);
 }
 
@@ -217,7 +217,7 @@ void sr_f32_batch_matmul__gemm(const sr_node* node, const sr_gemm_f32_arch* arch
   const int threads = node ? sr_node_threads(node) : 1;
   x.tiles_per_batch = sr_gemm_f32_plan(&x.job, batches >= 4 * (size_t)threads ? 1 : threads);
   const size_t items = batches * x.tiles_per_batch;
-  if (node) sr_parallel_for(node, items, 1, bmm_items, &x);
+  if (node) sr_parallel_for(node, items, sr_gemm_f32_grain(&x.job), bmm_items, &x);
   else bmm_items(&x, 0, items);
 }
 

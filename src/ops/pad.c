@@ -2,7 +2,8 @@
  * pad.c — PAD, PADV2 and MIRROR_PAD. Paddings are validated in prepare when constant and in eval otherwise
  * (the output is then dynamic). PAD and PADV2 fill quantized tensors with the output zero point (PADV2's
  * value must share the input's quantization, as in LiteRT); MIRROR_PAD reflects (edge excluded) or mirrors
- * symmetrically (edge repeated) and moves any element type by size.
+ * symmetrically (edge repeated) and moves any element type by size. The fast PAD writes each output row once
+ * (fill, input row, fill), rows split over threads.
  */
 #include "layout.h"
 
@@ -10,6 +11,7 @@
 #include <math.h>
 #include <stdio.h>
 
+#include "../core/parallel.h"
 #include "../format/schema_enums.h"
 #include "quant.h"
 
@@ -214,9 +216,52 @@ static void fill_value(void* out, size_t count, size_t esz, const uint8_t* value
   for (size_t i = 0; i < count; i++) memcpy((uint8_t*)out + i * esz, value, esz);
 }
 
-/* sr_bytes_pad__ref with a bulk fill: the same bytes. */
-static void sr_bytes_pad__fast(size_t esz, const void* in, const int32_t* in_dims, int rank, const int32_t* left,
-                               const int32_t* out_dims, const uint8_t* value, void* out) {
+typedef struct pad_job {
+  size_t esz;
+  const uint8_t* in;
+  const int32_t *in_dims, *left, *out_dims;
+  int rank;
+  const uint8_t* value;
+  uint8_t* out;
+  int64_t istr[SR_MAX_RANK];
+} pad_job;
+
+/* Output rows [begin, end) (a row: all of the last dimension): the fill value around a copy of the input row the
+ * row's index maps to, or the value alone when it maps to none. Each output byte is written once. */
+static void pad_rows(void* ctx, size_t begin, size_t end) {
+  const pad_job* j = ctx;
+  const int last = j->rank - 1;
+  const size_t lead = (size_t)j->left[last], len = (size_t)j->in_dims[last], width = (size_t)j->out_dims[last];
+  const size_t row_bytes = width * j->esz;
+  int32_t k[SR_MAX_RANK] = {0};
+  for (size_t r = begin, d = (size_t)last; d-- > 0;) { /* begin's index in the output's leading dimensions */
+    k[d] = (int32_t)(r % (size_t)j->out_dims[d]);
+    r /= (size_t)j->out_dims[d];
+  }
+  for (size_t r = begin; r < end; r++) {
+    uint8_t* o = j->out + r * row_bytes;
+    int64_t src = 0;
+    int inside = 1;
+    for (int d = 0; d < last && inside; d++) {
+      const int64_t i = (int64_t)k[d] - j->left[d];
+      inside = i >= 0 && i < j->in_dims[d];
+      src += i * j->istr[d];
+    }
+    if (inside) {
+      fill_value(o, lead, j->esz, j->value);
+      memcpy(o + lead * j->esz, j->in + (size_t)src * j->esz, len * j->esz);
+      fill_value(o + (lead + len) * j->esz, width - lead - len, j->esz, j->value);
+    } else {
+      fill_value(o, width, j->esz, j->value);
+    }
+    for (int d = last - 1; d >= 0 && ++k[d] == j->out_dims[d]; d--) k[d] = 0;
+  }
+}
+
+/* sr_bytes_pad__ref in one pass over output rows, split over the node's threads (node NULL: the calling thread):
+ * the same bytes. */
+static void sr_bytes_pad__fast(const sr_node* node, size_t esz, const void* in, const int32_t* in_dims, int rank,
+                               const int32_t* left, const int32_t* out_dims, const uint8_t* value, void* out) {
   size_t out_count = 1, in_count = 1;
   for (int d = 0; d < rank; d++) {
     out_count *= (size_t)out_dims[d];
@@ -226,19 +271,11 @@ static void sr_bytes_pad__fast(size_t esz, const void* in, const int32_t* in_dim
     sr_bytes_pad__ref(esz, in, in_dims, rank, left, out_dims, value, out);
     return;
   }
-  fill_value(out, out_count, esz, value);
-  int64_t ostr[SR_MAX_RANK];
-  sr_layout_strides(out_dims, rank, ostr);
-  const size_t row = (size_t)in_dims[rank - 1] * esz, rows = in_count / (size_t)in_dims[rank - 1];
-  const uint8_t* src = in;
-  uint8_t* o = out;
-  int32_t k[SR_MAX_RANK] = {0};
-  for (size_t r = 0; r < rows; r++, src += row) {
-    int64_t off = left[rank - 1];
-    for (int d = 0; d < rank - 1; d++) off += (int64_t)(k[d] + left[d]) * ostr[d];
-    memcpy(o + (size_t)off * esz, src, row);
-    for (int d = rank - 2; d >= 0 && ++k[d] == in_dims[d]; d--) k[d] = 0;
-  }
+  pad_job j = {esz, in, in_dims, left, out_dims, rank, value, out, {0}};
+  sr_layout_strides(in_dims, rank, j.istr);
+  const size_t width = (size_t)out_dims[rank - 1];
+  /* a row's work: its bytes over 4 (moving memory is about as cheap per float as a multiply-add) */
+  sr_parallel_for(node, out_count / width, sr_parallel_grain(width * esz / 4), pad_rows, &j);
 }
 
 /* Source index along one dimension for output index k (see sr_bytes_mirror_pad__ref). */
@@ -285,7 +322,7 @@ static sigrun_status pad_eval(sr_node* node) {
   uint8_t value[8];
   pad_value(node, esz, value);
   if (data->fast)
-    sr_bytes_pad__fast(esz, in->data, in->dims, in->rank, data->left, out->dims, value, out->data);
+    sr_bytes_pad__fast(node, esz, in->data, in->dims, in->rank, data->left, out->dims, value, out->data);
   else
     sr_bytes_pad__ref(esz, in->data, in->dims, in->rank, data->left, out->dims, value, out->data);
   return SIGRUN_STATUS_OK;

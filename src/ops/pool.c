@@ -226,7 +226,8 @@ static int pool_run_vec(const sr_node* node, const pool_node* d, const float* in
   for (int32_t ox = 0; d->kind == POOL_AVERAGE && ox < g->out_w; ox++)
     if (window_at(g, 0, ox).cols == 0) return 0;
   pool_job j = {d, input, out};
-  sr_parallel_for(node, (size_t)g->batches * (size_t)g->out_h, 1, pool_rows, &j);
+  const size_t row_work = (size_t)g->out_w * (size_t)g->out_c * (size_t)g->filter_h * (size_t)g->filter_w;
+  sr_parallel_for(node, (size_t)g->batches * (size_t)g->out_h, sr_parallel_grain(row_work), pool_rows, &j);
   return 1;
 }
 

@@ -247,6 +247,7 @@ typedef struct reduce_data {
   float in_scale, out_scale;
   sr_qmul base; /* MEAN: in_scale / out_scale before 1/n is folded in */
   sr_reduce_fn fn;
+  sr_reduce_fast_fn fast; /* or NULL: fn */
   sr_reduce_qparams q;
 } reduce_data;
 
@@ -395,8 +396,8 @@ static sigrun_status reduce_resize(sr_node* node, reduce_data* d, sigrun_status 
   if (st) return st;
   const int hw = d->op == R_MEAN && (in->type == SIGRUN_TYPE_INT8 || in->type == SIGRUN_TYPE_UINT8) &&
                  p->keep_dims && in->rank == 4 && mask == 6u;
-  d->fn = sr_reduce_fast_pick(pick_kernel(d->op, in->type, d->qmode == Q_PROD, hw), in->dims, in->rank, mask,
-                              node->isa);
+  d->fn = pick_kernel(d->op, in->type, d->qmode == Q_PROD, hw);
+  d->fast = sr_reduce_fast_pick(d->fn, in->dims, in->rank, mask, node->isa);
   return quant_setup(node, d, count, hw, fail);
 }
 
@@ -429,7 +430,8 @@ static sigrun_status reduce_eval(sr_node* node) {
     if (st) return st;
   }
   const sr_tensor* in = node->inputs[0];
-  d->fn(in->data, in->dims, in->rank, d->mask, &d->q, node->outputs[0]->data);
+  if (d->fast) d->fast(node, in->data, in->dims, in->rank, d->mask, &d->q, node->outputs[0]->data);
+  else d->fn(in->data, in->dims, in->rank, d->mask, &d->q, node->outputs[0]->data);
   return SIGRUN_STATUS_OK;
 }
 

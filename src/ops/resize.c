@@ -9,12 +9,14 @@
  *   nearest: float scale and floor/round per LiteRT's reference, except 1-byte types (uint8, int8, bool)
  *     without align_corners and half_pixel_centers, which use LiteRT's 16.16 fixed-point index (it can pick
  *     a different pixel than the float formula, e.g. 26 -> 22 columns).
- * A non-constant size tensor makes the output dynamic.
+ * A non-constant size tensor makes the output dynamic. Float bilinear splits its rows over threads (each output
+ * computed whole by one thread: the same bits).
  */
 #include "resize.h"
 
 #include <math.h>
 
+#include "../core/parallel.h"
 #include "../format/schema_enums.h"
 #include "op.h"
 
@@ -112,51 +114,96 @@ static void interp(int v, float scale, int hpc, int32_t size, float* pos, int32_
 
 #define AT(b, y, x) ((((size_t)(b) * (size_t)ih + (size_t)(y)) * (size_t)iw + (size_t)(x)) * (size_t)c_n)
 
-static void f32_upsample2x(const float* in, const int32_t* d, float* out) {
-  const int32_t b_n = d[0], ih = d[1], iw = d[2], c_n = d[3];
+/* Input rows [r0, r1) (over batches: row r is row r % ih of image r / ih) of an exact 2x upsampling: output rows
+ * 2y and 2y + 1 of each. */
+static void f32_upsample2x(const float* in, const int32_t* d, float* out, size_t r0, size_t r1) {
+  const int32_t ih = d[1], iw = d[2], c_n = d[3];
   const size_t orow = (size_t)(2 * iw) * (size_t)c_n;
-  for (int32_t b = 0; b < b_n; b++)
-    for (int32_t y0 = 0; y0 < ih; y0++)
-      for (int32_t x0 = 0; x0 < iw; x0++) {
-        const int32_t y1 = y0 + 1 < ih ? y0 + 1 : ih - 1, x1 = x0 + 1 < iw ? x0 + 1 : iw - 1;
-        float* o = out + ((size_t)b * (size_t)(2 * ih) + (size_t)(2 * y0)) * orow + (size_t)(2 * x0) * (size_t)c_n;
-        for (int32_t c = 0; c < c_n; c++) {
-          const float v00 = in[AT(b, y0, x0) + c], v01 = in[AT(b, y0, x1) + c];
-          const float v10 = in[AT(b, y1, x0) + c], v11 = in[AT(b, y1, x1) + c];
-          const float left = (v00 + v10) / 2;
-          o[c] = v00;
-          o[c_n + c] = (v00 + v01) / 2;
-          o[orow + c] = left;
-          o[orow + c_n + c] = (left + (v01 + v11) / 2) / 2;
-        }
+  for (size_t r = r0; r < r1; r++) {
+    const int32_t b = (int32_t)(r / (size_t)ih), y0 = (int32_t)(r % (size_t)ih);
+    for (int32_t x0 = 0; x0 < iw; x0++) {
+      const int32_t y1 = y0 + 1 < ih ? y0 + 1 : ih - 1, x1 = x0 + 1 < iw ? x0 + 1 : iw - 1;
+      float* o = out + ((size_t)b * (size_t)(2 * ih) + (size_t)(2 * y0)) * orow + (size_t)(2 * x0) * (size_t)c_n;
+      for (int32_t c = 0; c < c_n; c++) {
+        const float v00 = in[AT(b, y0, x0) + c], v01 = in[AT(b, y0, x1) + c];
+        const float v10 = in[AT(b, y1, x0) + c], v11 = in[AT(b, y1, x1) + c];
+        const float left = (v00 + v10) / 2;
+        o[c] = v00;
+        o[c_n + c] = (v00 + v01) / 2;
+        o[orow + c] = left;
+        o[orow + c_n + c] = (left + (v01 + v11) / 2) / 2;
       }
+    }
+  }
+}
+
+static int f32_is_upsample2x(const int32_t* d, int oh, int ow, const sr_resize_params* p) {
+  return !p->align_corners && !p->half_pixel_centers && oh == 2 * d[1] && ow == 2 * d[2];
+}
+
+/* Output rows [r0, r1) (over batches) of the general float kernel. */
+static void f32_bilinear_rows(const float* in, const int32_t* d, int oh, int ow, const sr_resize_params* p,
+                              float* out, size_t r0, size_t r1) {
+  const int32_t ih = d[1], iw = d[2], c_n = d[3];
+  const float hs = axis_scale(ih, oh, p->align_corners), ws = axis_scale(iw, ow, p->align_corners);
+  out += r0 * (size_t)ow * (size_t)c_n;
+  for (size_t r = r0; r < r1; r++) {
+    const int32_t b = (int32_t)(r / (size_t)oh);
+    const int y = (int)(r % (size_t)oh);
+    float fy;
+    int32_t y0, y1;
+    interp(y, hs, p->half_pixel_centers, ih, &fy, &y0, &y1);
+    for (int x = 0; x < ow; x++, out += c_n) {
+      float fx;
+      int32_t x0, x1;
+      interp(x, ws, p->half_pixel_centers, iw, &fx, &x0, &x1);
+      const float dy = fy - (float)y0, dx = fx - (float)x0;
+      const float w[4] = {(1 - dy) * (1 - dx), (1 - dy) * dx, dy * (1 - dx), dy * dx};
+      const float* src[4] = {in + AT(b, y0, x0), in + AT(b, y0, x1), in + AT(b, y1, x0), in + AT(b, y1, x1)};
+      for (int32_t c = 0; c < c_n; c++) out[c] = 0.0f;
+      for (int k = 0; k < 4; k++)
+        for (int32_t c = 0; c < c_n; c++) out[c] += src[k][c] * w[k];
+    }
+  }
+}
+
+/* Rows of the float kernel: input rows of a 2x upsampling, else output rows. */
+static size_t f32_rows(const int32_t* d, int oh, int ow, const sr_resize_params* p) {
+  return (size_t)d[0] * (size_t)(f32_is_upsample2x(d, oh, ow, p) ? d[1] : oh);
+}
+
+static void f32_bilinear_range(const float* in, const int32_t* d, int oh, int ow, const sr_resize_params* p,
+                               float* out, size_t r0, size_t r1) {
+  if (f32_is_upsample2x(d, oh, ow, p)) f32_upsample2x(in, d, out, r0, r1);
+  else f32_bilinear_rows(in, d, oh, ow, p, out, r0, r1);
 }
 
 void sr_f32_resize_bilinear__ref(const float* in, const int32_t* d, int oh, int ow, const sr_resize_params* p,
                                  float* out) {
-  const int32_t b_n = d[0], ih = d[1], iw = d[2], c_n = d[3];
-  if (!p->align_corners && !p->half_pixel_centers && oh == 2 * ih && ow == 2 * iw) {
-    f32_upsample2x(in, d, out);
-    return;
-  }
-  const float hs = axis_scale(ih, oh, p->align_corners), ws = axis_scale(iw, ow, p->align_corners);
-  for (int32_t b = 0; b < b_n; b++)
-    for (int y = 0; y < oh; y++) {
-      float fy;
-      int32_t y0, y1;
-      interp(y, hs, p->half_pixel_centers, ih, &fy, &y0, &y1);
-      for (int x = 0; x < ow; x++, out += c_n) {
-        float fx;
-        int32_t x0, x1;
-        interp(x, ws, p->half_pixel_centers, iw, &fx, &x0, &x1);
-        const float dy = fy - (float)y0, dx = fx - (float)x0;
-        const float w[4] = {(1 - dy) * (1 - dx), (1 - dy) * dx, dy * (1 - dx), dy * dx};
-        const float* src[4] = {in + AT(b, y0, x0), in + AT(b, y0, x1), in + AT(b, y1, x0), in + AT(b, y1, x1)};
-        for (int32_t c = 0; c < c_n; c++) out[c] = 0.0f;
-        for (int k = 0; k < 4; k++)
-          for (int32_t c = 0; c < c_n; c++) out[c] += src[k][c] * w[k];
-      }
-    }
+  f32_bilinear_range(in, d, oh, ow, p, out, 0, f32_rows(d, oh, ow, p));
+}
+
+typedef struct f32_bilinear_job {
+  const float* in;
+  const int32_t* d;
+  int oh, ow;
+  const sr_resize_params* p;
+  float* out;
+} f32_bilinear_job;
+
+static void f32_bilinear_items(void* ctx, size_t begin, size_t end) {
+  const f32_bilinear_job* j = ctx;
+  f32_bilinear_range(j->in, j->d, j->oh, j->ow, j->p, j->out, begin, end);
+}
+
+/* sr_f32_resize_bilinear__ref with its rows split over the node's threads: each output is computed whole by one
+ * thread, so the same bits. */
+static void f32_bilinear_run(const sr_node* node, const float* in, const int32_t* d, int oh, int ow,
+                             const sr_resize_params* p, float* out) {
+  f32_bilinear_job j = {in, d, oh, ow, p, out};
+  const size_t row_outputs = (size_t)ow * (size_t)d[3] * (f32_is_upsample2x(d, oh, ow, p) ? 2 : 1);
+  /* an output: four multiply-adds */
+  sr_parallel_for(node, f32_rows(d, oh, ow, p), sr_parallel_grain(4 * row_outputs), f32_bilinear_items, &j);
 }
 
 void sr_u8_resize_bilinear__ref(const uint8_t* in, const int32_t* d, int oh, int ow, const sr_resize_params* p,
@@ -245,7 +292,7 @@ static sigrun_status bilinear_eval(sr_node* node) {
   const sr_resize_params* p = params_of(node);
   const int oh = out->dims[1], ow = out->dims[2];
   switch (in->type) {
-    case SIGRUN_TYPE_FLOAT32: sr_f32_resize_bilinear__ref(in->data, in->dims, oh, ow, p, out->data); break;
+    case SIGRUN_TYPE_FLOAT32: f32_bilinear_run(node, in->data, in->dims, oh, ow, p, out->data); break;
     case SIGRUN_TYPE_UINT8: sr_u8_resize_bilinear__ref(in->data, in->dims, oh, ow, p, out->data); break;
     case SIGRUN_TYPE_INT8: sr_i8_resize_bilinear__ref(in->data, in->dims, oh, ow, p, out->data); break;
     default: sr_i16_resize_bilinear__ref(in->data, in->dims, oh, ow, p, out->data); break;

@@ -60,8 +60,8 @@ void sr_f32_pool_pixel__avx512(const float* in, size_t rows, size_t cols, size_t
                                int is_max, float lo, float hi);
 void sr_f32_vsum_rows__avx2(const float* x, size_t rows, size_t red, float* y, float divisor);
 void sr_f32_vsum_rows__avx512(const float* x, size_t rows, size_t red, float* y, float divisor);
-void sr_f32_vsum_outer__avx2(const float* x, size_t red, size_t inner, float* y, float divisor);
-void sr_f32_vsum_outer__avx512(const float* x, size_t red, size_t inner, float* y, float divisor);
+void sr_f32_vsum_outer__avx2(const float* x, size_t red, size_t inner, size_t stride, float* y, float divisor);
+void sr_f32_vsum_outer__avx512(const float* x, size_t red, size_t inner, size_t stride, float* y, float divisor);
 #endif
 
 /* The kernels for node->isa, or NULL (reference kernels) when it has no AVX2. */

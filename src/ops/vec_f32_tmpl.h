@@ -249,9 +249,10 @@ SR_V_TARGET void SR_V_NAME(sr_f32_pool_pixel)(const float* in, size_t rows, size
 
 /* ---- reductions ---- */
 
-/* y[i] = (x[i] + x[inner + i] + ... + x[(red - 1) inner + i]) / divisor for i < inner, summing in that order (the
- * reference's), four vectors of channels at a time. red == 0 gives 0 / divisor. */
-SR_V_TARGET void SR_V_NAME(sr_f32_vsum_outer)(const float* x, size_t red, size_t inner, float* y, float divisor) {
+/* y[i] = (x[i] + x[stride + i] + ... + x[(red - 1) stride + i]) / divisor for i < inner, summing in that order
+ * (the reference's), four vectors of channels at a time. red == 0 gives 0 / divisor. */
+SR_V_TARGET void SR_V_NAME(sr_f32_vsum_outer)(const float* x, size_t red, size_t inner, size_t stride, float* y,
+                                              float divisor) {
   const V div = V_SET1(divisor);
   size_t i = 0;
   for (; i + 4 * VL <= inner; i += 4 * VL) {
@@ -261,7 +262,7 @@ SR_V_TARGET void SR_V_NAME(sr_f32_vsum_outer)(const float* x, size_t red, size_t
       a0 = V_LOAD(p), a1 = V_LOAD(p + VL), a2 = V_LOAD(p + 2 * VL), a3 = V_LOAD(p + 3 * VL);
     }
     for (size_t r = 1; r < red; r++) {
-      const float* p = x + r * inner + i;
+      const float* p = x + r * stride + i;
       a0 = V_ADD(a0, V_LOAD(p)), a1 = V_ADD(a1, V_LOAD(p + VL));
       a2 = V_ADD(a2, V_LOAD(p + 2 * VL)), a3 = V_ADD(a3, V_LOAD(p + 3 * VL));
     }
@@ -271,7 +272,7 @@ SR_V_TARGET void SR_V_NAME(sr_f32_vsum_outer)(const float* x, size_t red, size_t
   for (; i < inner; i += VL) {
     const VM m = V_MASK(inner - i < VL ? inner - i : VL);
     V a = red ? V_LOADM(x + i, m) : V_ZERO();
-    for (size_t r = 1; r < red; r++) a = V_ADD(a, V_LOADM(x + r * inner + i, m));
+    for (size_t r = 1; r < red; r++) a = V_ADD(a, V_LOADM(x + r * stride + i, m));
     V_STOREM(y + i, m, 0, V_DIV(a, div));
   }
 }

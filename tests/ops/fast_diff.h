@@ -1,7 +1,9 @@
 /*
  * fast_diff.h — differential testing of fast paths: build the same one-node graph twice, prepare and run it with
  * node->isa 0 (the reference kernels) and with an ISA level of this CPU, and compare the outputs (floats
- * bit-exact or within a tolerance, integers bit-exact). Shared by the tests/ops/test_fast_*.c files.
+ * bit-exact or within a tolerance, integers bit-exact). With fd_threads > 1 the fast side runs under a runner
+ * whose interpreter has a real pool of that many threads, so kernels that split work over threads do.
+ * Shared by the tests/ops/test_fast_*.c files.
  */
 #ifndef SR_TEST_FAST_DIFF_H
 #define SR_TEST_FAST_DIFF_H
@@ -10,6 +12,12 @@
 
 #include "harness.h"
 #include "core/cpu.h"
+#include "core/packed.h"
+#include "core/runner.h"
+#include "core/threadpool.h"
+
+/* Threads of the fast side's interpreter (1: no runner, everything on the calling thread). */
+static int fd_threads = 1;
 
 static uint32_t fd_rng = 77;
 static inline uint32_t fd_rnd(void) {
@@ -55,6 +63,18 @@ static inline int fd_compare(const sr_op_kind* kind, const void* params, fd_buil
   build(&ref, ctx);
   build(&fast, ctx);
   fast.node.isa = isa;
+  /* a runner just real enough for kernels: a model with a pack cache, an interpreter with a pool */
+  sigrun_model model;
+  sigrun_interpreter interp;
+  sr_runner runner;
+  memset(&model, 0, sizeof model), memset(&interp, 0, sizeof interp), memset(&runner, 0, sizeof runner);
+  if (fd_threads > 1) {
+    model.packs = sr_pack_cache_create();
+    interp.options.num_threads = fd_threads;
+    interp.pool = sr_threadpool_create(fd_threads);
+    runner.interpreter = &interp, runner.model = &model, runner.root = &runner;
+    fast.node.runner = &runner;
+  }
   const sigrun_status s1 = sr_test_run(&ref, kind, params), s2 = sr_test_run(&fast, kind, params);
   int ok = s1 == s2;
   if (!ok) fprintf(stderr, "%s: status %d (reference) vs %d (isa %u): %s\n", what, s1, s2, isa, fast.error.message);
@@ -80,6 +100,7 @@ static inline int fd_compare(const sr_op_kind* kind, const void* params, fd_buil
   }
   sr_test_node_free(&ref);
   sr_test_node_free(&fast);
+  if (fd_threads > 1) sr_threadpool_destroy(interp.pool), sr_pack_cache_destroy(model.packs);
   return ok;
 }
 

@@ -484,6 +484,43 @@ static void test_quantized_mean_general(void) {
   }
 }
 
+/* The reductions split over 2 and 3 real threads give the reference's bits: shapes from below the size worth a
+ * thread (run serially) to many channel blocks and rows, odd channel counts leaving a partial block. */
+static void test_threaded_reductions(void) {
+  unsigned isas[4];
+  const int levels = fd_isa_levels(isas);
+  static const int32_t shapes[][4] = {{1, 4, 4, 8},    {1, 16, 16, 64},  {1, 56, 56, 144}, {2, 28, 28, 200},
+                                      {1, 7, 7, 1281}, {1, 30, 30, 65},  {3, 10, 1, 33},   {1, 1, 1, 5000}};
+  const sigrun_type types[] = {SIGRUN_TYPE_FLOAT32, SIGRUN_TYPE_INT8, SIGRUN_TYPE_UINT8, SIGRUN_TYPE_INT16};
+  for (fd_threads = 2; fd_threads <= 3; fd_threads++)
+    for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++)
+      for (int ti = 0; ti < 4; ti++)
+        for (int rows = 0; rows < 2; rows++) { /* over H, W (kept channels) or over the last axis (rows) */
+          reduce_case c = {0};
+          c.type = types[ti];
+          c.rank = 4;
+          memcpy(c.dims, shapes[s], sizeof c.dims);
+          if (rows) c.axes[0] = 3, c.n_axes[0] = 1;
+          else c.axes[0] = 1, c.axes[1] = 2, c.n_axes[0] = 2;
+          if (rows && c.type != SIGRUN_TYPE_FLOAT32) continue; /* quantized rows: the reference kernel */
+          const size_t n = fd_count(c.rank, c.dims), size = sigrun_type_size(c.type);
+          uint8_t* x = malloc(n * size + 1);
+          if (c.type == SIGRUN_TYPE_FLOAT32)
+            for (size_t i = 0; i < n; i++) ((float*)x)[i] = fd_rndf(-100, 100);
+          else
+            for (size_t i = 0; i < n * size; i++) x[i] = (uint8_t)fd_rnd();
+          const int64_t base = c.type == SIGRUN_TYPE_UINT8 ? 128 : 0;
+          const float scale[2] = {0.05f, 0.07f};
+          const int64_t zp[2] = {base + (c.type == SIGRUN_TYPE_INT16 ? 0 : 3), base};
+          c.x = x, c.scale = scale, c.zp = zp;
+          sr_reducer_params p = {1};
+          for (int i = 0; i < levels; i++)
+            CHECK(fd_compare(&sr_op_mean, &p, build_reduce, &c, isas[i], (fd_tol){0, 0}, "threaded MEAN"));
+          free(x);
+        }
+  fd_threads = 1;
+}
+
 int main(void) {
   RUN(test_unary);
   RUN(test_smooth_accuracy);
@@ -499,5 +536,6 @@ int main(void) {
   RUN(test_float_reductions);
   RUN(test_quantized_mean_hw);
   RUN(test_quantized_mean_general);
+  RUN(test_threaded_reductions);
   return TEST_SUMMARY();
 }

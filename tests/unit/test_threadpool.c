@@ -2,7 +2,8 @@
  * test_threadpool.c — the interpreter's worker pool (src/core/threadpool.c): every item of every job runs
  * exactly once whatever the range, grain and thread count; jobs issued back to back (the invoke pattern) and
  * after workers went to sleep; two callers at once (one runs alone); a job issued from inside a job; the
- * one-thread case without a pool. Also run under ThreadSanitizer by scripts/test.sh.
+ * one-thread case without a pool; a range of at most one grain runs in one call on the caller; a worker done
+ * with its share steals from the caller's. Also run under ThreadSanitizer by scripts/test.sh.
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -131,11 +132,63 @@ static void test_concurrent_callers(void) {
   sr_threadpool_destroy(pool);
 }
 
+/* Records which thread ran each item and how many calls were made. */
+typedef struct who_job {
+  pthread_t who[64];
+  atomic_int calls;
+  size_t slow_below; /* items below this take 2 ms each */
+} who_job;
+
+static void record_thread(void* ctx, size_t begin, size_t end) {
+  who_job* job = ctx;
+  atomic_fetch_add(&job->calls, 1);
+  for (size_t i = begin; i < end; i++) {
+    job->who[i] = pthread_self();
+    if (i < job->slow_below) {
+      struct timespec pause = {0, 2 * 1000 * 1000};
+      nanosleep(&pause, NULL);
+    }
+  }
+}
+
+/* A range no longer than the grain (below the work worth a thread) is one call on the calling thread. */
+static void test_one_grain_runs_on_caller(void) {
+  sr_threadpool* pool = sr_threadpool_create(3);
+  CHECK(pool != NULL);
+  for (size_t n = 1; n <= 40; n += 13) {
+    who_job job;
+    memset(&job, 0, sizeof job);
+    atomic_init(&job.calls, 0);
+    sr_threadpool_run(pool, n, 40, record_thread, &job);
+    CHECK(atomic_load(&job.calls) == 1);
+    for (size_t i = 0; i < n; i++) CHECK(pthread_equal(job.who[i], pthread_self()));
+  }
+  sr_threadpool_destroy(pool);
+}
+
+/* The caller's share (the first half with 2 threads) is slow: the worker finishes its own share and takes
+ * chunks from the back of the caller's, so the job ends well before the caller could do it alone. */
+static void test_worker_steals(void) {
+  sr_threadpool* pool = sr_threadpool_create(2);
+  CHECK(pool != NULL);
+  who_job job;
+  memset(&job, 0, sizeof job);
+  atomic_init(&job.calls, 0);
+  job.slow_below = 32;
+  sr_threadpool_run(pool, 64, 1, record_thread, &job);
+  int stolen = 0;
+  for (size_t i = 0; i < 32; i++) stolen += !pthread_equal(job.who[i], pthread_self());
+  CHECK(stolen > 0);
+  sr_threadpool_destroy(pool);
+}
+
 int main(void) {
   RUN(test_every_item_once);
   RUN(test_back_to_back_and_after_sleep);
   RUN(test_no_pool_runs_on_caller);
   RUN(test_nested);
   RUN(test_concurrent_callers);
+  RUN(test_one_grain_runs_on_caller);
+  RUN(test_worker_steals);
   return TEST_SUMMARY();
 }
