@@ -46,7 +46,10 @@ static int row_params(float lo, float hi, int asymmetric, float* scale, int32_t*
 
 /* ---- AVX-512 ---- */
 
-/* min/max with the reference's scan semantics: lanes start at v[0]; min(v, m) keeps m when v is NaN. */
+/* min/max with the reference's scan semantics: lanes start at v[0]; min(v, m) keeps m when v is NaN, so a NaN
+ * reaches a lane only from v[0], which is in every lane: either all lanes are NaN (the reference's poisoned scan)
+ * or none, and then the order of the final reduction across lanes cannot matter (it can only pick -0 over +0,
+ * which nothing downstream tells apart). A vector reduction: the scalar one mispredicted a branch per lane. */
 static TGT void minmax16(const float* v, size_t n, float* lo, float* hi) {
   __m512 mn = _mm512_set1_ps(v[0]), mx = mn;
   size_t i = 0;
@@ -61,24 +64,30 @@ static TGT void minmax16(const float* v, size_t n, float* lo, float* hi) {
     mn = _mm512_min_ps(x, mn);
     mx = _mm512_max_ps(x, mx);
   }
-  float a[16], b[16];
-  _mm512_storeu_ps(a, mn);
-  _mm512_storeu_ps(b, mx);
-  *lo = a[0], *hi = b[0];
-  for (int l = 1; l < 16; l++) {
-    if (a[l] < *lo) *lo = a[l];
-    if (b[l] > *hi) *hi = b[l];
-  }
+  /* Halve the lanes four times: 16 -> 8 -> 4 -> 2 -> 1. */
+  __m256 mn8 = _mm256_min_ps(_mm512_castps512_ps256(mn), _mm512_extractf32x8_ps(mn, 1));
+  __m256 mx8 = _mm256_max_ps(_mm512_castps512_ps256(mx), _mm512_extractf32x8_ps(mx, 1));
+  __m128 mn4 = _mm_min_ps(_mm256_castps256_ps128(mn8), _mm256_extractf128_ps(mn8, 1));
+  __m128 mx4 = _mm_max_ps(_mm256_castps256_ps128(mx8), _mm256_extractf128_ps(mx8, 1));
+  mn4 = _mm_min_ps(mn4, _mm_movehl_ps(mn4, mn4));
+  mx4 = _mm_max_ps(mx4, _mm_movehl_ps(mx4, mx4));
+  mn4 = _mm_min_ss(mn4, _mm_movehdup_ps(mn4));
+  mx4 = _mm_max_ss(mx4, _mm_movehdup_ps(mx4));
+  *lo = _mm_cvtss_f32(mn4);
+  *hi = _mm_cvtss_f32(mx4);
 }
 
-/* roundf, then the reference's float -> int32 (NaN and out of range: INT32_MIN), clamped. */
+/* roundf (half away from zero), then the reference's float -> int32 (NaN and out of range: INT32_MIN), clamped.
+ * |x| + 0.5 rounded toward zero has the exact sum's floor (every integer below 2^24 is a float; above 2^23 x is
+ * already an integer), so truncating it rounds |x| half up; the sign goes back on as an integer negation, which
+ * leaves INT32_MIN (NaN, |x| >= 2^31) as it is, as the reference's conversion of a rounded -2^31 or beyond. */
 static inline __attribute__((always_inline)) TGT __m512i round_clamp16(__m512 x, __m512i qmin, __m512i qmax) {
-  __m512 r = _mm512_roundscale_ps(x, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC);
-  const __mmask16 up = _mm512_cmp_ps_mask(_mm512_sub_ps(x, r), _mm512_set1_ps(0.5f), _CMP_GE_OQ);
-  const __mmask16 down = _mm512_cmp_ps_mask(_mm512_sub_ps(x, r), _mm512_set1_ps(-0.5f), _CMP_LE_OQ);
-  r = _mm512_mask_add_ps(r, up, r, _mm512_set1_ps(1.0f));
-  r = _mm512_mask_sub_ps(r, down, r, _mm512_set1_ps(1.0f));
-  return _mm512_min_epi32(_mm512_max_epi32(_mm512_cvttps_epi32(r), qmin), qmax);
+  const __m512i sign = _mm512_set1_epi32(INT32_MIN);
+  const __m512 ax = _mm512_castsi512_ps(_mm512_andnot_si512(sign, _mm512_castps_si512(x)));
+  const __m512 t = _mm512_add_round_ps(ax, _mm512_set1_ps(0.5f), _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC);
+  __m512i r = _mm512_cvtt_roundps_epi32(t, _MM_FROUND_NO_EXC);
+  r = _mm512_mask_sub_epi32(r, _mm512_test_epi32_mask(_mm512_castps_si512(x), sign), _mm512_setzero_si512(), r);
+  return _mm512_min_epi32(_mm512_max_epi32(r, qmin), qmax);
 }
 
 /* Symmetric: clamp(round(v * inv), -127, 127). Asymmetric: round(v * inv) clamped to [-256, 256], plus the zero

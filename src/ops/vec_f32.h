@@ -35,11 +35,12 @@ typedef void (*sr_vec_unary_fn)(const sr_vec_unary* u, const float* x, float* y,
 
 typedef enum sr_vec_binary_op {
   SR_VB_ADD, SR_VB_SUB, SR_VB_MUL, SR_VB_DIV, SR_VB_MAX, SR_VB_MIN,
-  SR_VB_PRELU, /* a < 0 ? a * b : a (PRELU with alpha b) */
+  SR_VB_PRELU,  /* a < 0 ? a * b : a (PRELU with alpha b) */
+  SR_VB_SQDIFF, /* (a - b) * (a - b), not clamped (SQUARED_DIFFERENCE has no activation) */
 } sr_vec_binary_op;
 
 /* y[i] = a[i * sa] op b[i * sb] for sa, sb in {0, 1} (0: a scalar operand), then clamped to [lo, hi] (not for
- * MAX/MIN, which compare as the reference: a > b ? a : b, a < b ? a : b, nor PRELU). */
+ * MAX/MIN, which compare as the reference: a > b ? a : b, a < b ? a : b, nor PRELU and SQDIFF). */
 typedef void (*sr_vec_binary_fn)(sr_vec_binary_op op, const float* a, size_t sa, const float* b, size_t sb, float* y,
                                  size_t n, float lo, float hi);
 

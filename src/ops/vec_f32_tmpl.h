@@ -139,6 +139,10 @@ SR_V_INLINE V SR_V_NAME(binary1)(V a, V b, V lo, V hi, const sr_vec_binary_op op
     case SR_VB_ADD: return V_MIN(hi, V_MAX(lo, V_ADD(a, b)));
     case SR_VB_SUB: return V_MIN(hi, V_MAX(lo, V_SUB(a, b)));
     case SR_VB_MUL: return V_MIN(hi, V_MAX(lo, V_MUL(a, b)));
+    case SR_VB_SQDIFF: {
+      const V d = V_SUB(a, b);
+      return V_MUL(d, d);
+    }
     default: return V_MIN(hi, V_MAX(lo, V_DIV(a, b)));
   }
 }
@@ -167,6 +171,7 @@ SR_V_TARGET void SR_V_NAME(sr_f32_vbinary)(sr_vec_binary_op op, const float* a, 
     case SR_VB_MAX: SR_V_NAME(binary_op)(a, sa, b, sb, y, n, lo, hi, SR_VB_MAX); break;
     case SR_VB_MIN: SR_V_NAME(binary_op)(a, sa, b, sb, y, n, lo, hi, SR_VB_MIN); break;
     case SR_VB_PRELU: SR_V_NAME(binary_op)(a, sa, b, sb, y, n, lo, hi, SR_VB_PRELU); break;
+    case SR_VB_SQDIFF: SR_V_NAME(binary_op)(a, sa, b, sb, y, n, lo, hi, SR_VB_SQDIFF); break;
   }
 }
 

@@ -2,10 +2,11 @@
  * test_fast_elementwise.c — the vector elementwise kernels (vec_f32.c, elementwise_q8_x86.c, lut_x86.c) and the
  * fast reductions (reduce_fast.c) against the reference kernels, node by node at every ISA level of this CPU.
  * Bit-exact: the RELU family, LEAKY_RELU, HARD_SWISH, PRELU, ADD/SUB/MUL/DIV/MAXIMUM/MINIMUM with every clamping
- * activation on random broadcast shapes, quantized int8/uint8 ADD/SUB/MUL, 8-bit LOGISTIC/TANH tables, float16
- * DEQUANTIZE, float MEAN/SUM over random axes, quantized MEAN (H,W and general). Within a tolerance: LOGISTIC and
- * TANH (3e-7 absolute), GELU (1e-6), SOFTMAX (3e-6 relative). Lengths cover the vector widths, the threading
- * chunk and zero-sized dims; inputs include NaN, infinities, signed zeros, huge and subnormal values.
+ * activation and float SQUARED_DIFFERENCE on random broadcast shapes, quantized int8/uint8 ADD/SUB/MUL, 8-bit
+ * LOGISTIC/TANH tables, float16 DEQUANTIZE, float MEAN/SUM over random axes, quantized MEAN (H,W and general).
+ * Within a tolerance: LOGISTIC and TANH (3e-7 absolute), GELU (1e-6), SOFTMAX (3e-6 relative). Lengths cover the
+ * vector widths, the threading chunk and zero-sized dims; inputs include NaN, infinities, signed zeros, huge and
+ * subnormal values.
  */
 #include <float.h>
 
@@ -19,7 +20,7 @@
 extern const sr_op_kind sr_op_relu, sr_op_relu6, sr_op_relu_n1_to_1, sr_op_relu_0_to_1, sr_op_leaky_relu,
     sr_op_hard_swish, sr_op_logistic, sr_op_tanh, sr_op_add, sr_op_sub, sr_op_mul, sr_op_div, sr_op_maximum,
     sr_op_minimum, sr_op_mean, sr_op_sum, sr_op_prelu,
-    sr_op_dequantize, sr_op_gelu, sr_op_softmax;
+    sr_op_dequantize, sr_op_gelu, sr_op_softmax, sr_op_squared_difference;
 
 static const size_t kLengths[] = {0, 1, 3, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 100, 8191, 8192, 8193, 20011};
 
@@ -246,6 +247,27 @@ static void test_binary(void) {
     snprintf(what, sizeof what, "%s act %d ranks %d/%d (%zu, %zu elements)", kind->name, p.activation, c.ra, c.rb, na,
              nb);
     for (int i = 0; i < levels; i++) CHECK(fd_compare(kind, &p, build_binary, &c, isas[i], (fd_tol){0, 0}, what));
+    free(a), free(b);
+  }
+}
+
+/* Float SQUARED_DIFFERENCE (binary.c) on the vector kernels: bit-exact on random broadcast shapes. */
+static void test_squared_difference(void) {
+  unsigned isas[4];
+  const int levels = fd_isa_levels(isas);
+  for (int iter = 0; iter < 300; iter++) {
+    binary_case c;
+    random_broadcast(&c);
+    const size_t na = fd_count(c.ra, c.da), nb = fd_count(c.rb, c.db);
+    float* a = malloc((na + 1) * sizeof(float));
+    float* b = malloc((nb + 1) * sizeof(float));
+    fill_special(a, na, 10);
+    fill_special(b, nb, 10);
+    c.a = a, c.b = b;
+    char what[128];
+    snprintf(what, sizeof what, "SQUARED_DIFFERENCE ranks %d/%d (%zu, %zu elements)", c.ra, c.rb, na, nb);
+    for (int i = 0; i < levels; i++)
+      CHECK(fd_compare(&sr_op_squared_difference, NULL, build_binary, &c, isas[i], (fd_tol){0, 0}, what));
     free(a), free(b);
   }
 }
@@ -492,6 +514,7 @@ int main(void) {
   RUN(test_softmax);
   RUN(test_swish_matches_two_kernels);
   RUN(test_binary);
+  RUN(test_squared_difference);
   RUN(test_prelu);
   RUN(test_binary_in_place);
   RUN(test_quantized_binary);
