@@ -189,8 +189,12 @@ SR_V_TARGET void SR_V_NAME(sr_f32_softmax_rows)(const float* x, float* y, size_t
       vm = V_SEL(V_GT(v, vm), vm, v);
     }
     V_STORE(lanes, vm);
-    float max = x[0];
-    for (size_t k = 0; k < VL; k++) max = lanes[k] > max ? lanes[k] : max;
+    /* Pairwise over the lanes (a chain of VL compares was the row's critical path). Every lane started at x[0]
+     * and only takes larger values, so all are NaN (x[0] is) or none, and any order gives the reference's maximum
+     * (up to the sign of a zero maximum, which x - max turns into the same exp of a zero). */
+    for (size_t w = VL / 2; w > 0; w /= 2)
+      for (size_t k = 0; k < w; k++) lanes[k] = lanes[k + w] > lanes[k] ? lanes[k + w] : lanes[k];
+    float max = lanes[0] > x[0] ? lanes[0] : x[0];
     for (size_t k = i; k < depth; k++) max = x[k] > max ? x[k] : max;
     const V vmax = V_SET1(max), vbeta = V_SET1(beta);
     V acc = V_ZERO();
