@@ -77,22 +77,53 @@ static TGT void minmax16(const float* v, size_t n, float* lo, float* hi) {
   *hi = _mm_cvtss_f32(mx4);
 }
 
-/* roundf (half away from zero), then the reference's float -> int32 (NaN and out of range: INT32_MIN), clamped.
+/* roundf (half away from zero), then the reference's float -> int32 (NaN and out of range: INT32_MIN).
  * |x| + 0.5 rounded toward zero has the exact sum's floor (every integer below 2^24 is a float; above 2^23 x is
  * already an integer), so truncating it rounds |x| half up; the sign goes back on as an integer negation, which
  * leaves INT32_MIN (NaN, |x| >= 2^31) as it is, as the reference's conversion of a rounded -2^31 or beyond. */
-static inline __attribute__((always_inline)) TGT __m512i round_clamp16(__m512 x, __m512i qmin, __m512i qmax) {
+static inline __attribute__((always_inline)) TGT __m512i round16(__m512 x) {
   const __m512i sign = _mm512_set1_epi32(INT32_MIN);
   const __m512 ax = _mm512_castsi512_ps(_mm512_andnot_si512(sign, _mm512_castps_si512(x)));
   const __m512 t = _mm512_add_round_ps(ax, _mm512_set1_ps(0.5f), _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC);
-  __m512i r = _mm512_cvtt_roundps_epi32(t, _MM_FROUND_NO_EXC);
-  r = _mm512_mask_sub_epi32(r, _mm512_test_epi32_mask(_mm512_castps_si512(x), sign), _mm512_setzero_si512(), r);
-  return _mm512_min_epi32(_mm512_max_epi32(r, qmin), qmax);
+  const __m512i r = _mm512_cvtt_roundps_epi32(t, _MM_FROUND_NO_EXC);
+  return _mm512_mask_sub_epi32(r, _mm512_test_epi32_mask(_mm512_castps_si512(x), sign), _mm512_setzero_si512(), r);
+}
+
+static inline __attribute__((always_inline)) TGT __m512i round_clamp16(__m512 x, __m512i qmin, __m512i qmax) {
+  return _mm512_min_epi32(_mm512_max_epi32(round16(x), qmin), qmax);
+}
+
+/* 64 values at a time with saturating packs instead of clamps, the same bytes: symmetric, int32 -> int16 -> int8
+ * saturation then max(-127) is clamp(r, -127, 127); asymmetric, r saturated to int16 plus the zero point
+ * saturated to int16 (INT32_MIN, from a row with an infinity, becomes -32768) then saturated to int8 is
+ * clamp(clamp(r, -256, 256) + zp, -128, 127): both sides are the same value inside [-256, 256] and pin the same
+ * end outside it. Returns how many values it did (a multiple of 64). */
+static TGT size_t quantize64(const float* v, size_t n, float inv, int asymmetric, int32_t zp, int8_t* q) {
+  const __m512 f = _mm512_set1_ps(inv);
+  const __m512i zp16 = _mm512_set1_epi16((int16_t)(zp < INT16_MIN ? INT16_MIN : zp > INT16_MAX ? INT16_MAX : zp));
+  const __m512i floor8 = _mm512_set1_epi8(-127);
+  /* packs work within 128-bit lanes: lane l holds values 4l..4l+3 of each of the four vectors in turn */
+  const __m512i order = _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
+  size_t i = 0;
+  for (; i + 64 <= n; i += 64) {
+    const __m512i r0 = round16(_mm512_mul_ps(_mm512_loadu_ps(v + i), f));
+    const __m512i r1 = round16(_mm512_mul_ps(_mm512_loadu_ps(v + i + 16), f));
+    const __m512i r2 = round16(_mm512_mul_ps(_mm512_loadu_ps(v + i + 32), f));
+    const __m512i r3 = round16(_mm512_mul_ps(_mm512_loadu_ps(v + i + 48), f));
+    __m512i w01 = _mm512_packs_epi32(r0, r1), w23 = _mm512_packs_epi32(r2, r3);
+    if (asymmetric) w01 = _mm512_adds_epi16(w01, zp16), w23 = _mm512_adds_epi16(w23, zp16);
+    __m512i b = _mm512_packs_epi16(w01, w23);
+    if (!asymmetric) b = _mm512_max_epi8(b, floor8);
+    _mm512_storeu_si512(q + i, _mm512_permutexvar_epi32(order, b));
+  }
+  return i;
 }
 
 /* Symmetric: clamp(round(v * inv), -127, 127). Asymmetric: round(v * inv) clamped to [-256, 256], plus the zero
  * point, clamped to [-128, 127] (LiteRT rounds before adding the zero point). */
 static TGT void quantize16(const float* v, size_t n, float inv, int asymmetric, int32_t zp, int8_t* q) {
+  const size_t done = quantize64(v, n, inv, asymmetric, zp, q);
+  v += done, q += done, n -= done;
   const __m512 f = _mm512_set1_ps(inv);
   const __m512i zero_point = _mm512_set1_epi32(zp);
   const __m512i lo = _mm512_set1_epi32(asymmetric ? -256 : -127), hi = _mm512_set1_epi32(asymmetric ? 256 : 127);
