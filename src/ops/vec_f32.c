@@ -52,6 +52,15 @@ sr_vec_f16_fn sr_vec_f16_kernel(unsigned isa) {
   return NULL;
 }
 
+sr_vec_dequant_s8_fn sr_vec_dequant_s8_kernel(unsigned isa) {
+#if SR_HAVE_X86_KERNELS
+  if (isa & SR_ISA_AVX512) return sr_qs8_f32_dequantize__avx512;
+  if (isa & SR_ISA_AVX2_FMA) return sr_qs8_f32_dequantize__avx2;
+#endif
+  (void)isa;
+  return NULL;
+}
+
 enum { UNARY_CHUNK = 8192 }; /* elements per work item: 32 KiB in and out, a multiple of every vector width */
 
 typedef struct unary_job {

@@ -55,6 +55,8 @@ void sr_f32_softmax_rows__avx2(const float* x, float* y, size_t rows, size_t dep
 void sr_f32_softmax_rows__avx512(const float* x, float* y, size_t rows, size_t depth, float beta);
 void sr_f16_f32_convert__avx2(const uint16_t* x, float* y, size_t n);
 void sr_f16_f32_convert__avx512(const uint16_t* x, float* y, size_t n);
+void sr_qs8_f32_dequantize__avx2(const int8_t* x, float* y, size_t n, float scale, int32_t zero_point);
+void sr_qs8_f32_dequantize__avx512(const int8_t* x, float* y, size_t n, float scale, int32_t zero_point);
 void sr_f32_pool_pixel__avx2(const float* in, size_t rows, size_t cols, size_t row_stride, size_t C, float* out,
                              int is_max, float lo, float hi);
 void sr_f32_pool_pixel__avx512(const float* in, size_t rows, size_t cols, size_t row_stride, size_t C, float* out,
@@ -76,6 +78,9 @@ typedef void (*sr_vec_softmax_fn)(const float* x, float* y, size_t rows, size_t 
 sr_vec_softmax_fn sr_vec_softmax_kernel(unsigned isa);
 typedef void (*sr_vec_f16_fn)(const uint16_t* x, float* y, size_t n);
 sr_vec_f16_fn sr_vec_f16_kernel(unsigned isa);
+/* Per-tensor int8 DEQUANTIZE: y = scale * (x - zero_point) for |zero_point| <= 2^23 - 256, bit-exact. */
+typedef void (*sr_vec_dequant_s8_fn)(const int8_t* x, float* y, size_t n, float scale, int32_t zero_point);
+sr_vec_dequant_s8_fn sr_vec_dequant_s8_kernel(unsigned isa);
 
 /* Runs fn over x[0, n) -> y in chunks spread over the node's threads (in place allowed: x == y). */
 void sr_vec_unary_run(const sr_node* node, sr_vec_unary_fn fn, const sr_vec_unary* u, const float* x, float* y,

@@ -233,6 +233,22 @@ SR_V_TARGET void SR_V_NAME(sr_f16_f32_convert)(const uint16_t* x, float* y, size
   }
 }
 
+/* int8 to float, scale * (q - zero_point): q - zero_point is an exact int32 and float (|zero_point| <= 2^23 - 256,
+ * checked by the caller), so the one float product rounds the exact value, as the reference's double product
+ * rounded to float does. The tail is staged through a buffer. */
+SR_V_TARGET void SR_V_NAME(sr_qs8_f32_dequantize)(const int8_t* x, float* y, size_t n, float scale,
+                                                   int32_t zero_point) {
+  const V s = V_SET1(scale);
+  const VI zp = VI_SET1(zero_point);
+  size_t i = 0;
+  for (; i + VL <= n; i += VL) V_STORE(y + i, V_MUL(VI_TO_F(VI_SUB(VI_LOAD_S8(x + i), zp)), s));
+  if (i < n) {
+    int8_t t[16] = {0};
+    memcpy(t, x + i, n - i);
+    V_STOREM(y + i, V_MASK(n - i), 0, V_MUL(VI_TO_F(VI_SUB(VI_LOAD_S8(t), zp)), s));
+  }
+}
+
 /* ---- pooling ---- */
 
 /* One output pixel of a float MAX or AVERAGE pool over its in-bounds window (rows x cols pixels of C channels,

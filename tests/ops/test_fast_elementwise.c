@@ -3,10 +3,10 @@
  * fast reductions (reduce_fast.c) against the reference kernels, node by node at every ISA level of this CPU.
  * Bit-exact: the RELU family, LEAKY_RELU, HARD_SWISH, PRELU, ADD/SUB/MUL/DIV/MAXIMUM/MINIMUM with every clamping
  * activation and float SQUARED_DIFFERENCE on random broadcast shapes, quantized int8/uint8 ADD/SUB/MUL, 8-bit
- * LOGISTIC/TANH tables, float16 DEQUANTIZE, float MEAN/SUM over random axes, quantized MEAN (H,W and general).
- * Within a tolerance: LOGISTIC and TANH (3e-7 absolute), GELU (1e-6), SOFTMAX (3e-6 relative). Lengths cover the
- * vector widths, the threading chunk and zero-sized dims; inputs include NaN, infinities, signed zeros, huge and
- * subnormal values.
+ * LOGISTIC/TANH tables, float16 and int8 DEQUANTIZE, float MEAN/SUM over random axes, quantized MEAN (H,W and
+ * general). Within a tolerance: LOGISTIC and TANH (3e-7 absolute), GELU (1e-6), SOFTMAX (3e-6 relative). Lengths
+ * cover the vector widths, the threading chunk and zero-sized dims; inputs include NaN, infinities, signed zeros,
+ * huge and subnormal values.
  */
 #include <float.h>
 
@@ -377,6 +377,41 @@ static void test_quantized_binary(void) {
   }
 }
 
+/* int8 DEQUANTIZE per tensor: zero points up to the vector kernel's limit (and one past it, which declines),
+ * scales whose products are subnormal, ordinary or overflow. */
+typedef struct s8_case {
+  int32_t dims[1];
+  const int8_t* x;
+  float scale;
+  int64_t zp;
+} s8_case;
+
+static void build_dequant_s8(sr_test_node* tn, const void* ctx) {
+  const s8_case* c = ctx;
+  sr_tensor* x = sr_test_input(tn, SIGRUN_TYPE_INT8, 1, c->dims, c->x);
+  sr_test_set_quant(x, 1, &c->scale, &c->zp, 0);
+  sr_test_output(tn, SIGRUN_TYPE_FLOAT32);
+}
+
+static void test_dequantize_s8(void) {
+  unsigned isas[4];
+  const int levels = fd_isa_levels(isas);
+  static const int64_t zps[] = {0, -128, 127, 5, -77, (1 << 23) - 256, -(1 << 23) + 256, (1 << 23) - 255, 1 << 30};
+  static const float scales[] = {0.0123f, 1.0f, 3.0e-39f, 1.0e-45f, 2.5e37f, 0.1f, 7.0e-3f, 1.0e38f, 0.5f};
+  int8_t* x = malloc(20011);
+  for (size_t i = 0; i < 20011; i++) x[i] = (int8_t)fd_rnd();
+  for (size_t l = 0; l < sizeof kLengths / sizeof kLengths[0]; l++)
+    for (int k = 0; k < 9; k++) {
+      s8_case c = {{(int32_t)kLengths[l]}, x + (20011 - kLengths[l]), scales[(k + l) % 9], zps[k]};
+      char what[96];
+      snprintf(what, sizeof what, "DEQUANTIZE int8 n %zu scale %g zp %lld", kLengths[l], (double)c.scale,
+               (long long)c.zp);
+      for (int i = 0; i < levels; i++)
+        CHECK(fd_compare(&sr_op_dequantize, NULL, build_dequant_s8, &c, isas[i], (fd_tol){0, 0}, what));
+    }
+  free(x);
+}
+
 /* float16 DEQUANTIZE: every half value (normals, subnormals, zeros, infinities, NaNs) converts exactly. */
 typedef struct f16_case {
   int32_t dims[1];
@@ -519,6 +554,7 @@ int main(void) {
   RUN(test_binary_in_place);
   RUN(test_quantized_binary);
   RUN(test_dequantize_f16);
+  RUN(test_dequantize_s8);
   RUN(test_float_reductions);
   RUN(test_quantized_mean_hw);
   RUN(test_quantized_mean_general);
