@@ -15,6 +15,9 @@ typedef struct sr_swish_params {
 } sr_swish_params;
 
 extern const sr_op_kind sr_op_fused_swish;
+/* LAYER_NORM (fused_layernorm.c): float MEAN ... ADD over the last axis as one node with inputs x, gamma,
+ * epsilon and optionally beta, and the last ADD's output. */
+extern const sr_op_kind sr_op_fused_layernorm;
 /* The second node of a fused pair: does nothing. */
 extern const sr_op_kind sr_op_fused_away;
 

@@ -65,6 +65,10 @@ void sr_f32_vsum_rows__avx2(const float* x, size_t rows, size_t red, float* y, f
 void sr_f32_vsum_rows__avx512(const float* x, size_t rows, size_t red, float* y, float divisor);
 void sr_f32_vsum_outer__avx2(const float* x, size_t red, size_t inner, float* y, float divisor);
 void sr_f32_vsum_outer__avx512(const float* x, size_t red, size_t inner, float* y, float divisor);
+void sr_f32_layernorm_rows__avx2(const float* x, size_t rows, size_t depth, const float* gamma, const float* beta,
+                                 float eps, float* stats, float* y);
+void sr_f32_layernorm_rows__avx512(const float* x, size_t rows, size_t depth, const float* gamma, const float* beta,
+                                   float eps, float* stats, float* y);
 #endif
 
 /* The kernels for node->isa, or NULL (reference kernels) when it has no AVX2. */
@@ -78,6 +82,10 @@ typedef void (*sr_vec_softmax_fn)(const float* x, float* y, size_t rows, size_t 
 sr_vec_softmax_fn sr_vec_softmax_kernel(unsigned isa);
 typedef void (*sr_vec_f16_fn)(const uint16_t* x, float* y, size_t n);
 sr_vec_f16_fn sr_vec_f16_kernel(unsigned isa);
+/* The fused layer norm's rows (see vec_f32_tmpl.h): beta may be NULL; stats holds 2 rows floats. */
+typedef void (*sr_vec_layernorm_fn)(const float* x, size_t rows, size_t depth, const float* gamma, const float* beta,
+                                    float eps, float* stats, float* y);
+sr_vec_layernorm_fn sr_vec_layernorm_kernel(unsigned isa);
 /* Per-tensor int8 DEQUANTIZE: y = scale * (x - zero_point) for |zero_point| <= 2^23 - 256, bit-exact. */
 typedef void (*sr_vec_dequant_s8_fn)(const int8_t* x, float* y, size_t n, float scale, int32_t zero_point);
 sr_vec_dequant_s8_fn sr_vec_dequant_s8_kernel(unsigned isa);

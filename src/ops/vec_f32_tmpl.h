@@ -315,4 +315,48 @@ SR_V_TARGET void SR_V_NAME(sr_f32_vsum_rows)(const float* x, size_t rows, size_t
   }
 }
 
+/* ---- layer normalization (fused_layernorm.c) ---- */
+
+/* Rows of depth values with the unfused ops' roundings, one operation at a time: mu = MEAN(x) and var = MEAN((x -
+ * mu)^2) through sr_f32_vsum_rows (MEAN's bits), rs = 1 / sqrt(var + eps) as RSQRT, then per element rg = rs gamma,
+ * t1 = (-mu) rg, t2 = x rg, y = t2 + t1 (or t2 + (t1 + beta)); the clamps of the unfused MUL and ADD are the
+ * identity (no activation). stats holds 2 rows floats; y holds the squared differences in between, so it may
+ * not alias x. 1 <= depth and (VL - 1) depth < 2^31. */
+SR_V_TARGET void SR_V_NAME(sr_f32_layernorm_rows)(const float* x, size_t rows, size_t depth, const float* gamma,
+                                                  const float* beta, float eps, float* stats, float* y) {
+  float *mu = stats, *var = stats + rows;
+  SR_V_NAME(sr_f32_vsum_rows)(x, rows, depth, mu, (float)depth);
+  for (size_t r = 0; r < rows; r++) {
+    const float* xr = x + r * depth;
+    float* yr = y + r * depth;
+    const V m = V_SET1(mu[r]);
+    size_t i = 0;
+    for (; i + VL <= depth; i += VL) {
+      const V d = V_SUB(V_LOAD(xr + i), m);
+      V_STORE(yr + i, V_MUL(d, d));
+    }
+    if (i < depth) {
+      const VM k = V_MASK(depth - i);
+      const V d = V_SUB(V_LOADM(xr + i, k), m);
+      V_STOREM(yr + i, k, 0, V_MUL(d, d));
+    }
+  }
+  SR_V_NAME(sr_f32_vsum_rows)(y, rows, depth, var, (float)depth);
+  for (size_t r = 0; r < rows; r++) {
+    const float* xr = x + r * depth;
+    float* yr = y + r * depth;
+    const float v = var[r] + eps;
+    const V rs = V_SET1(1.0f / sqrtf(v)), neg_mu = V_SET1(-mu[r]);
+    for (size_t i = 0; i < depth; i += VL) {
+      const int full = depth - i >= VL;
+      const VM k = V_MASK(full ? VL : depth - i);
+      const V rg = V_MUL(rs, full ? V_LOAD(gamma + i) : V_LOADM(gamma + i, k));
+      const V t1 = V_MUL(neg_mu, rg);
+      const V t2 = V_MUL(full ? V_LOAD(xr + i) : V_LOADM(xr + i, k), rg);
+      const V res = beta ? V_ADD(t1, full ? V_LOAD(beta + i) : V_LOADM(beta + i, k)) : t1;
+      V_STOREM(yr + i, k, full, V_ADD(t2, res));
+    }
+  }
+}
+
 #undef SR_V_INLINE
