@@ -2,8 +2,10 @@
  * layout_fast.c — a faster 4-byte strided copy for TRANSPOSE (AVX2). A transpose that moves the input's
  * innermost dimension away from the output's innermost one is, for every index of the other dimensions, a 2-D
  * transpose of a block whose rows are contiguous in the input and whose columns are contiguous in the output;
- * those blocks go through 8 x 8 register transposes instead of one element at a time. Anything else (the
- * innermost steps already 1, no input-contiguous dimension, tiny blocks) is left to sr_x32_strided_copy__ref.
+ * those blocks go through 8 x 8 register transposes instead of one element at a time. When the innermost step is
+ * already 1 (a transpose of whole rows, such as attention's [seq, heads, dim] -> [heads, seq, dim]) rows are
+ * copied with vector moves. Anything else (no input-contiguous dimension, tiny blocks) is left to
+ * sr_x32_strided_copy__ref.
  * Invariant: the output bytes equal the reference's (a copy: no arithmetic).
  */
 #include "layout.h"
@@ -72,6 +74,31 @@ static TGT void block(const uint32_t* in, size_t ld_in, size_t rows, size_t cols
     for (size_t t = c8; t < cols; t++) out[i * ld_out + t] = in[i + t * ld_in];
 }
 
+/* Rows of `inner` contiguous elements (the innermost step is 1): the odometer walks the other dims and each row
+ * is copied with vector moves (a library memcpy per short row costs more than the copy). */
+static TGT void rows(const uint32_t* in, uint32_t* out, int64_t base, const copy_shape* s) {
+  const int last = s->n - 1;
+  const size_t inner = (size_t)s->counts[last];
+  int32_t k[SR_MAX_RANK] = {0};
+  int64_t off = base;
+  for (;;) {
+    const uint32_t* src = in + off;
+    size_t i = 0;
+    for (; i + 8 <= inner; i += 8)
+      _mm256_storeu_si256((__m256i*)(out + i), _mm256_loadu_si256((const __m256i*)(src + i)));
+    for (; i < inner; i++) out[i] = src[i];
+    out += inner;
+    int d = last - 1;
+    for (; d >= 0; d--) {
+      off += s->steps[d];
+      if (++k[d] < s->counts[d]) break;
+      off -= s->steps[d] * s->counts[d];
+      k[d] = 0;
+    }
+    if (d < 0) return;
+  }
+}
+
 TGT void sr_x32_strided_copy__avx2(const void* in_v, void* out_v, int64_t base, int n, const int32_t* counts,
                                    const int64_t* steps) {
   if (n <= 0 || n > SR_MAX_RANK) {
@@ -87,7 +114,11 @@ TGT void sr_x32_strided_copy__avx2(const void* in_v, void* out_v, int64_t base, 
   for (int d = 0; s.n >= 2 && d < s.n - 1; d++)
     if (s.steps[d] == 1) r = d;
   const int last = s.n - 1;
-  if (r < 0 || s.steps[last] == 1 || s.counts[r] < 8 || s.counts[last] < 8) {
+  if (s.n >= 1 && s.steps[last] == 1) {
+    rows(in_v, out_v, base, &s);
+    return;
+  }
+  if (r < 0 || s.counts[r] < 8 || s.counts[last] < 8) {
     sr_x32_strided_copy__ref(in_v, out_v, base, n, counts, steps);
     return;
   }
