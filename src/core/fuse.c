@@ -5,16 +5,20 @@
  * is neither computed nor given memory. Fusions are fast paths, so none is made with reference_kernels_only
  * (the literal graph is the specification) or preserve_all_tensors (every intermediate must keep its value).
  *
- * Two patterns: SWISH, LOGISTIC(x) -> s feeding only MUL(x, s) (EfficientNet, MobileNetV3's swish), and
- * LAYER_NORM, the ten or eleven float ops of Keras's LayerNormalization (transformers), as one node.
+ * Three patterns: SWISH, LOGISTIC(x) -> s feeding only MUL(x, s) (EfficientNet, MobileNetV3's swish);
+ * LAYER_NORM, the ten or eleven float ops of Keras's LayerNormalization (transformers), as one node; and
+ * SCALED SOFTMAX, a MUL by a constant scalar feeding only a SOFTMAX (attention scores / sqrt(d)).
  * Also here: constant folding at prepare (sr_fold_constant_node): DEQUANTIZE of constant weights once per
  * model, and shape arithmetic once per allocation.
  */
 #include "fuse.h"
 
+#include <math.h>
+
 #include "../format/schema_enums.h"
 #include "../ops/fused.h"
 #include "../ops/reduce.h"
+#include "../ops/softmax.h"
 #include "../ops/vec_f32.h"
 #include "packed.h"
 #include "runner.h"
@@ -223,10 +227,48 @@ static void try_layernorm(sr_runner* r, int i, const int* uses, const int* consu
   }
 }
 
+/* ---- SCALED SOFTMAX: MUL(x, c) -> s feeding only SOFTMAX(s), c a constant float scalar ---- */
+
+static void try_scaled_softmax(sr_runner* r, int i, const int* uses, const int* consumer) {
+  sr_node* a = &r->nodes[i];
+  if (!is_builtin(a, SR_BUILTIN_MUL) || a->n_inputs != 2 || a->n_outputs != 1 || !a->inputs[0] || !a->inputs[1])
+    return;
+  const sr_binary_params* mul = a->params;
+  if ((mul && mul->activation != SR_ACT_NONE) || !sr_vec_softmax_scaled_kernel(r->interpreter->isa)) return;
+  const sr_tensor* s = a->outputs[0];
+  const int c_first = f32(a->inputs[0]) && ln_const_data(a->inputs[0], 1) != NULL;
+  const sr_tensor* c = a->inputs[c_first ? 0 : 1];
+  const sr_tensor* x = a->inputs[c_first ? 1 : 0];
+  const float* scale = f32(c) ? ln_const_data(c, 1) : NULL;
+  if (!scale || !f32(x) || !f32(s) || x->rank < 1 || is_subgraph_output(r, s->index)) return;
+  const int j = sole_consumer(r, uses, consumer, s->index);
+  if (j <= i) return;
+  sr_node* b = &r->nodes[j];
+  if (!is_builtin(b, SR_BUILTIN_SOFTMAX) || b->n_inputs != 1 || b->n_outputs != 1 || !f32(b->outputs[0])) return;
+  const sr_softmax_params* sp = b->params;
+  if (!sp || !(sp->beta > 0.0f) || !isfinite(sp->beta)) return; /* the vector kernel's range */
+  sr_scaled_softmax_params* p = sr_pool_alloc(&r->pool, sizeof *p);
+  sr_tensor** inputs = sr_pool_array(&r->pool, 1, sizeof *inputs);
+  if (!p || !inputs) return; /* out of memory: simply no fusion */
+  p->beta = sp->beta;
+  p->scale = *scale;
+  inputs[0] = (sr_tensor*)x;
+  a->kind = &sr_op_fused_scaled_softmax;
+  a->params = p;
+  a->inputs = inputs;
+  a->n_inputs = 1;
+  a->outputs = b->outputs;
+  b->kind = &sr_op_fused_away;
+  b->n_inputs = 0;
+  b->n_outputs = 0;
+}
+
 int sr_fuse_skipped(const sr_node* node) { return node->kind == &sr_op_fused_away; }
 
 const char* sr_fuse_profile_name(const sr_node* node) {
-  return node->kind == &sr_op_fused_swish || node->kind == &sr_op_fused_layernorm ? node->kind->name : node->op->name;
+  const sr_op_kind* k = node->kind;
+  return k == &sr_op_fused_swish || k == &sr_op_fused_layernorm || k == &sr_op_fused_scaled_softmax ? k->name
+                                                                                                      : node->op->name;
 }
 
 void sr_fuse_nodes(sr_runner* r) {
@@ -245,6 +287,7 @@ void sr_fuse_nodes(sr_runner* r) {
   for (int i = 0; i < r->n_nodes; i++) {
     try_swish(r, i, uses, consumer);
     try_layernorm(r, i, uses, consumer);
+    try_scaled_softmax(r, i, uses, consumer);
   }
 }
 

@@ -53,6 +53,8 @@ void sr_f32_vbinary__avx512(sr_vec_binary_op op, const float* a, size_t sa, cons
                             size_t n, float lo, float hi);
 void sr_f32_softmax_rows__avx2(const float* x, float* y, size_t rows, size_t depth, float beta);
 void sr_f32_softmax_rows__avx512(const float* x, float* y, size_t rows, size_t depth, float beta);
+void sr_f32_softmax_scaled_rows__avx2(const float* x, float* y, size_t rows, size_t depth, float beta, float scale);
+void sr_f32_softmax_scaled_rows__avx512(const float* x, float* y, size_t rows, size_t depth, float beta, float scale);
 void sr_f16_f32_convert__avx2(const uint16_t* x, float* y, size_t n);
 void sr_f16_f32_convert__avx512(const uint16_t* x, float* y, size_t n);
 void sr_qs8_f32_dequantize__avx2(const int8_t* x, float* y, size_t n, float scale, int32_t zero_point);
@@ -80,6 +82,10 @@ sr_vec_pool_fn sr_vec_pool_kernel(unsigned isa);
 /* SOFTMAX rows with beta > 0 (exp arguments <= 0); in place allowed. Sums in vector order (within 1e-6). */
 typedef void (*sr_vec_softmax_fn)(const float* x, float* y, size_t rows, size_t depth, float beta);
 sr_vec_softmax_fn sr_vec_softmax_kernel(unsigned isa);
+/* The same rows of x * scale (each product rounded as a MUL by the scalar rounds it), without writing them: the
+ * bits of a MUL's output through the sr_vec_softmax_fn of the same ISA. */
+typedef void (*sr_vec_softmax_scaled_fn)(const float* x, float* y, size_t rows, size_t depth, float beta, float scale);
+sr_vec_softmax_scaled_fn sr_vec_softmax_scaled_kernel(unsigned isa);
 typedef void (*sr_vec_f16_fn)(const uint16_t* x, float* y, size_t n);
 sr_vec_f16_fn sr_vec_f16_kernel(unsigned isa);
 /* The fused layer norm's rows (see vec_f32_tmpl.h): beta may be NULL; stats holds 2 rows floats. */

@@ -178,14 +178,21 @@ SR_V_TARGET void SR_V_NAME(sr_f32_vbinary)(sr_vec_binary_op op, const float* a, 
 /* ---- softmax ---- */
 
 /* Rows of depth values: the maximum as the reference takes it (starting from x[0], NaN never replaces it), e^((x -
- * max) beta) stored and summed, then scaled by 1 / sum. Whole vectors, then the tail lane by lane. */
-SR_V_TARGET void SR_V_NAME(sr_f32_softmax_rows)(const float* x, float* y, size_t rows, size_t depth, float beta) {
+ * max) beta) stored and summed, then scaled by 1 / sum. Whole vectors, then the tail lane by lane. With `scaled`
+ * every x is first multiplied by `scale`, one float product per element as a MUL by a scalar computes it, so
+ * the rows equal a MUL's output passed through the unscaled kernel, bit for bit. */
+SR_V_INLINE void SR_V_NAME(softmax_body)(const float* x, float* y, size_t rows, size_t depth, float beta,
+                                        const int scaled, float scale) {
   float lanes[16];
+  const V vs = V_SET1(scale);
+#define SR_SOFTMAX_X(v) (scaled ? V_MUL((v), vs) : (v))
+#define SR_SOFTMAX_XS(f) (scaled ? (f) * scale : (f))
   for (size_t r = 0; r < rows; r++, x += depth, y += depth) {
-    V vm = V_SET1(x[0]);
+    const float x0 = SR_SOFTMAX_XS(x[0]);
+    V vm = V_SET1(x0);
     size_t i = 0;
     for (; i + VL <= depth; i += VL) {
-      const V v = V_LOAD(x + i);
+      const V v = SR_SOFTMAX_X(V_LOAD(x + i));
       vm = V_SEL(V_GT(v, vm), vm, v);
     }
     V_STORE(lanes, vm);
@@ -194,19 +201,22 @@ SR_V_TARGET void SR_V_NAME(sr_f32_softmax_rows)(const float* x, float* y, size_t
      * (up to the sign of a zero maximum, which x - max turns into the same exp of a zero). */
     for (size_t w = VL / 2; w > 0; w /= 2)
       for (size_t k = 0; k < w; k++) lanes[k] = lanes[k + w] > lanes[k] ? lanes[k + w] : lanes[k];
-    float max = lanes[0] > x[0] ? lanes[0] : x[0];
-    for (size_t k = i; k < depth; k++) max = x[k] > max ? x[k] : max;
+    float max = lanes[0] > x0 ? lanes[0] : x0;
+    for (size_t k = i; k < depth; k++) {
+      const float v = SR_SOFTMAX_XS(x[k]);
+      max = v > max ? v : max;
+    }
     const V vmax = V_SET1(max), vbeta = V_SET1(beta);
     V acc = V_ZERO();
     for (i = 0; i + VL <= depth; i += VL) {
-      const V e = SR_V_NAME(exp_neg)(V_MUL(V_SUB(V_LOAD(x + i), vmax), vbeta));
+      const V e = SR_V_NAME(exp_neg)(V_MUL(V_SUB(SR_SOFTMAX_X(V_LOAD(x + i)), vmax), vbeta));
       V_STORE(y + i, e);
       acc = V_ADD(acc, e);
     }
     float sum = 0.0f;
     if (i < depth) {
       const VM m = V_MASK(depth - i);
-      V_STOREM(y + i, m, 0, SR_V_NAME(exp_neg)(V_MUL(V_SUB(V_LOADM(x + i, m), vmax), vbeta)));
+      V_STOREM(y + i, m, 0, SR_V_NAME(exp_neg)(V_MUL(V_SUB(SR_SOFTMAX_X(V_LOADM(x + i, m)), vmax), vbeta)));
       for (size_t k = i; k < depth; k++) sum += y[k];
     }
     V_STORE(lanes, acc);
@@ -218,6 +228,17 @@ SR_V_TARGET void SR_V_NAME(sr_f32_softmax_rows)(const float* x, float* y, size_t
       V_STOREM(y + i, m, 0, V_MUL(V_LOADM(y + i, m), inv));
     }
   }
+#undef SR_SOFTMAX_X
+#undef SR_SOFTMAX_XS
+}
+
+SR_V_TARGET void SR_V_NAME(sr_f32_softmax_rows)(const float* x, float* y, size_t rows, size_t depth, float beta) {
+  SR_V_NAME(softmax_body)(x, y, rows, depth, beta, 0, 1.0f);
+}
+
+SR_V_TARGET void SR_V_NAME(sr_f32_softmax_scaled_rows)(const float* x, float* y, size_t rows, size_t depth, float beta,
+                                                       float scale) {
+  SR_V_NAME(softmax_body)(x, y, rows, depth, beta, 1, scale);
 }
 
 /* ---- conversions ---- */

@@ -6,7 +6,8 @@
  * LOGISTIC/TANH tables, float16 and int8 DEQUANTIZE, float MEAN/SUM over random axes, quantized MEAN (H,W and
  * general). Within a tolerance: LOGISTIC and TANH (3e-7 absolute), GELU (1e-6), SOFTMAX (3e-6 relative). Lengths
  * cover the vector widths, the threading chunk and zero-sized dims; inputs include NaN, infinities, signed zeros,
- * huge and subnormal values. The fused layer norm's rows kernel: bit-exact with the literal op sequence.
+ * huge and subnormal values. The fused layer norm's rows kernel: bit-exact with the literal op sequence; the
+ * fused MUL+SOFTMAX kernel: bit-exact with MUL then the softmax kernel.
  */
 #include <float.h>
 
@@ -269,6 +270,37 @@ static void test_squared_difference(void) {
     for (int i = 0; i < levels; i++)
       CHECK(fd_compare(&sr_op_squared_difference, NULL, build_binary, &c, isas[i], (fd_tol){0, 0}, what));
     free(a), free(b);
+  }
+}
+
+/* The fused MUL+SOFTMAX rows kernel against a MUL by the scalar written out, then the vector softmax of the same
+ * ISA: bit-exact, depths around the vector widths, special values, several scales. */
+static void test_softmax_scaled_rows(void) {
+  unsigned isas[4];
+  const int levels = fd_isa_levels(isas);
+  static const float scales[] = {0.17677669f, 1.0f, -0.5f, 3.0f, 1e-3f};
+  for (int iter = 0; iter < 120; iter++) {
+    const size_t depth = (size_t)fd_rndi(1, 80), rows = (size_t)fd_rndi(0, 9), n = rows * depth;
+    float* x = malloc((n + 1) * sizeof(float));
+    float* z = malloc((n + 1) * sizeof(float));
+    float* want = malloc((n + 1) * sizeof(float));
+    float* got = malloc((n + 1) * sizeof(float));
+    for (size_t i = 0; i < n; i++) x[i] = fd_rndf(-30, 30);
+    if (iter % 4 == 0) fill_special(x, n, 30);
+    const float scale = scales[iter % 5], beta = iter % 3 ? 1.0f : 0.7f;
+    for (size_t i = 0; i < n; i++) z[i] = x[i] * scale;
+    for (int l = 0; l < levels; l++) {
+      sr_vec_softmax_kernel(isas[l])(z, want, rows, depth, beta);
+      sr_vec_softmax_scaled_kernel(isas[l])(x, got, rows, depth, beta, scale);
+      for (size_t i = 0; i < n; i++)
+        if (!fd_float_close(want[i], got[i], (fd_tol){0, 0})) {
+          fprintf(stderr, "scaled softmax rows %zu depth %zu scale %g isa %u: element %zu got %.9g want %.9g\n",
+                  rows, depth, (double)scale, isas[l], i, (double)got[i], (double)want[i]);
+          CHECK(0);
+          break;
+        }
+    }
+    free(x), free(z), free(want), free(got);
   }
 }
 
@@ -606,6 +638,7 @@ int main(void) {
   RUN(test_binary);
   RUN(test_squared_difference);
   RUN(test_layernorm_rows);
+  RUN(test_softmax_scaled_rows);
   RUN(test_prelu);
   RUN(test_binary_in_place);
   RUN(test_quantized_binary);

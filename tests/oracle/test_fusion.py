@@ -129,3 +129,31 @@ def test_layer_norm_fusion(case, tmp_path):
     assert profile.count("LAYER_NORM (fused MEAN..ADD)") == (1 if fused else 0), profile
     assert ("SQUARED_DIFFERENCE" in profile) != fused, profile
     assert not fused or re.search(r"LAYER_NORM \(fused MEAN\.\.ADD\)\s+2\s", profile), profile
+
+
+# SCALED SOFTMAX: a MUL by a constant scalar feeding only a SOFTMAX (attention's scores / sqrt(d)) runs as one
+# node reading x * c on the fly; float within the softmax tolerance of LiteRT (the fused kernel gives the bits of
+# MUL then sigrun's vector softmax: test_fast_elementwise). Not fused when the product is also used elsewhere.
+SCALED_SHAPE = [2, 4, 16, 17]
+
+
+def _scaled(x):
+    return tf.nn.softmax(x * 0.17677669)
+
+
+def _scaled_reused(x):
+    s = x * 0.17677669
+    return tf.nn.softmax(s) + s
+
+
+@pytest.mark.parametrize("case", ["scaled", "reused"])
+def test_scaled_softmax_fusion(case, tmp_path):
+    body = _scaled if case == "scaled" else _scaled_reused
+    fn = tf.function(body, input_signature=[tf.TensorSpec(SCALED_SHAPE, tf.float32)])
+    content = convert_quantized(("fusion", "scaled_softmax", case), fn, None)
+    x = np.random.default_rng(3).uniform(-20, 20, SCALED_SHAPE).astype(np.float32)
+    ref, got = run_both(content, {"x": x})
+    for name in ref:
+        np.testing.assert_allclose(got[name], ref[name], rtol=3e-6, atol=1e-7)
+    profile = _profile_ops(content, tmp_path)
+    assert ("MUL+SOFTMAX (scaled)" in profile) == (case == "scaled"), profile
