@@ -178,54 +178,71 @@ SR_V_TARGET void SR_V_NAME(sr_f32_vbinary)(sr_vec_binary_op op, const float* a, 
 /* ---- softmax ---- */
 
 /* Rows of depth values: the maximum as the reference takes it (starting from x[0], NaN never replaces it), e^((x -
- * max) beta) stored and summed, then scaled by 1 / sum. Whole vectors, then the tail lane by lane. With `scaled`
- * every x is first multiplied by `scale`, one float product per element as a MUL by a scalar computes it, so
- * the rows equal a MUL's output passed through the unscaled kernel, bit for bit. */
+ * max) beta) stored and summed, then scaled by 1 / sum. Whole vectors, then the tail lane by lane; a row's sum is
+ * its tail's, then its vector accumulator's lanes added in lane order. Rows go in groups of VL, whose sums are
+ * formed side by side (lane r of the group's sum vector is row r, the lanes of its accumulator gathered one at a
+ * time in that order), so one chain of VL additions and one division serve VL rows, with each row's operations
+ * unchanged. With `scaled` every x is first multiplied by `scale`, one float product per element as a MUL by a
+ * scalar computes it, so the rows equal a MUL's output passed through the unscaled kernel, bit for bit. */
 SR_V_INLINE void SR_V_NAME(softmax_body)(const float* x, float* y, size_t rows, size_t depth, float beta,
                                         const int scaled, float scale) {
-  float lanes[16];
-  const V vs = V_SET1(scale);
+  float lanes[16], acc_lanes[16 * 16], tail_sum[16], inv[16];
+  const V vs = V_SET1(scale), vbeta = V_SET1(beta);
+  const VI column = VI_MULLO(VI_LANES(), VI_SET1((int32_t)VL)); /* lane r reads acc_lanes[r * VL + k] */
 #define SR_SOFTMAX_X(v) (scaled ? V_MUL((v), vs) : (v))
 #define SR_SOFTMAX_XS(f) (scaled ? (f) * scale : (f))
-  for (size_t r = 0; r < rows; r++, x += depth, y += depth) {
-    const float x0 = SR_SOFTMAX_XS(x[0]);
-    V vm = V_SET1(x0);
-    size_t i = 0;
-    for (; i + VL <= depth; i += VL) {
-      const V v = SR_SOFTMAX_X(V_LOAD(x + i));
-      vm = V_SEL(V_GT(v, vm), vm, v);
+  for (size_t r0 = 0; r0 < rows; r0 += VL) {
+    const size_t group = rows - r0 < VL ? rows - r0 : VL;
+    for (size_t g = 0; g < group; g++) {
+      const float* xr = x + (r0 + g) * depth;
+      float* yr = y + (r0 + g) * depth;
+      const float x0 = SR_SOFTMAX_XS(xr[0]);
+      V vm = V_SET1(x0);
+      size_t i = 0;
+      for (; i + VL <= depth; i += VL) {
+        const V v = SR_SOFTMAX_X(V_LOAD(xr + i));
+        vm = V_SEL(V_GT(v, vm), vm, v);
+      }
+      V_STORE(lanes, vm);
+      /* Pairwise over the lanes. Every lane started at x[0] and only takes larger values, so all are NaN (x[0]
+       * is) or none, and any order gives the reference's maximum (up to the sign of a zero maximum, which x - max
+       * turns into the same exp of a zero). */
+      for (size_t w = VL / 2; w > 0; w /= 2)
+        for (size_t k = 0; k < w; k++) lanes[k] = lanes[k + w] > lanes[k] ? lanes[k + w] : lanes[k];
+      float max = lanes[0] > x0 ? lanes[0] : x0;
+      for (size_t k = i; k < depth; k++) {
+        const float v = SR_SOFTMAX_XS(xr[k]);
+        max = v > max ? v : max;
+      }
+      const V vmax = V_SET1(max);
+      V acc = V_ZERO();
+      for (i = 0; i + VL <= depth; i += VL) {
+        const V e = SR_V_NAME(exp_neg)(V_MUL(V_SUB(SR_SOFTMAX_X(V_LOAD(xr + i)), vmax), vbeta));
+        V_STORE(yr + i, e);
+        acc = V_ADD(acc, e);
+      }
+      float sum = 0.0f;
+      if (i < depth) {
+        const VM m = V_MASK(depth - i);
+        V_STOREM(yr + i, m, 0, SR_V_NAME(exp_neg)(V_MUL(V_SUB(SR_SOFTMAX_X(V_LOADM(xr + i, m)), vmax), vbeta)));
+        for (size_t k = i; k < depth; k++) sum += yr[k];
+      }
+      tail_sum[g] = sum;
+      V_STORE(acc_lanes + g * VL, acc);
     }
-    V_STORE(lanes, vm);
-    /* Pairwise over the lanes (a chain of VL compares was the row's critical path). Every lane started at x[0]
-     * and only takes larger values, so all are NaN (x[0] is) or none, and any order gives the reference's maximum
-     * (up to the sign of a zero maximum, which x - max turns into the same exp of a zero). */
-    for (size_t w = VL / 2; w > 0; w /= 2)
-      for (size_t k = 0; k < w; k++) lanes[k] = lanes[k + w] > lanes[k] ? lanes[k + w] : lanes[k];
-    float max = lanes[0] > x0 ? lanes[0] : x0;
-    for (size_t k = i; k < depth; k++) {
-      const float v = SR_SOFTMAX_XS(x[k]);
-      max = v > max ? v : max;
-    }
-    const V vmax = V_SET1(max), vbeta = V_SET1(beta);
-    V acc = V_ZERO();
-    for (i = 0; i + VL <= depth; i += VL) {
-      const V e = SR_V_NAME(exp_neg)(V_MUL(V_SUB(SR_SOFTMAX_X(V_LOAD(x + i)), vmax), vbeta));
-      V_STORE(y + i, e);
-      acc = V_ADD(acc, e);
-    }
-    float sum = 0.0f;
-    if (i < depth) {
-      const VM m = V_MASK(depth - i);
-      V_STOREM(y + i, m, 0, SR_V_NAME(exp_neg)(V_MUL(V_SUB(SR_SOFTMAX_X(V_LOADM(x + i, m)), vmax), vbeta)));
-      for (size_t k = i; k < depth; k++) sum += y[k];
-    }
-    V_STORE(lanes, acc);
-    for (size_t k = 0; k < VL; k++) sum += lanes[k];
-    const V inv = V_SET1(1.0f / sum);
-    for (i = 0; i + VL <= depth; i += VL) V_STORE(y + i, V_MUL(V_LOAD(y + i), inv));
-    if (i < depth) {
-      const VM m = V_MASK(depth - i);
-      V_STOREM(y + i, m, 0, V_MUL(V_LOADM(y + i, m), inv));
+    const VM rows_mask = V_MASK(group);
+    V s = V_LOADM(tail_sum, rows_mask);
+    for (size_t k = 0; k < VL; k++) s = V_ADD(s, V_GATHERM(acc_lanes + k, column, rows_mask));
+    V_STOREM(inv, rows_mask, group == VL, V_DIV(V_SET1(1.0f), s));
+    for (size_t g = 0; g < group; g++) {
+      float* yr = y + (r0 + g) * depth;
+      const V f = V_SET1(inv[g]);
+      size_t i = 0;
+      for (; i + VL <= depth; i += VL) V_STORE(yr + i, V_MUL(V_LOAD(yr + i), f));
+      if (i < depth) {
+        const VM m = V_MASK(depth - i);
+        V_STOREM(yr + i, m, 0, V_MUL(V_LOADM(yr + i, m), f));
+      }
     }
   }
 #undef SR_SOFTMAX_X
