@@ -273,6 +273,28 @@ static void test_squared_difference(void) {
   }
 }
 
+/* The vector softmax forms the sums of a group of rows side by side: every row must come out with the bits it
+ * gets alone (a group of one), whatever its place in the group. */
+static void test_softmax_groups_invisible(void) {
+  unsigned isas[4];
+  const int levels = fd_isa_levels(isas);
+  for (int iter = 0; iter < 60; iter++) {
+    const size_t depth = (size_t)fd_rndi(1, 70), rows = (size_t)fd_rndi(0, 40), n = rows * depth;
+    float* x = malloc((n + 1) * sizeof(float));
+    float* all = malloc((n + 1) * sizeof(float));
+    float* one = malloc((n + 1) * sizeof(float));
+    for (size_t i = 0; i < n; i++) x[i] = fd_rndf(-20, 20);
+    if (iter % 5 == 0) fill_special(x, n, 20);
+    for (int l = 0; l < levels; l++) {
+      const sr_vec_softmax_fn fn = sr_vec_softmax_kernel(isas[l]);
+      fn(x, all, rows, depth, 1.0f);
+      for (size_t r = 0; r < rows; r++) fn(x + r * depth, one + r * depth, 1, depth, 1.0f);
+      CHECK(memcmp(all, one, n * sizeof(float)) == 0);
+    }
+    free(x), free(all), free(one);
+  }
+}
+
 /* The fused MUL+SOFTMAX rows kernel against a MUL by the scalar written out, then the vector softmax of the same
  * ISA: bit-exact, depths around the vector widths, special values, several scales. */
 static void test_softmax_scaled_rows(void) {
@@ -639,6 +661,7 @@ int main(void) {
   RUN(test_squared_difference);
   RUN(test_layernorm_rows);
   RUN(test_softmax_scaled_rows);
+  RUN(test_softmax_groups_invisible);
   RUN(test_prelu);
   RUN(test_binary_in_place);
   RUN(test_quantized_binary);
