@@ -416,6 +416,18 @@ static void test_fc_random(void) {
   }
 }
 
+/* AMX tiles: depths that are multiples of 64 (no depth tail) and one that is not, 8 to 64 rows (one to four
+ * blocks of 16, the last one partial or whole: the column sweep with the blocks inside), every kind. */
+static void test_fc_amx_blocks(void) {
+  static const int depths[] = {64, 128, 256, 100}, batches[] = {8, 16, 17, 31, 32, 33, 48, 64};
+  static const sigrun_type types[3] = {SIGRUN_TYPE_INT8, SIGRUN_TYPE_UINT8, SIGRUN_TYPE_FLOAT32};
+  for (int i = 0; i < 4 * 8; i++) {
+    fc_case c = random_fc(types[i % 3]);
+    c.depth = depths[i % 4], c.batches = batches[i / 4], c.units = i % 5 == 0 ? 128 : rnd_int(1, 70);
+    if (fc_check(&c)) break;
+  }
+}
+
 static void test_depthwise_random(void) {
   for (int i = 0; i < 150; i++) {
     conv_case c = random_conv(1, rnd() % 4 == 0 ? SIGRUN_TYPE_UINT8 : SIGRUN_TYPE_INT8);
@@ -511,6 +523,7 @@ int main(void) {
   RUN(test_depthwise_one_channel);
   RUN(test_hybrid_quantize);
   RUN(test_fc_random);
+  RUN(test_fc_amx_blocks);
   RUN(test_depthwise_shapes);
   RUN(test_depthwise_random);
   RUN(test_conv_pointwise);
