@@ -358,28 +358,27 @@ SR_V_TARGET void SR_V_NAME(sr_f32_vsum_rows)(const float* x, size_t rows, size_t
 /* Rows of depth values with the unfused ops' roundings, one operation at a time: mu = MEAN(x) and var = MEAN((x -
  * mu)^2) through sr_f32_vsum_rows (MEAN's bits), rs = 1 / sqrt(var + eps) as RSQRT, then per element rg = rs gamma,
  * t1 = (-mu) rg, t2 = x rg, y = t2 + t1 (or t2 + (t1 + beta)); the clamps of the unfused MUL and ADD are the
- * identity (no activation). stats holds 2 rows floats; y holds the squared differences in between, so it may
- * not alias x. 1 <= depth and (VL - 1) depth < 2^31. */
+ * identity (no activation). The squared differences are formed as the variance's row sums gather them, never
+ * stored. stats holds 2 rows floats; y may not alias x. 1 <= depth and (VL - 1) depth < 2^31. */
 SR_V_TARGET void SR_V_NAME(sr_f32_layernorm_rows)(const float* x, size_t rows, size_t depth, const float* gamma,
                                                   const float* beta, float eps, float* stats, float* y) {
   float *mu = stats, *var = stats + rows;
   SR_V_NAME(sr_f32_vsum_rows)(x, rows, depth, mu, (float)depth);
-  for (size_t r = 0; r < rows; r++) {
-    const float* xr = x + r * depth;
-    float* yr = y + r * depth;
-    const V m = V_SET1(mu[r]);
-    size_t i = 0;
-    for (; i + VL <= depth; i += VL) {
-      const V d = V_SUB(V_LOAD(xr + i), m);
-      V_STORE(yr + i, V_MUL(d, d));
+  /* sr_f32_vsum_rows over (x - mu)^2: the same sums in the same order */
+  const V count = V_SET1((float)depth);
+  const VI idx = VI_MULLO(VI_LANES(), VI_SET1((int32_t)depth));
+  for (size_t r = 0; r < rows; r += VL) {
+    const VM m = V_MASK(rows - r < VL ? rows - r : VL);
+    const float* base = x + r * depth;
+    const V mv = V_LOADM(mu + r, m);
+    V d = V_SUB(V_GATHERM(base, idx, m), mv);
+    V acc = V_MUL(d, d);
+    for (size_t i = 1; i < depth; i++) {
+      d = V_SUB(V_GATHERM(base + i, idx, m), mv);
+      acc = V_ADD(acc, V_MUL(d, d));
     }
-    if (i < depth) {
-      const VM k = V_MASK(depth - i);
-      const V d = V_SUB(V_LOADM(xr + i, k), m);
-      V_STOREM(yr + i, k, 0, V_MUL(d, d));
-    }
+    V_STOREM(var + r, m, 0, V_DIV(acc, count));
   }
-  SR_V_NAME(sr_f32_vsum_rows)(y, rows, depth, var, (float)depth);
   for (size_t r = 0; r < rows; r++) {
     const float* xr = x + r * depth;
     float* yr = y + r * depth;
