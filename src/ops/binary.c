@@ -15,6 +15,7 @@
 
 #include "broadcast.h"
 #include "quant.h"
+#include "vec_f32.h"
 #include "../format/schema_enums.h"
 
 typedef enum bin_fn { FN_POW, FN_SQDIFF, FN_FLOOR_DIV, FN_FLOOR_MOD, FN_ATAN2, FN_COUNT } bin_fn;
@@ -34,6 +35,7 @@ struct bin_data {
   sqdiff_params q;
   int divisor_check; /* 1: every divisor element must be nonzero */
   int exponent_check; /* 1: int32 POW exponents must be >= 0 */
+  sr_vec_f32_binary vec; /* float SQUARED_DIFFERENCE on a vector kernel (vec.fn NULL: the reference) */
 };
 
 /* ---- element operations (the third argument is the kernel's constants, unused by most) ---- */
@@ -199,6 +201,11 @@ static sigrun_status prepare_bin(sr_node* node, bin_fn fn) {
   d->divisor_check = fn == FN_FLOOR_DIV || (fn == FN_FLOOR_MOD && slot != BT_F32);
   d->exponent_check = fn == FN_POW && slot == BT_S32;
   if (slot == BT_QS8) return prepare_sqdiff_q(node, a, b, y, &d->q);
+  if (fn == FN_SQDIFF && slot == BT_F32) { /* the same two float operations per element, bit for bit */
+    d->vec.fn = sr_vec_binary_kernel(node->isa);
+    d->vec.op = SR_VB_SQDIFF;
+    d->vec.lo = -INFINITY, d->vec.hi = INFINITY;
+  }
   return SIGRUN_STATUS_OK;
 }
 
@@ -232,7 +239,9 @@ static sigrun_status eval_bin(sr_node* node) {
                         "int32 POW needs exponents >= 0: input 1 (tensor %d) element %lld is negative", b->index,
                         (long long)bad);
   if (sr_tensor_count(y) == 0) return SIGRUN_STATUS_OK;
-  d->kernel(d, node->inputs[0]->data, b->data, y->data);
+  if (d->vec.fn)
+    sr_vec_binary_run(node, sr_vec_f32_row, &d->vec, sizeof(float), &d->plan, node->inputs[0]->data, b->data, y->data);
+  else d->kernel(d, node->inputs[0]->data, b->data, y->data);
   return SIGRUN_STATUS_OK;
 }
 

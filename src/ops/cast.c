@@ -249,6 +249,7 @@ typedef void (*dequant_kernel)(const dequant_data* d, const void* in, float* out
 struct dequant_data {
   dequant_kernel kernel;
   sr_vec_f16_fn f16; /* float16 input: F16C conversion for this CPU, or NULL */
+  sr_vec_dequant_s8_fn s8; /* per-tensor int8 input with a small zero point: vector kernel, or NULL */
   size_t outer, channels, inner;
   const float* scales;       /* channels entries */
   const int64_t* zero_points; /* channels entries, or NULL for all zero */
@@ -346,7 +347,11 @@ static sigrun_status prepare_dequantize(sr_node* node) {
     d->f16 = sr_vec_f16_kernel(node->isa);
     return SIGRUN_STATUS_OK;
   }
-  return prepare_quant_layout(node, x, d);
+  if ((st = prepare_quant_layout(node, x, d))) return st;
+  const int64_t zp = d->zero_points ? d->zero_points[0] : 0;
+  if (x->type == SIGRUN_TYPE_INT8 && d->channels == 1 && zp >= -(1 << 23) + 256 && zp <= (1 << 23) - 256)
+    d->s8 = sr_vec_dequant_s8_kernel(node->isa);
+  return SIGRUN_STATUS_OK;
 }
 
 static sigrun_status eval_dequantize(sr_node* node) {
@@ -354,6 +359,9 @@ static sigrun_status eval_dequantize(sr_node* node) {
   if (sr_tensor_count(node->inputs[0]) == 0) return SIGRUN_STATUS_OK;
   if (d->f16)
     d->f16(node->inputs[0]->data, node->outputs[0]->data, d->inner);
+  else if (d->s8)
+    d->s8(node->inputs[0]->data, node->outputs[0]->data, d->outer * d->inner, d->scales[0],
+          d->zero_points ? (int32_t)d->zero_points[0] : 0);
   else
     d->kernel(d, node->inputs[0]->data, node->outputs[0]->data);
   return SIGRUN_STATUS_OK;

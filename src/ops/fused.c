@@ -6,11 +6,14 @@
  *   float32: one vector pass with the same bits as the two unfused vector kernels (vec_f32.h, SR_VU_SWISH).
  *   int8/uint8: the output is a function of one input byte, so prepare tabulates it by running the unfused
  *   LOGISTIC and MUL reference kernels over all 256 values; exact by construction.
+ * And SCALED SOFTMAX, a float MUL by a constant scalar feeding only a SOFTMAX: the vector softmax kernel
+ * multiplies each value as it reads it, the bits of MUL's output through that kernel, never written.
  */
 #include <string.h>
 
 #include "fused.h"
 
+#include "../core/parallel.h"
 #include "../format/schema_enums.h"
 #include "lut.h"
 #include "vec_f32.h"
@@ -106,6 +109,56 @@ static sigrun_status eval_swish(sr_node* node) {
 }
 
 const sr_op_kind sr_op_fused_swish = {"LOGISTIC+MUL (swish)", SR_BUILTIN_LOGISTIC, NULL, prepare_swish, eval_swish};
+
+/* ---- SCALED SOFTMAX: the vector softmax kernel multiplying each x by the scalar as it reads it ---- */
+
+typedef struct scaled_softmax_data {
+  sr_vec_softmax_scaled_fn vec;
+  size_t rows, depth;
+} scaled_softmax_data;
+
+static sigrun_status prepare_scaled_softmax(sr_node* node) {
+  sigrun_status st = sr_node_check_io(node, 1, 1, 1);
+  if (st) return st;
+  const sr_tensor* x = node->inputs[0];
+  if (!x || x->type != SIGRUN_TYPE_FLOAT32 || x->rank < 1)
+    return sr_node_fail(node, SIGRUN_STATUS_BAD_MODEL, "fused MUL+SOFTMAX: input must be float32 of rank >= 1");
+  if ((st = sr_node_check_type(node, node->outputs[0], "output 0", SIGRUN_TYPE_FLOAT32)) ||
+      (st = sr_node_resize_output(node, 0, x->rank, x->dims)))
+    return st;
+  scaled_softmax_data* d = sr_node_alloc_data(node, sizeof *d);
+  if (!d) return SIGRUN_STATUS_NO_MEMORY;
+  d->vec = sr_vec_softmax_scaled_kernel(node->isa);
+  if (!d->vec) return sr_node_fail(node, SIGRUN_STATUS_UNSUPPORTED, "fused MUL+SOFTMAX needs a vector kernel");
+  d->depth = (size_t)x->dims[x->rank - 1];
+  d->rows = d->depth ? sr_tensor_count(x) / d->depth : 0;
+  return SIGRUN_STATUS_OK;
+}
+
+typedef struct scaled_softmax_job {
+  const scaled_softmax_data* d;
+  const sr_scaled_softmax_params* p;
+  const float* x;
+  float* y;
+} scaled_softmax_job;
+
+static void scaled_softmax_rows(void* ctx, size_t begin, size_t end) {
+  const scaled_softmax_job* j = ctx;
+  const size_t depth = j->d->depth;
+  j->d->vec(j->x + begin * depth, j->y + begin * depth, end - begin, depth, j->p->beta, j->p->scale);
+}
+
+static sigrun_status eval_scaled_softmax(sr_node* node) {
+  const scaled_softmax_data* d = node->data;
+  if (!d->rows || !d->depth) return SIGRUN_STATUS_OK;
+  scaled_softmax_job j = {d, node->params, node->inputs[0]->data, node->outputs[0]->data};
+  /* rows grouped to about 4096 values per item, as SOFTMAX does */
+  sr_parallel_for(node, d->rows, d->depth >= 4096 ? 1 : 4096 / d->depth, scaled_softmax_rows, &j);
+  return SIGRUN_STATUS_OK;
+}
+
+const sr_op_kind sr_op_fused_scaled_softmax = {"MUL+SOFTMAX (scaled)", SR_BUILTIN_MUL, NULL, prepare_scaled_softmax,
+                                               eval_scaled_softmax};
 
 /* The MUL a fused node absorbed: nothing left to do. */
 static sigrun_status prepare_nothing(sr_node* node) {

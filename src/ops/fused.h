@@ -15,6 +15,16 @@ typedef struct sr_swish_params {
 } sr_swish_params;
 
 extern const sr_op_kind sr_op_fused_swish;
+
+/* SCALED SOFTMAX: MUL(x, c) by a constant float scalar c (no activation) feeding only a float SOFTMAX with
+ * beta > 0, as one node with input x and the SOFTMAX's output (attention's scores / sqrt(d) -> softmax). */
+typedef struct sr_scaled_softmax_params {
+  float beta, scale;
+} sr_scaled_softmax_params;
+extern const sr_op_kind sr_op_fused_scaled_softmax;
+/* LAYER_NORM (fused_layernorm.c): float MEAN ... ADD over the last axis as one node with inputs x, gamma,
+ * epsilon and optionally beta, and the last ADD's output. */
+extern const sr_op_kind sr_op_fused_layernorm;
 /* The second node of a fused pair: does nothing. */
 extern const sr_op_kind sr_op_fused_away;
 

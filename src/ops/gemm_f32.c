@@ -123,6 +123,18 @@ void sr_gemm_f32_pack_panel(const sr_gemm_f32_arch* arch, size_t n, size_t k, sr
     return;
   }
 #endif
+  if (!w.f16 && w_col == 1) { /* a [k][n] matrix (BATCH_MATMUL's rhs): each panel row is a run of columns */
+    if (cols == nr && nr == SR_GEMM_F32_MAX_NR) { /* the usual case, as a fixed-size copy the compiler inlines */
+      for (size_t kk = 0; kk < k; kk++, dst += nr)
+        memcpy(dst, wf + j0 + kk * w_row, SR_GEMM_F32_MAX_NR * sizeof(float));
+      return;
+    }
+    for (size_t kk = 0; kk < k; kk++, dst += nr) {
+      memcpy(dst, wf + j0 + kk * w_row, cols * sizeof(float));
+      memset(dst + cols, 0, (nr - cols) * sizeof(float));
+    }
+    return;
+  }
   for (size_t kk = 0; kk < k; kk++, dst += nr) {
     size_t jj = 0;
     if (w.f16)

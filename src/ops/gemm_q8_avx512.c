@@ -8,6 +8,7 @@
 #include "q8_x86.h"
 
 #if SR_HAVE_X86_KERNELS
+#include <math.h>
 #include <string.h>
 
 #define TGT SR_TARGET_AVX512_VNNI
@@ -223,23 +224,32 @@ static store_fn store_q8_for(const sr_q8_epilogue* e) {
   return fns[e->ref_rounding != 0][e->has_lshift != 0];
 }
 
-/* Hybrid: float(sum - (128 + zp) * colsum) * (weight scale * row scale) + bias, clamped (NaN passes). */
+/* Hybrid: float(sum - (128 + zp) * colsum) * (weight scale * row scale) + bias, clamped (NaN passes). Column
+ * constants stay in registers across the rows (rows <= SR_Q8_MR_MAX); without an activation the clamp to
+ * [-inf, inf] is the identity (NaN included) and is left out. */
 static TGT void store_f32(const int32_t* acc, size_t stride, size_t rows, size_t nv, size_t last,
                           const sr_q8_hy_lane16* q, const sr_q8_epilogue* e, size_t m, float* c, size_t ldc) {
   const __m512 lo = _mm512_set1_ps(e->flo), hi = _mm512_set1_ps(e->fhi);
+  const int clamp = !(e->flo == -INFINITY && e->fhi == INFINITY);
+  float row_scale[SR_Q8_MR_MAX];
+  int32_t alpha[SR_Q8_MR_MAX];
   for (size_t i = 0; i < rows; i++) {
     const size_t scale_row = (m + i) / e->rows_per_scale;
-    const __m512 rs = _mm512_set1_ps(e->row_scale[scale_row]);
+    row_scale[i] = e->row_scale[scale_row];
     /* -(a_shift + zero point), modulo 2^32 (a row with an infinity has zero point INT32_MIN) */
     const uint32_t zp = e->row_zp ? (uint32_t)e->a_shift + (uint32_t)e->row_zp[scale_row] : 0u;
-    const __m512i alpha = _mm512_set1_epi32((int32_t)(0u - zp));
-    for (size_t j = 0; j < nv; j++) {
+    alpha[i] = (int32_t)(0u - zp);
+  }
+  for (size_t j = 0; j < nv; j++) {
+    const __m512 scale = _mm512_loadu_ps(q[j].scale), bias = _mm512_loadu_ps(q[j].bias);
+    const __m512i colsum = _mm512_loadu_si512(q[j].colsum);
+    const __mmask16 mask = j + 1 < nv || last == 16 ? (__mmask16)0xffff : (__mmask16)((1u << last) - 1);
+    for (size_t i = 0; i < rows; i++) {
       __m512i x = _mm512_load_si512(acc + i * stride + j * 16);
-      if (e->row_zp) x = _mm512_add_epi32(x, _mm512_mullo_epi32(alpha, _mm512_loadu_si512(q[j].colsum)));
-      const __m512 prod = _mm512_mul_ps(_mm512_loadu_ps(q[j].scale), rs);
-      __m512 v = _mm512_add_ps(_mm512_mul_ps(_mm512_cvtepi32_ps(x), prod), _mm512_loadu_ps(q[j].bias));
-      v = _mm512_min_ps(hi, _mm512_max_ps(lo, v));
-      const __mmask16 mask = j + 1 < nv || last == 16 ? (__mmask16)0xffff : (__mmask16)((1u << last) - 1);
+      if (e->row_zp) x = _mm512_add_epi32(x, _mm512_mullo_epi32(_mm512_set1_epi32(alpha[i]), colsum));
+      const __m512 prod = _mm512_mul_ps(scale, _mm512_set1_ps(row_scale[i]));
+      __m512 v = _mm512_add_ps(_mm512_mul_ps(_mm512_cvtepi32_ps(x), prod), bias);
+      if (clamp) v = _mm512_min_ps(hi, _mm512_max_ps(lo, v));
       _mm512_mask_storeu_ps(c + i * ldc + j * 16, mask, v);
     }
   }

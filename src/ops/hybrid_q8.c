@@ -46,7 +46,10 @@ static int row_params(float lo, float hi, int asymmetric, float* scale, int32_t*
 
 /* ---- AVX-512 ---- */
 
-/* min/max with the reference's scan semantics: lanes start at v[0]; min(v, m) keeps m when v is NaN. */
+/* min/max with the reference's scan semantics: lanes start at v[0]; min(v, m) keeps m when v is NaN, so a NaN
+ * reaches a lane only from v[0], which is in every lane: either all lanes are NaN (the reference's poisoned scan)
+ * or none, and then the order of the final reduction across lanes cannot matter (it can only pick -0 over +0,
+ * which nothing downstream tells apart). A vector reduction: the scalar one mispredicted a branch per lane. */
 static TGT void minmax16(const float* v, size_t n, float* lo, float* hi) {
   __m512 mn = _mm512_set1_ps(v[0]), mx = mn;
   size_t i = 0;
@@ -61,29 +64,66 @@ static TGT void minmax16(const float* v, size_t n, float* lo, float* hi) {
     mn = _mm512_min_ps(x, mn);
     mx = _mm512_max_ps(x, mx);
   }
-  float a[16], b[16];
-  _mm512_storeu_ps(a, mn);
-  _mm512_storeu_ps(b, mx);
-  *lo = a[0], *hi = b[0];
-  for (int l = 1; l < 16; l++) {
-    if (a[l] < *lo) *lo = a[l];
-    if (b[l] > *hi) *hi = b[l];
-  }
+  /* Halve the lanes four times: 16 -> 8 -> 4 -> 2 -> 1. */
+  __m256 mn8 = _mm256_min_ps(_mm512_castps512_ps256(mn), _mm512_extractf32x8_ps(mn, 1));
+  __m256 mx8 = _mm256_max_ps(_mm512_castps512_ps256(mx), _mm512_extractf32x8_ps(mx, 1));
+  __m128 mn4 = _mm_min_ps(_mm256_castps256_ps128(mn8), _mm256_extractf128_ps(mn8, 1));
+  __m128 mx4 = _mm_max_ps(_mm256_castps256_ps128(mx8), _mm256_extractf128_ps(mx8, 1));
+  mn4 = _mm_min_ps(mn4, _mm_movehl_ps(mn4, mn4));
+  mx4 = _mm_max_ps(mx4, _mm_movehl_ps(mx4, mx4));
+  mn4 = _mm_min_ss(mn4, _mm_movehdup_ps(mn4));
+  mx4 = _mm_max_ss(mx4, _mm_movehdup_ps(mx4));
+  *lo = _mm_cvtss_f32(mn4);
+  *hi = _mm_cvtss_f32(mx4);
 }
 
-/* roundf, then the reference's float -> int32 (NaN and out of range: INT32_MIN), clamped. */
+/* roundf (half away from zero), then the reference's float -> int32 (NaN and out of range: INT32_MIN).
+ * |x| + 0.5 rounded toward zero has the exact sum's floor (every integer below 2^24 is a float; above 2^23 x is
+ * already an integer), so truncating it rounds |x| half up; the sign goes back on as an integer negation, which
+ * leaves INT32_MIN (NaN, |x| >= 2^31) as it is, as the reference's conversion of a rounded -2^31 or beyond. */
+static inline __attribute__((always_inline)) TGT __m512i round16(__m512 x) {
+  const __m512i sign = _mm512_set1_epi32(INT32_MIN);
+  const __m512 ax = _mm512_castsi512_ps(_mm512_andnot_si512(sign, _mm512_castps_si512(x)));
+  const __m512 t = _mm512_add_round_ps(ax, _mm512_set1_ps(0.5f), _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC);
+  const __m512i r = _mm512_cvtt_roundps_epi32(t, _MM_FROUND_NO_EXC);
+  return _mm512_mask_sub_epi32(r, _mm512_test_epi32_mask(_mm512_castps_si512(x), sign), _mm512_setzero_si512(), r);
+}
+
 static inline __attribute__((always_inline)) TGT __m512i round_clamp16(__m512 x, __m512i qmin, __m512i qmax) {
-  __m512 r = _mm512_roundscale_ps(x, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC);
-  const __mmask16 up = _mm512_cmp_ps_mask(_mm512_sub_ps(x, r), _mm512_set1_ps(0.5f), _CMP_GE_OQ);
-  const __mmask16 down = _mm512_cmp_ps_mask(_mm512_sub_ps(x, r), _mm512_set1_ps(-0.5f), _CMP_LE_OQ);
-  r = _mm512_mask_add_ps(r, up, r, _mm512_set1_ps(1.0f));
-  r = _mm512_mask_sub_ps(r, down, r, _mm512_set1_ps(1.0f));
-  return _mm512_min_epi32(_mm512_max_epi32(_mm512_cvttps_epi32(r), qmin), qmax);
+  return _mm512_min_epi32(_mm512_max_epi32(round16(x), qmin), qmax);
+}
+
+/* 64 values at a time with saturating packs instead of clamps, the same bytes: symmetric, int32 -> int16 -> int8
+ * saturation then max(-127) is clamp(r, -127, 127); asymmetric, r saturated to int16 plus the zero point
+ * saturated to int16 (INT32_MIN, from a row with an infinity, becomes -32768) then saturated to int8 is
+ * clamp(clamp(r, -256, 256) + zp, -128, 127): both sides are the same value inside [-256, 256] and pin the same
+ * end outside it. Returns how many values it did (a multiple of 64). */
+static TGT size_t quantize64(const float* v, size_t n, float inv, int asymmetric, int32_t zp, int8_t* q) {
+  const __m512 f = _mm512_set1_ps(inv);
+  const __m512i zp16 = _mm512_set1_epi16((int16_t)(zp < INT16_MIN ? INT16_MIN : zp > INT16_MAX ? INT16_MAX : zp));
+  const __m512i floor8 = _mm512_set1_epi8(-127);
+  /* packs work within 128-bit lanes: lane l holds values 4l..4l+3 of each of the four vectors in turn */
+  const __m512i order = _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
+  size_t i = 0;
+  for (; i + 64 <= n; i += 64) {
+    const __m512i r0 = round16(_mm512_mul_ps(_mm512_loadu_ps(v + i), f));
+    const __m512i r1 = round16(_mm512_mul_ps(_mm512_loadu_ps(v + i + 16), f));
+    const __m512i r2 = round16(_mm512_mul_ps(_mm512_loadu_ps(v + i + 32), f));
+    const __m512i r3 = round16(_mm512_mul_ps(_mm512_loadu_ps(v + i + 48), f));
+    __m512i w01 = _mm512_packs_epi32(r0, r1), w23 = _mm512_packs_epi32(r2, r3);
+    if (asymmetric) w01 = _mm512_adds_epi16(w01, zp16), w23 = _mm512_adds_epi16(w23, zp16);
+    __m512i b = _mm512_packs_epi16(w01, w23);
+    if (!asymmetric) b = _mm512_max_epi8(b, floor8);
+    _mm512_storeu_si512(q + i, _mm512_permutexvar_epi32(order, b));
+  }
+  return i;
 }
 
 /* Symmetric: clamp(round(v * inv), -127, 127). Asymmetric: round(v * inv) clamped to [-256, 256], plus the zero
  * point, clamped to [-128, 127] (LiteRT rounds before adding the zero point). */
 static TGT void quantize16(const float* v, size_t n, float inv, int asymmetric, int32_t zp, int8_t* q) {
+  const size_t done = quantize64(v, n, inv, asymmetric, zp, q);
+  v += done, q += done, n -= done;
   const __m512 f = _mm512_set1_ps(inv);
   const __m512i zero_point = _mm512_set1_epi32(zp);
   const __m512i lo = _mm512_set1_epi32(asymmetric ? -256 : -127), hi = _mm512_set1_epi32(asymmetric ? 256 : 127);

@@ -12,6 +12,7 @@
 #include <math.h>
 #include <stdio.h>
 
+#include "../core/cpu.h"
 #include "../format/schema_enums.h"
 #include "quant.h"
 
@@ -386,6 +387,7 @@ static sigrun_status transpose_prepare(sr_node* node) {
   transpose_data* data = sr_node_alloc_data(node, sizeof *data);
   if (!data) return SIGRUN_STATUS_NO_MEMORY;
   data->copy = sr_strided_copy_for_size(sigrun_type_size(in->type));
+  if (sigrun_type_size(in->type) == 4 && (node->isa & SR_ISA_AVX2_FMA)) data->copy = sr_x32_strided_copy__avx2;
   data->dynamic = !sr_tensor_is_const(perm);
   if (data->dynamic) {
     sr_node_set_output_dynamic(node, 0);

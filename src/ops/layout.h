@@ -35,6 +35,9 @@ void sr_x32_strided_copy__ref(const void* in, void* out, int64_t base, int n, co
                               const int64_t* steps);
 void sr_x64_strided_copy__ref(const void* in, void* out, int64_t base, int n, const int32_t* counts,
                               const int64_t* steps);
+/* The 4-byte copy with 8 x 8 register transposes for the blocks of a transpose (layout_fast.c); needs AVX2. */
+void sr_x32_strided_copy__avx2(const void* in, void* out, int64_t base, int n, const int32_t* counts,
+                               const int64_t* steps);
 /* The kernel for an element size of 1, 2, 4 or 8 bytes; NULL otherwise. */
 sr_strided_copy_fn sr_strided_copy_for_size(size_t element_size);
 

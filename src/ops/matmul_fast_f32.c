@@ -226,8 +226,15 @@ static void bmm_run(const sr_fast_path* fast, sr_node* node) {
   const float* packed = fast->packed;
   if (!packed) {
     const sr_tensor* rhs = node->inputs[1];
-    sr_f32_batch_matmul_pack(node, arch, fast->geom, rhs->data, sr_tensor_count(rhs), node->scratch);
-    packed = node->scratch;
+    const sr_bmm_geom* g = fast->geom;
+    /* [k][n] matrices exactly one panel wide (attention's values with a head size of NR) are their own packed
+     * form: read them in place (the kernels load B unaligned). */
+    if (!g->adj_y && (size_t)g->cols == arch->nr) {
+      packed = rhs->data;
+    } else {
+      sr_f32_batch_matmul_pack(node, arch, g, rhs->data, sr_tensor_count(rhs), node->scratch);
+      packed = node->scratch;
+    }
   }
   sr_f32_batch_matmul__gemm(node, arch, fast->geom, node->inputs[0]->data, packed, node->outputs[0]->data);
 }

@@ -36,6 +36,7 @@
 #define V_SEL(m, if_false, if_true) _mm256_blendv_ps((if_false), (if_true), (m))
 #define V_ROUND(x) _mm256_round_ps((x), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)
 #define V_CVT_I(x) _mm256_cvtps_epi32(x)
+#define VI_TO_F(x) _mm256_cvtepi32_ps(x)
 #define VI_ADD(a, b) _mm256_add_epi32((a), (b))
 #define VI_SET1(x) _mm256_set1_epi32(x)
 #define VI_SLLI(a, n) _mm256_slli_epi32((a), (n))

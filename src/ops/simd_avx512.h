@@ -35,6 +35,7 @@
 #define V_SEL(m, if_false, if_true) _mm512_mask_blend_ps((m), (if_false), (if_true))
 #define V_ROUND(x) _mm512_roundscale_ps((x), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)
 #define V_CVT_I(x) _mm512_cvtps_epi32(x)
+#define VI_TO_F(x) _mm512_cvtepi32_ps(x)
 #define VI_ADD(a, b) _mm512_add_epi32((a), (b))
 #define VI_SET1(x) _mm512_set1_epi32(x)
 #define VI_SLLI(a, n) _mm512_slli_epi32((a), (n))

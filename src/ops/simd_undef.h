@@ -29,6 +29,7 @@
 #undef V_SEL
 #undef V_ROUND
 #undef V_CVT_I
+#undef VI_TO_F
 #undef VI_ADD
 #undef VI_SET1
 #undef VI_SLLI

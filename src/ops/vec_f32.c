@@ -43,10 +43,37 @@ sr_vec_softmax_fn sr_vec_softmax_kernel(unsigned isa) {
   return NULL;
 }
 
+sr_vec_softmax_scaled_fn sr_vec_softmax_scaled_kernel(unsigned isa) {
+#if SR_HAVE_X86_KERNELS
+  if (isa & SR_ISA_AVX512) return sr_f32_softmax_scaled_rows__avx512;
+  if (isa & SR_ISA_AVX2_FMA) return sr_f32_softmax_scaled_rows__avx2;
+#endif
+  (void)isa;
+  return NULL;
+}
+
 sr_vec_f16_fn sr_vec_f16_kernel(unsigned isa) {
 #if SR_HAVE_X86_KERNELS
   if (isa & SR_ISA_AVX512) return sr_f16_f32_convert__avx512;
   if (isa & SR_ISA_AVX2_FMA) return sr_f16_f32_convert__avx2;
+#endif
+  (void)isa;
+  return NULL;
+}
+
+sr_vec_layernorm_fn sr_vec_layernorm_kernel(unsigned isa) {
+#if SR_HAVE_X86_KERNELS
+  if (isa & SR_ISA_AVX512) return sr_f32_layernorm_rows__avx512;
+  if (isa & SR_ISA_AVX2_FMA) return sr_f32_layernorm_rows__avx2;
+#endif
+  (void)isa;
+  return NULL;
+}
+
+sr_vec_dequant_s8_fn sr_vec_dequant_s8_kernel(unsigned isa) {
+#if SR_HAVE_X86_KERNELS
+  if (isa & SR_ISA_AVX512) return sr_qs8_f32_dequantize__avx512;
+  if (isa & SR_ISA_AVX2_FMA) return sr_qs8_f32_dequantize__avx2;
 #endif
   (void)isa;
   return NULL;

@@ -139,6 +139,10 @@ SR_V_INLINE V SR_V_NAME(binary1)(V a, V b, V lo, V hi, const sr_vec_binary_op op
     case SR_VB_ADD: return V_MIN(hi, V_MAX(lo, V_ADD(a, b)));
     case SR_VB_SUB: return V_MIN(hi, V_MAX(lo, V_SUB(a, b)));
     case SR_VB_MUL: return V_MIN(hi, V_MAX(lo, V_MUL(a, b)));
+    case SR_VB_SQDIFF: {
+      const V d = V_SUB(a, b);
+      return V_MUL(d, d);
+    }
     default: return V_MIN(hi, V_MAX(lo, V_DIV(a, b)));
   }
 }
@@ -167,48 +171,91 @@ SR_V_TARGET void SR_V_NAME(sr_f32_vbinary)(sr_vec_binary_op op, const float* a, 
     case SR_VB_MAX: SR_V_NAME(binary_op)(a, sa, b, sb, y, n, lo, hi, SR_VB_MAX); break;
     case SR_VB_MIN: SR_V_NAME(binary_op)(a, sa, b, sb, y, n, lo, hi, SR_VB_MIN); break;
     case SR_VB_PRELU: SR_V_NAME(binary_op)(a, sa, b, sb, y, n, lo, hi, SR_VB_PRELU); break;
+    case SR_VB_SQDIFF: SR_V_NAME(binary_op)(a, sa, b, sb, y, n, lo, hi, SR_VB_SQDIFF); break;
   }
 }
 
 /* ---- softmax ---- */
 
 /* Rows of depth values: the maximum as the reference takes it (starting from x[0], NaN never replaces it), e^((x -
- * max) beta) stored and summed, then scaled by 1 / sum. Whole vectors, then the tail lane by lane. */
-SR_V_TARGET void SR_V_NAME(sr_f32_softmax_rows)(const float* x, float* y, size_t rows, size_t depth, float beta) {
-  float lanes[16];
-  for (size_t r = 0; r < rows; r++, x += depth, y += depth) {
-    V vm = V_SET1(x[0]);
-    size_t i = 0;
-    for (; i + VL <= depth; i += VL) {
-      const V v = V_LOAD(x + i);
-      vm = V_SEL(V_GT(v, vm), vm, v);
+ * max) beta) stored and summed, then scaled by 1 / sum. Whole vectors, then the tail lane by lane; a row's sum is
+ * its tail's, then its vector accumulator's lanes added in lane order. Rows go in groups of VL, whose sums are
+ * formed side by side (lane r of the group's sum vector is row r, the lanes of its accumulator gathered one at a
+ * time in that order), so one chain of VL additions and one division serve VL rows, with each row's operations
+ * unchanged. With `scaled` every x is first multiplied by `scale`, one float product per element as a MUL by a
+ * scalar computes it, so the rows equal a MUL's output passed through the unscaled kernel, bit for bit. */
+SR_V_INLINE void SR_V_NAME(softmax_body)(const float* x, float* y, size_t rows, size_t depth, float beta,
+                                        const int scaled, float scale) {
+  float lanes[16], acc_lanes[16 * 16], tail_sum[16], inv[16];
+  const V vs = V_SET1(scale), vbeta = V_SET1(beta);
+  const VI column = VI_MULLO(VI_LANES(), VI_SET1((int32_t)VL)); /* lane r reads acc_lanes[r * VL + k] */
+#define SR_SOFTMAX_X(v) (scaled ? V_MUL((v), vs) : (v))
+#define SR_SOFTMAX_XS(f) (scaled ? (f) * scale : (f))
+  for (size_t r0 = 0; r0 < rows; r0 += VL) {
+    const size_t group = rows - r0 < VL ? rows - r0 : VL;
+    for (size_t g = 0; g < group; g++) {
+      const float* xr = x + (r0 + g) * depth;
+      float* yr = y + (r0 + g) * depth;
+      const float x0 = SR_SOFTMAX_XS(xr[0]);
+      V vm = V_SET1(x0);
+      size_t i = 0;
+      for (; i + VL <= depth; i += VL) {
+        const V v = SR_SOFTMAX_X(V_LOAD(xr + i));
+        vm = V_SEL(V_GT(v, vm), vm, v);
+      }
+      V_STORE(lanes, vm);
+      /* Pairwise over the lanes. Every lane started at x[0] and only takes larger values, so all are NaN (x[0]
+       * is) or none, and any order gives the reference's maximum (up to the sign of a zero maximum, which x - max
+       * turns into the same exp of a zero). */
+      for (size_t w = VL / 2; w > 0; w /= 2)
+        for (size_t k = 0; k < w; k++) lanes[k] = lanes[k + w] > lanes[k] ? lanes[k + w] : lanes[k];
+      float max = lanes[0] > x0 ? lanes[0] : x0;
+      for (size_t k = i; k < depth; k++) {
+        const float v = SR_SOFTMAX_XS(xr[k]);
+        max = v > max ? v : max;
+      }
+      const V vmax = V_SET1(max);
+      V acc = V_ZERO();
+      for (i = 0; i + VL <= depth; i += VL) {
+        const V e = SR_V_NAME(exp_neg)(V_MUL(V_SUB(SR_SOFTMAX_X(V_LOAD(xr + i)), vmax), vbeta));
+        V_STORE(yr + i, e);
+        acc = V_ADD(acc, e);
+      }
+      float sum = 0.0f;
+      if (i < depth) {
+        const VM m = V_MASK(depth - i);
+        V_STOREM(yr + i, m, 0, SR_V_NAME(exp_neg)(V_MUL(V_SUB(SR_SOFTMAX_X(V_LOADM(xr + i, m)), vmax), vbeta)));
+        for (size_t k = i; k < depth; k++) sum += yr[k];
+      }
+      tail_sum[g] = sum;
+      V_STORE(acc_lanes + g * VL, acc);
     }
-    V_STORE(lanes, vm);
-    float max = x[0];
-    for (size_t k = 0; k < VL; k++) max = lanes[k] > max ? lanes[k] : max;
-    for (size_t k = i; k < depth; k++) max = x[k] > max ? x[k] : max;
-    const V vmax = V_SET1(max), vbeta = V_SET1(beta);
-    V acc = V_ZERO();
-    for (i = 0; i + VL <= depth; i += VL) {
-      const V e = SR_V_NAME(exp_neg)(V_MUL(V_SUB(V_LOAD(x + i), vmax), vbeta));
-      V_STORE(y + i, e);
-      acc = V_ADD(acc, e);
-    }
-    float sum = 0.0f;
-    if (i < depth) {
-      const VM m = V_MASK(depth - i);
-      V_STOREM(y + i, m, 0, SR_V_NAME(exp_neg)(V_MUL(V_SUB(V_LOADM(x + i, m), vmax), vbeta)));
-      for (size_t k = i; k < depth; k++) sum += y[k];
-    }
-    V_STORE(lanes, acc);
-    for (size_t k = 0; k < VL; k++) sum += lanes[k];
-    const V inv = V_SET1(1.0f / sum);
-    for (i = 0; i + VL <= depth; i += VL) V_STORE(y + i, V_MUL(V_LOAD(y + i), inv));
-    if (i < depth) {
-      const VM m = V_MASK(depth - i);
-      V_STOREM(y + i, m, 0, V_MUL(V_LOADM(y + i, m), inv));
+    const VM rows_mask = V_MASK(group);
+    V s = V_LOADM(tail_sum, rows_mask);
+    for (size_t k = 0; k < VL; k++) s = V_ADD(s, V_GATHERM(acc_lanes + k, column, rows_mask));
+    V_STOREM(inv, rows_mask, group == VL, V_DIV(V_SET1(1.0f), s));
+    for (size_t g = 0; g < group; g++) {
+      float* yr = y + (r0 + g) * depth;
+      const V f = V_SET1(inv[g]);
+      size_t i = 0;
+      for (; i + VL <= depth; i += VL) V_STORE(yr + i, V_MUL(V_LOAD(yr + i), f));
+      if (i < depth) {
+        const VM m = V_MASK(depth - i);
+        V_STOREM(yr + i, m, 0, V_MUL(V_LOADM(yr + i, m), f));
+      }
     }
   }
+#undef SR_SOFTMAX_X
+#undef SR_SOFTMAX_XS
+}
+
+SR_V_TARGET void SR_V_NAME(sr_f32_softmax_rows)(const float* x, float* y, size_t rows, size_t depth, float beta) {
+  SR_V_NAME(softmax_body)(x, y, rows, depth, beta, 0, 1.0f);
+}
+
+SR_V_TARGET void SR_V_NAME(sr_f32_softmax_scaled_rows)(const float* x, float* y, size_t rows, size_t depth, float beta,
+                                                       float scale) {
+  SR_V_NAME(softmax_body)(x, y, rows, depth, beta, 1, scale);
 }
 
 /* ---- conversions ---- */
@@ -221,6 +268,22 @@ SR_V_TARGET void SR_V_NAME(sr_f16_f32_convert)(const uint16_t* x, float* y, size
     uint16_t t[16] = {0};
     memcpy(t, x + i, (n - i) * sizeof *x);
     V_STOREM(y + i, V_MASK(n - i), 0, V_LOAD_F16(t));
+  }
+}
+
+/* int8 to float, scale * (q - zero_point): q - zero_point is an exact int32 and float (|zero_point| <= 2^23 - 256,
+ * checked by the caller), so the one float product rounds the exact value, as the reference's double product
+ * rounded to float does. The tail is staged through a buffer. */
+SR_V_TARGET void SR_V_NAME(sr_qs8_f32_dequantize)(const int8_t* x, float* y, size_t n, float scale,
+                                                   int32_t zero_point) {
+  const V s = V_SET1(scale);
+  const VI zp = VI_SET1(zero_point);
+  size_t i = 0;
+  for (; i + VL <= n; i += VL) V_STORE(y + i, V_MUL(VI_TO_F(VI_SUB(VI_LOAD_S8(x + i), zp)), s));
+  if (i < n) {
+    int8_t t[16] = {0};
+    memcpy(t, x + i, n - i);
+    V_STOREM(y + i, V_MASK(n - i), 0, V_MUL(VI_TO_F(VI_SUB(VI_LOAD_S8(t), zp)), s));
   }
 }
 
@@ -288,6 +351,49 @@ SR_V_TARGET void SR_V_NAME(sr_f32_vsum_rows)(const float* x, size_t rows, size_t
     V acc = V_GATHERM(base, idx, m);
     for (size_t i = 1; i < red; i++) acc = V_ADD(acc, V_GATHERM(base + i, idx, m));
     V_STOREM(y + r, m, 0, V_DIV(acc, div));
+  }
+}
+
+/* ---- layer normalization (fused_layernorm.c) ---- */
+
+/* Rows of depth values with the unfused ops' roundings, one operation at a time: mu = MEAN(x) and var = MEAN((x -
+ * mu)^2) through sr_f32_vsum_rows (MEAN's bits), rs = 1 / sqrt(var + eps) as RSQRT, then per element rg = rs gamma,
+ * t1 = (-mu) rg, t2 = x rg, y = t2 + t1 (or t2 + (t1 + beta)); the clamps of the unfused MUL and ADD are the
+ * identity (no activation). The squared differences are formed as the variance's row sums gather them, never
+ * stored. stats holds 2 rows floats; y may not alias x. 1 <= depth and (VL - 1) depth < 2^31. */
+SR_V_TARGET void SR_V_NAME(sr_f32_layernorm_rows)(const float* x, size_t rows, size_t depth, const float* gamma,
+                                                  const float* beta, float eps, float* stats, float* y) {
+  float *mu = stats, *var = stats + rows;
+  SR_V_NAME(sr_f32_vsum_rows)(x, rows, depth, mu, (float)depth);
+  /* sr_f32_vsum_rows over (x - mu)^2: the same sums in the same order */
+  const V count = V_SET1((float)depth);
+  const VI idx = VI_MULLO(VI_LANES(), VI_SET1((int32_t)depth));
+  for (size_t r = 0; r < rows; r += VL) {
+    const VM m = V_MASK(rows - r < VL ? rows - r : VL);
+    const float* base = x + r * depth;
+    const V mv = V_LOADM(mu + r, m);
+    V d = V_SUB(V_GATHERM(base, idx, m), mv);
+    V acc = V_MUL(d, d);
+    for (size_t i = 1; i < depth; i++) {
+      d = V_SUB(V_GATHERM(base + i, idx, m), mv);
+      acc = V_ADD(acc, V_MUL(d, d));
+    }
+    V_STOREM(var + r, m, 0, V_DIV(acc, count));
+  }
+  for (size_t r = 0; r < rows; r++) {
+    const float* xr = x + r * depth;
+    float* yr = y + r * depth;
+    const float v = var[r] + eps;
+    const V rs = V_SET1(1.0f / sqrtf(v)), neg_mu = V_SET1(-mu[r]);
+    for (size_t i = 0; i < depth; i += VL) {
+      const int full = depth - i >= VL;
+      const VM k = V_MASK(full ? VL : depth - i);
+      const V rg = V_MUL(rs, full ? V_LOAD(gamma + i) : V_LOADM(gamma + i, k));
+      const V t1 = V_MUL(neg_mu, rg);
+      const V t2 = V_MUL(full ? V_LOAD(xr + i) : V_LOADM(xr + i, k), rg);
+      const V res = beta ? V_ADD(t1, full ? V_LOAD(beta + i) : V_LOADM(beta + i, k)) : t1;
+      V_STOREM(yr + i, k, full, V_ADD(t2, res));
+    }
   }
 }
 

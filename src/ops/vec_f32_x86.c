@@ -5,6 +5,7 @@
 #include "vec_f32.h"
 
 #include <float.h>
+#include <math.h>
 #include <string.h>
 
 #if SR_HAVE_X86_KERNELS

@@ -2,10 +2,11 @@
  * test_fast_elementwise.c — the vector elementwise kernels (vec_f32.c, elementwise_q8_x86.c, lut_x86.c) and the
  * fast reductions (reduce_fast.c) against the reference kernels, node by node at every ISA level of this CPU.
  * Bit-exact: the RELU family, LEAKY_RELU, HARD_SWISH, PRELU, ADD/SUB/MUL/DIV/MAXIMUM/MINIMUM with every clamping
- * activation on random broadcast shapes, quantized int8/uint8 ADD/SUB/MUL, 8-bit LOGISTIC/TANH tables, float16
- * DEQUANTIZE, float MEAN/SUM over random axes, quantized MEAN (H,W and general). Within a tolerance: LOGISTIC and
- * TANH (3e-7 absolute), GELU (1e-6), SOFTMAX (3e-6 relative). Lengths cover the vector widths, the threading
- * chunk and zero-sized dims; inputs include NaN, infinities, signed zeros, huge and subnormal values.
+ * activation and float SQUARED_DIFFERENCE on random broadcast shapes, quantized int8/uint8 ADD/SUB/MUL, 8-bit
+ * LOGISTIC/TANH tables, float16 and int8 DEQUANTIZE, float MEAN/SUM over random axes, quantized MEAN (H,W and
+ * general). Within a tolerance: LOGISTIC and TANH (3e-7 absolute), GELU (1e-6), SOFTMAX (3e-6 relative). Lengths
+ * cover the vector widths, the threading chunk and zero-sized dims; inputs include NaN, infinities, signed zeros,
+ * huge and subnormal values. (The fused kernels' rows are in test_fast_fused.c.)
  */
 #include <float.h>
 
@@ -19,7 +20,7 @@
 extern const sr_op_kind sr_op_relu, sr_op_relu6, sr_op_relu_n1_to_1, sr_op_relu_0_to_1, sr_op_leaky_relu,
     sr_op_hard_swish, sr_op_logistic, sr_op_tanh, sr_op_add, sr_op_sub, sr_op_mul, sr_op_div, sr_op_maximum,
     sr_op_minimum, sr_op_mean, sr_op_sum, sr_op_prelu,
-    sr_op_dequantize, sr_op_gelu, sr_op_softmax;
+    sr_op_dequantize, sr_op_gelu, sr_op_softmax, sr_op_squared_difference;
 
 static const size_t kLengths[] = {0, 1, 3, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 100, 8191, 8192, 8193, 20011};
 
@@ -250,6 +251,27 @@ static void test_binary(void) {
   }
 }
 
+/* Float SQUARED_DIFFERENCE (binary.c) on the vector kernels: bit-exact on random broadcast shapes. */
+static void test_squared_difference(void) {
+  unsigned isas[4];
+  const int levels = fd_isa_levels(isas);
+  for (int iter = 0; iter < 300; iter++) {
+    binary_case c;
+    random_broadcast(&c);
+    const size_t na = fd_count(c.ra, c.da), nb = fd_count(c.rb, c.db);
+    float* a = malloc((na + 1) * sizeof(float));
+    float* b = malloc((nb + 1) * sizeof(float));
+    fill_special(a, na, 10);
+    fill_special(b, nb, 10);
+    c.a = a, c.b = b;
+    char what[128];
+    snprintf(what, sizeof what, "SQUARED_DIFFERENCE ranks %d/%d (%zu, %zu elements)", c.ra, c.rb, na, nb);
+    for (int i = 0; i < levels; i++)
+      CHECK(fd_compare(&sr_op_squared_difference, NULL, build_binary, &c, isas[i], (fd_tol){0, 0}, what));
+    free(a), free(b);
+  }
+}
+
 /* PRELU: alpha broadcast against the input (whose shape is the output's). */
 static void test_prelu(void) {
   unsigned isas[4];
@@ -353,6 +375,41 @@ static void test_quantized_binary(void) {
     for (int i = 0; i < levels; i++) CHECK(fd_compare(kind, &p, build_qbinary, &c, isas[i], (fd_tol){0, 0}, what));
     free(a), free(b);
   }
+}
+
+/* int8 DEQUANTIZE per tensor: zero points up to the vector kernel's limit (and one past it, which declines),
+ * scales whose products are subnormal, ordinary or overflow. */
+typedef struct s8_case {
+  int32_t dims[1];
+  const int8_t* x;
+  float scale;
+  int64_t zp;
+} s8_case;
+
+static void build_dequant_s8(sr_test_node* tn, const void* ctx) {
+  const s8_case* c = ctx;
+  sr_tensor* x = sr_test_input(tn, SIGRUN_TYPE_INT8, 1, c->dims, c->x);
+  sr_test_set_quant(x, 1, &c->scale, &c->zp, 0);
+  sr_test_output(tn, SIGRUN_TYPE_FLOAT32);
+}
+
+static void test_dequantize_s8(void) {
+  unsigned isas[4];
+  const int levels = fd_isa_levels(isas);
+  static const int64_t zps[] = {0, -128, 127, 5, -77, (1 << 23) - 256, -(1 << 23) + 256, (1 << 23) - 255, 1 << 30};
+  static const float scales[] = {0.0123f, 1.0f, 3.0e-39f, 1.0e-45f, 2.5e37f, 0.1f, 7.0e-3f, 1.0e38f, 0.5f};
+  int8_t* x = malloc(20011);
+  for (size_t i = 0; i < 20011; i++) x[i] = (int8_t)fd_rnd();
+  for (size_t l = 0; l < sizeof kLengths / sizeof kLengths[0]; l++)
+    for (int k = 0; k < 9; k++) {
+      s8_case c = {{(int32_t)kLengths[l]}, x + (20011 - kLengths[l]), scales[(k + l) % 9], zps[k]};
+      char what[96];
+      snprintf(what, sizeof what, "DEQUANTIZE int8 n %zu scale %g zp %lld", kLengths[l], (double)c.scale,
+               (long long)c.zp);
+      for (int i = 0; i < levels; i++)
+        CHECK(fd_compare(&sr_op_dequantize, NULL, build_dequant_s8, &c, isas[i], (fd_tol){0, 0}, what));
+    }
+  free(x);
 }
 
 /* float16 DEQUANTIZE: every half value (normals, subnormals, zeros, infinities, NaNs) converts exactly. */
@@ -529,10 +586,12 @@ int main(void) {
   RUN(test_softmax);
   RUN(test_swish_matches_two_kernels);
   RUN(test_binary);
+  RUN(test_squared_difference);
   RUN(test_prelu);
   RUN(test_binary_in_place);
   RUN(test_quantized_binary);
   RUN(test_dequantize_f16);
+  RUN(test_dequantize_s8);
   RUN(test_float_reductions);
   RUN(test_quantized_mean_hw);
   RUN(test_quantized_mean_general);

@@ -416,6 +416,18 @@ static void test_fc_random(void) {
   }
 }
 
+/* AMX tiles: depths that are multiples of 64 (no depth tail) and one that is not, 8 to 64 rows (one to four
+ * blocks of 16, the last one partial or whole: the column sweep with the blocks inside), every kind. */
+static void test_fc_amx_blocks(void) {
+  static const int depths[] = {64, 128, 256, 100}, batches[] = {8, 16, 17, 31, 32, 33, 48, 64};
+  static const sigrun_type types[3] = {SIGRUN_TYPE_INT8, SIGRUN_TYPE_UINT8, SIGRUN_TYPE_FLOAT32};
+  for (int i = 0; i < 4 * 8; i++) {
+    fc_case c = random_fc(types[i % 3]);
+    c.depth = depths[i % 4], c.batches = batches[i / 4], c.units = i % 5 == 0 ? 128 : rnd_int(1, 70);
+    if (fc_check(&c)) break;
+  }
+}
+
 static void test_depthwise_random(void) {
   for (int i = 0; i < 150; i++) {
     conv_case c = random_conv(1, rnd() % 4 == 0 ? SIGRUN_TYPE_UINT8 : SIGRUN_TYPE_INT8);
@@ -441,15 +453,16 @@ static void test_depthwise_shapes(void) {
 /* ---- run-time quantization of hybrid rows ---- */
 
 /* Rows of special values: NaN first (poisons the range), NaN later (skipped), infinities, signed zeros, ties at
- * .5 after scaling, huge and tiny magnitudes; lengths around the 8/16 lanes. */
+ * .5 after scaling, values one ulp either side of a tie, huge and tiny magnitudes; lengths around the 8/16 lanes
+ * and a transformer's 128. */
 static void test_hybrid_quantize(void) {
-  static const int depths[] = {1, 2, 7, 8, 9, 15, 16, 17, 33, 100};
+  static const int depths[] = {1, 2, 7, 8, 9, 15, 16, 17, 33, 100, 128};
   int failures = 0;
-  for (int di = 0; di < 10; di++)
-    for (int kind = 0; kind < 9; kind++)
+  for (int di = 0; di < 11; di++)
+    for (int kind = 0; kind < 10; kind++)
       for (int asym = 0; asym < 2; asym++) {
         const size_t depth = (size_t)depths[di], rows = (size_t)(1 + (di + kind) % 11); /* 1..11: chunks of 8 */
-        float in[11 * 100];
+        float in[11 * 128];
         for (size_t i = 0; i < rows * depth; i++) {
           float v = (float)((int)(rnd() % 2001) - 1000) / (float)rnd_int(1, 50);
           if (kind == 1 && i % depth == 0) v = NAN;
@@ -462,9 +475,15 @@ static void test_hybrid_quantize(void) {
           if (kind == 6) v = ldexpf(v, 100);
           if (kind == 7) v = ldexpf(v, -140); /* subnormal */
           if (kind == 8 && i % 3 == 0 && !asym) v = -INFINITY;
+          if (kind == 9) { /* symmetric rows scale by 127 / 127 = 1: k + 0.5 exactly, or one ulp either side */
+            const float tie = (float)((int)(rnd() % 254) - 127) + 0.5f;
+            const int way = (int)(rnd() % 4);
+            v = i % depth == 0 ? 127.0f : way == 0 ? tie : way == 1 ? nextafterf(tie, INFINITY)
+                : way == 2 ? nextafterf(tie, -INFINITY) : (i % 2 ? 0.49999997f : -0.49999997f);
+          }
           in[i] = v;
         }
-        int8_t q_ref[1100], q_got[1100];
+        int8_t q_ref[11 * 128], q_got[11 * 128];
         float s_ref[11], s_got[11];
         int32_t z_ref[11], z_got[11];
         sr_conv_hybrid_quantize_rows(in, rows, depth, asym, q_ref, s_ref, z_ref);
@@ -504,6 +523,7 @@ int main(void) {
   RUN(test_depthwise_one_channel);
   RUN(test_hybrid_quantize);
   RUN(test_fc_random);
+  RUN(test_fc_amx_blocks);
   RUN(test_depthwise_shapes);
   RUN(test_depthwise_random);
   RUN(test_conv_pointwise);

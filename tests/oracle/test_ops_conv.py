@@ -160,6 +160,10 @@ BMM_CASES = [
     ((2, 1, 3, 5), (4, 5, 2), False, False),  # broadcast over both batch axes, different ranks
     ((1, 3, 2), (3, 3, 4), True, False),
     ((2, 2, 1, 3, 4), (1, 2, 3, 4, 3), False, False),  # rank 5, LiteRT's limit
+    # rhs exactly one packed panel wide (32 columns with AVX-512, 16 with AVX2): read in place, not packed
+    ((1, 4, 9, 64), (1, 4, 64, 32), False, False),
+    ((2, 3, 7, 5), (3, 5, 32), False, False),
+    ((3, 6, 5), (3, 5, 16), False, False),
 ]
 
 
