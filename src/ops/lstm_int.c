@@ -116,16 +116,25 @@ static int16_t tanh16(int16_t a, int ib) {
 
 /* ---- LiteRT's integer tensor utils ---- */
 
-/* out[b][r] = clamp(out + zp + mbqm(bias[r] + sum_c x[b][c] * w[r][c])) for int16 or int8 outputs. */
+static int32_t clamp64(int64_t v, int32_t lo, int32_t hi) { return (int32_t)(v < lo ? lo : v > hi ? hi : v); }
+
+/* bias + sum x[c] * w[c] in int32 as LiteRT computes it, wrapping instead of overflowing: real models never
+ * reach 2^31, a hostile bias can, and signed overflow would be undefined. */
+static int32_t dot_wrapped(const int8_t* x, const int8_t* w, int32_t cols, int32_t bias) {
+  uint32_t acc = (uint32_t)bias;
+  for (int32_t c = 0; c < cols; c++) acc += (uint32_t)((int32_t)x[c] * (int32_t)w[c]);
+  return (int32_t)acc;
+}
+
+/* out[b][r] = clamp(out + zp + mbqm(bias[r] + sum_c x[b][c] * w[r][c])) for int16 or int8 outputs; the
+ * additions after the multiplier are done in 64 bits for the same reason. */
 static void matmul_acc16(const int8_t* x, const int32_t* bias, const int8_t* w, sr_qmul m, int32_t nb, int32_t cols,
                          int32_t rows, int16_t* out) {
   for (int32_t b = 0; b < nb; b++)
     for (int32_t r = 0; r < rows; r++) {
-      int32_t acc = bias[r];
-      for (int32_t c = 0; c < cols; c++)
-        acc += (int32_t)x[(size_t)b * (size_t)cols + (size_t)c] * (int32_t)w[(size_t)r * (size_t)cols + (size_t)c];
-      acc = sr_quant_mul(acc, m) + out[(size_t)b * (size_t)rows + (size_t)r];
-      out[(size_t)b * (size_t)rows + (size_t)r] = (int16_t)sr_clamp_i32(acc, INT16_MIN, INT16_MAX);
+      const int32_t acc = dot_wrapped(x + (size_t)b * (size_t)cols, w + (size_t)r * (size_t)cols, cols, bias[r]);
+      const int64_t v = (int64_t)sr_quant_mul(acc, m) + out[(size_t)b * (size_t)rows + (size_t)r];
+      out[(size_t)b * (size_t)rows + (size_t)r] = (int16_t)clamp64(v, INT16_MIN, INT16_MAX);
     }
 }
 
@@ -133,17 +142,15 @@ static void matmul_acc8(const int8_t* x, const int32_t* bias, const int8_t* w, s
                         int32_t rows, int32_t zp, int8_t* out) {
   for (int32_t b = 0; b < nb; b++)
     for (int32_t r = 0; r < rows; r++) {
-      int32_t acc = bias[r];
-      for (int32_t c = 0; c < cols; c++)
-        acc += (int32_t)x[(size_t)b * (size_t)cols + (size_t)c] * (int32_t)w[(size_t)r * (size_t)cols + (size_t)c];
-      acc = sr_quant_mul(acc, m) + zp + out[(size_t)b * (size_t)rows + (size_t)r];
-      out[(size_t)b * (size_t)rows + (size_t)r] = (int8_t)sr_clamp_i32(acc, -128, 127);
+      const int32_t acc = dot_wrapped(x + (size_t)b * (size_t)cols, w + (size_t)r * (size_t)cols, cols, bias[r]);
+      const int64_t v = (int64_t)sr_quant_mul(acc, m) + zp + out[(size_t)b * (size_t)rows + (size_t)r];
+      out[(size_t)b * (size_t)rows + (size_t)r] = (int8_t)clamp64(v, -128, 127);
     }
 }
 
 static void cwise_mul8(const int16_t* a, const int16_t* b, sr_qmul m, int32_t zp, size_t n, int8_t* out) {
   for (size_t i = 0; i < n; i++)
-    out[i] = (int8_t)sr_clamp_i32(sr_quant_mul((int32_t)a[i] * (int32_t)b[i], m) + zp, -128, 127);
+    out[i] = (int8_t)clamp64((int64_t)sr_quant_mul((int32_t)a[i] * (int32_t)b[i], m) + zp, -128, 127);
 }
 
 /* ---- one step ---- */
@@ -168,7 +175,7 @@ static void gate_int(const sr_lstm_geom* g, const sr_lstm_int_params* ip, const 
     for (size_t i = 0; i < (size_t)nb * (size_t)g->n_output; i++) {
       const size_t v = i % (size_t)g->n_output;
       int32_t prod = sr_quant_mul((int32_t)x->peep[k][v] * (int32_t)cs[i], ip->cell_scale[k]);
-      gate[i] = (int16_t)sr_clamp_i32(prod + gate[i], INT16_MIN, INT16_MAX);
+      gate[i] = (int16_t)clamp64((int64_t)prod + gate[i], INT16_MIN, INT16_MAX);
     }
   for (size_t i = 0; i < n; i++) gate[i] = k == SR_GATE_C ? tanh16(gate[i], 3) : logistic16(gate[i], 3);
 }
