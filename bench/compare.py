@@ -200,11 +200,12 @@ def machine():
     return "%d CPUs (%s), %s %s" % (os.cpu_count() or 0, cpu, platform.system(), platform.release())
 
 
-def write_section(out, text):
+def write_section(out, text, section=SECTION):
+    """Replaces the part of `out` from the heading `section` to the next "## " heading with text (or appends)."""
     old = open(out).read() if os.path.exists(out) else "# Performance\n"
-    if SECTION in old:
-        start = old.index(SECTION)
-        nxt = old.find("\n## ", start + len(SECTION))
+    if section in old:
+        start = old.index(section)
+        nxt = old.find("\n## ", start + len(section))
         old = old[:start] + text + (old[nxt + 1:] if nxt >= 0 else "")
     else:
         old = old.rstrip("\n") + "\n\n" + text

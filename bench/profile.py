@@ -61,18 +61,6 @@ def table(models, threads, runs, top, models_dir, cli, log):
     return "\n".join(lines) + "\n"
 
 
-def write_section(path, text):
-    old = open(path).read() if os.path.exists(path) else ""
-    if SECTION in old:
-        start = old.index(SECTION)
-        nxt = old.find("\n## ", start + len(SECTION))
-        new = old[:start] + text + (old[nxt + 1:] if nxt >= 0 else "")
-    else:
-        new = old.rstrip("\n") + "\n\n" + text
-    with open(path, "w") as f:
-        f.write(new)
-
-
 def main(argv):
     import models as bench_models
 
@@ -88,7 +76,9 @@ def main(argv):
     text = table(a.models.split(","), [int(t) for t in a.threads.split(",")], a.runs, a.top, a.models_dir, a.cli,
                  lambda s: print(s, file=sys.stderr))
     if a.out:
-        write_section(a.out, text)
+        from compare import write_section
+
+        write_section(a.out, text, SECTION)
     else:
         print(text)
 
