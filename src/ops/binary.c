@@ -44,7 +44,6 @@ static inline int32_t wrap32(int64_t v) {
   uint32_t u = (uint32_t)(uint64_t)v;
   return u <= INT32_MAX ? (int32_t)u : -(int32_t)(~u) - 1;
 }
-static inline int64_t wrap64(uint64_t u) { return u <= INT64_MAX ? (int64_t)u : -(int64_t)(~u) - 1; }
 static inline int16_t wrap16(int64_t v) {
   int32_t w = (int32_t)((uint64_t)v & 0xffffu);
   return (int16_t)(w > INT16_MAX ? w - 65536 : w);
