@@ -285,3 +285,16 @@ def test_melspectrogram_resized_matches_litert():
         assert g.shape == r.shape and g.shape[2] > 1, samples
         # log-mel values up to ~100; LiteRT's BATCH_MATMUL sums in another order: 1e-5 relative to the scale.
         np.testing.assert_allclose(g, r, rtol=1e-5, atol=1e-5 * float(np.max(np.abs(r))))
+
+
+def test_segment_sum_invalid_buffer_fails_at_invoke_like_litert():
+    """LiteRT's segment_sum_invalid_buffer.bin: its constant segment ids are invalid. Both runtimes allocate it
+    and refuse to invoke (LiteRT: "lacks data"; sigrun names the operator and the bad id)."""
+    content = read("segment_sum_invalid_buffer.bin")
+    ref, got = oracle.litert(content), oracle.ours(content)
+    ref.allocate_tensors()
+    got.allocate_tensors()
+    with pytest.raises(RuntimeError, match="lacks data"):
+        ref.invoke()
+    with pytest.raises(RuntimeError, match=r"SEGMENT_SUM\): input 1 \(segment ids, tensor 2\): ids\[0\] = 128"):
+        got.invoke()
