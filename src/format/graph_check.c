@@ -1,12 +1,14 @@
 /*
  * graph_check.c — load-time checks that need a whole subgraph or signature at once: no operator writes a
- * constant or aliases an input, one producer per tensor (never a subgraph input), sparse tensors read only
+ * constant or aliases an input, one producer per tensor (never a subgraph input), every operator input holds
+ * data (constant, variable, subgraph input or some operator's output), sparse tensors read only
  * by DENSIFY, signature inputs/outputs that are the subgraph's own, unique signature keys. Each runs in
  * linear (or n log n) time, since a hostile file may list a million operator inputs or signatures.
  */
 #include "graph_check.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "schema_enums.h"
 
@@ -144,5 +146,45 @@ sigrun_status sr_graph_check_signature_io(const sr_subgraph* sg, const sr_io_nam
       st = sr_fail(error, SIGRUN_STATUS_BAD_MODEL, "%s: %s '%s' is tensor %d, which is not an %s of the subgraph",
                    where, what, names[i].name, names[i].tensor, what);
   sr_free(is_io);
+  return st;
+}
+
+/* An operator input must hold something: constant data, a variable's state, a subgraph input or an operator's
+ * output. Otherwise its memory would be planned but never written, and kernels would read whatever the arena
+ * held before (LiteRT refuses such a tensor at invoke: "Input tensor N lacks data"). Tensors with no elements
+ * hold nothing to read. Run after the call-graph check, so a model broken in both ways reports its calls. */
+static sigrun_status check_inputs_have_data(const sr_subgraph* sg, int subgraph, uint8_t* written,
+                                            sigrun_error* error) {
+  memset(written, 0, (size_t)sg->n_tensors + 1);
+  for (int j = 0; j < sg->n_inputs; j++) written[sg->inputs[j]] = 1;
+  for (int i = 0; i < sg->n_operators; i++)
+    for (int k = 0; k < sg->operators[i].n_outputs; k++) written[sg->operators[i].outputs[k]] = 1;
+  for (int i = 0; i < sg->n_operators; i++) {
+    const sr_operator* op = &sg->operators[i];
+    for (int j = 0; j < op->n_inputs; j++) {
+      const int32_t t = op->inputs[j];
+      if (t < 0 || written[t]) continue;
+      const sr_tensor_def* d = &sg->tensors[t];
+      if (d->data || d->is_variable || d->sparsity) continue;
+      int empty = 0;
+      for (int k = 0; k < d->rank; k++) empty |= d->dims[k] == 0;
+      if (empty) continue;
+      return sr_fail(error, SIGRUN_STATUS_BAD_MODEL,
+                     "subgraph %d, operator %d (%s): input %d is tensor %d (\"%s\"), which has no data: it is not "
+                     "constant, a variable, a subgraph input or any operator's output",
+                     subgraph, i, op->name, j, t, d->name);
+    }
+  }
+  return SIGRUN_STATUS_OK;
+}
+
+sigrun_status sr_graph_check_inputs_have_data(const sigrun_model* m, sigrun_error* error) {
+  int most = 0;
+  for (int i = 0; i < m->n_subgraphs; i++) most = m->subgraphs[i].n_tensors > most ? m->subgraphs[i].n_tensors : most;
+  uint8_t* written = sr_malloc((size_t)most + 1);
+  if (!written) return oom(error);
+  sigrun_status st = SIGRUN_STATUS_OK;
+  for (int i = 0; i < m->n_subgraphs && !st; i++) st = check_inputs_have_data(&m->subgraphs[i], i, written, error);
+  sr_free(written);
   return st;
 }

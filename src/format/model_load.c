@@ -534,6 +534,8 @@ sigrun_status sr_model_parse(sigrun_model* m, sigrun_error* error) {
     if ((rc = sr_fb_vec_table(&subgraphs, (uint32_t)i, &sg))) return fb_fail(&L, rc, where);
     if ((st = load_subgraph(&L, &sg, &m->subgraphs[i], i))) return st;
   }
-  if ((st = load_signatures(&L, &root)) || (st = sr_check_call_graph(m, error))) return st;
+  if ((st = load_signatures(&L, &root)) || (st = sr_check_call_graph(m, error)) ||
+      (st = sr_graph_check_inputs_have_data(m, error)))
+    return st;
   return sr_ok(error);
 }

@@ -287,14 +287,14 @@ def test_melspectrogram_resized_matches_litert():
         np.testing.assert_allclose(g, r, rtol=1e-5, atol=1e-5 * float(np.max(np.abs(r))))
 
 
-def test_segment_sum_invalid_buffer_fails_at_invoke_like_litert():
-    """LiteRT's segment_sum_invalid_buffer.bin: its constant segment ids are invalid. Both runtimes allocate it
-    and refuse to invoke (LiteRT: "lacks data"; sigrun names the operator and the bad id)."""
+def test_segment_sum_invalid_buffer_is_refused_at_load():
+    """LiteRT's segment_sum_invalid_buffer.bin: SEGMENT_SUM reads tensor 2 ("pyx/y"), which has no buffer, is no
+    input and no operator writes. LiteRT allocates it and fails at invoke ("Input tensor 2 lacks data"); sigrun
+    refuses the file at load (it used to plan the tensor and read whatever the arena held)."""
     content = read("segment_sum_invalid_buffer.bin")
-    ref, got = oracle.litert(content), oracle.ours(content)
+    ref = oracle.litert(content)
     ref.allocate_tensors()
-    got.allocate_tensors()
-    with pytest.raises(RuntimeError, match="lacks data"):
+    with pytest.raises(RuntimeError, match="Input tensor 2 lacks data"):
         ref.invoke()
-    with pytest.raises(RuntimeError, match=r"SEGMENT_SUM\): input 1 \(segment ids, tensor 2\): ids\[0\] = 128"):
-        got.invoke()
+    with pytest.raises(ValueError, match=r'operator 0 \(SEGMENT_SUM\): input 1 is tensor 2 \("pyx/y"\), which has no data'):
+        sigrun.Interpreter(model_content=content)
