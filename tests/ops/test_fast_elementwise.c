@@ -556,7 +556,7 @@ static void test_threaded_reductions(void) {
           reduce_case c = {0};
           c.type = types[ti];
           c.rank = 4;
-          memcpy(c.dims, shapes[s], sizeof c.dims);
+          memcpy(c.dims, shapes[s], sizeof shapes[s]);
           if (rows) c.axes[0] = 3, c.n_axes[0] = 1;
           else c.axes[0] = 1, c.axes[1] = 2, c.n_axes[0] = 2;
           if (rows && c.type != SIGRUN_TYPE_FLOAT32) continue; /* quantized rows: the reference kernel */
