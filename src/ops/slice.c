@@ -244,7 +244,10 @@ static sigrun_status ss_resolve(sr_node* node, const sr_strided_slice_params* p,
       return sr_node_fail(node, fail, "offset slice of dimension %d (begin %lld, size %lld, stride %lld) exceeds "
                           "its size %lld", d->in_index, (long long)begin, (long long)end, (long long)stride,
                           (long long)size);
-    if ((st = plan_add(node, plan, (int32_t)count, stride * in_strides[d->in_index]))) return st;
+    /* With two or more elements |stride| < size, so the step stays inside the tensor; with fewer it is never
+     * used, and a hostile stride times a large row stride could overflow. */
+    const int64_t step = count > 1 ? stride * in_strides[d->in_index] : 0;
+    if ((st = plan_add(node, plan, (int32_t)count, step))) return st;
   }
   return SIGRUN_STATUS_OK;
 }
