@@ -1,7 +1,7 @@
 /*
  * graph_check.c — load-time checks that need a whole subgraph or signature at once: no operator writes a
  * constant or aliases an input, one producer per tensor (never a subgraph input), every operator input holds
- * data (constant, variable, subgraph input or some operator's output), sparse tensors read only
+ * data (constant, variable, subgraph input or an earlier operator's output), sparse tensors read only
  * by DENSIFY, signature inputs/outputs that are the subgraph's own, unique signature keys. Each runs in
  * linear (or n log n) time, since a hostile file may list a million operator inputs or signatures.
  */
@@ -149,26 +149,33 @@ sigrun_status sr_graph_check_signature_io(const sr_subgraph* sg, const sr_io_nam
   return st;
 }
 
-/* An operator input must hold something: constant data, a variable's state, a subgraph input or an operator's
- * output. Otherwise its memory would be planned but never written, and kernels would read whatever the arena
- * held before (LiteRT refuses such a tensor at invoke: "Input tensor N lacks data"). Tensors with no elements
- * hold nothing to read. Run after the call-graph check, so a model broken in both ways reports its calls. */
-static sigrun_status check_inputs_have_data(const sr_subgraph* sg, int subgraph, uint8_t* written,
+/* An operator input must hold something when the operator runs: constant data, a variable's state, a subgraph
+ * input or the output of an EARLIER operator (operators run in file order). A tensor nothing writes would be
+ * planned but never written, so kernels would read whatever the arena held (LiteRT fails such a model at invoke:
+ * "Input tensor N lacks data"); one written by a later operator is stale or, when that output is allocated at
+ * run time, not allocated yet (NULL). Tensors with no elements hold nothing to read. Runs after the call-graph
+ * check, so a model broken in both ways reports its calls. producer: scratch of n_tensors + 1 entries. */
+static sigrun_status check_inputs_have_data(const sr_subgraph* sg, int subgraph, int32_t* producer,
                                             sigrun_error* error) {
-  memset(written, 0, (size_t)sg->n_tensors + 1);
-  for (int j = 0; j < sg->n_inputs; j++) written[sg->inputs[j]] = 1;
-  for (int i = 0; i < sg->n_operators; i++)
-    for (int k = 0; k < sg->operators[i].n_outputs; k++) written[sg->operators[i].outputs[k]] = 1;
+  for (int t = 0; t < sg->n_tensors; t++) producer[t] = -1;
+  for (int j = 0; j < sg->n_inputs; j++) producer[sg->inputs[j]] = -2;
+  for (int i = sg->n_operators - 1; i >= 0; i--)
+    for (int k = 0; k < sg->operators[i].n_outputs; k++) producer[sg->operators[i].outputs[k]] = i;
   for (int i = 0; i < sg->n_operators; i++) {
     const sr_operator* op = &sg->operators[i];
     for (int j = 0; j < op->n_inputs; j++) {
       const int32_t t = op->inputs[j];
-      if (t < 0 || written[t]) continue;
+      if (t < 0 || producer[t] == -2 || (producer[t] >= 0 && producer[t] < i)) continue;
       const sr_tensor_def* d = &sg->tensors[t];
-      if (d->data || d->is_variable || d->sparsity) continue;
+      if (producer[t] == -1 && (d->data || d->is_variable || d->sparsity)) continue;
       int empty = 0;
       for (int k = 0; k < d->rank; k++) empty |= d->dims[k] == 0;
       if (empty) continue;
+      if (producer[t] >= 0)
+        return sr_fail(error, SIGRUN_STATUS_BAD_MODEL,
+                       "subgraph %d, operator %d (%s): input %d is tensor %d (\"%s\"), which operator %d writes "
+                       "later; operators must come in the order they run",
+                       subgraph, i, op->name, j, t, d->name, producer[t]);
       return sr_fail(error, SIGRUN_STATUS_BAD_MODEL,
                      "subgraph %d, operator %d (%s): input %d is tensor %d (\"%s\"), which has no data: it is not "
                      "constant, a variable, a subgraph input or any operator's output",
@@ -181,10 +188,10 @@ static sigrun_status check_inputs_have_data(const sr_subgraph* sg, int subgraph,
 sigrun_status sr_graph_check_inputs_have_data(const sigrun_model* m, sigrun_error* error) {
   int most = 0;
   for (int i = 0; i < m->n_subgraphs; i++) most = m->subgraphs[i].n_tensors > most ? m->subgraphs[i].n_tensors : most;
-  uint8_t* written = sr_malloc((size_t)most + 1);
-  if (!written) return oom(error);
+  int32_t* producer = sr_malloc(((size_t)most + 1) * sizeof(int32_t));
+  if (!producer) return oom(error);
   sigrun_status st = SIGRUN_STATUS_OK;
-  for (int i = 0; i < m->n_subgraphs && !st; i++) st = check_inputs_have_data(&m->subgraphs[i], i, written, error);
-  sr_free(written);
+  for (int i = 0; i < m->n_subgraphs && !st; i++) st = check_inputs_have_data(&m->subgraphs[i], i, producer, error);
+  sr_free(producer);
   return st;
 }

@@ -15,7 +15,7 @@ sigrun_status sr_graph_check_signature_io(const sr_subgraph* sg, const sr_io_nam
                                           const char* where, sigrun_error* error);
 /* No signature key appears twice. */
 sigrun_status sr_graph_check_unique_keys(const sigrun_model* m, sigrun_error* error);
-/* Every operator input holds data: constant, variable, subgraph input or some operator's output. */
+/* Every operator input holds data: constant, variable, subgraph input or an earlier operator's output. */
 sigrun_status sr_graph_check_inputs_have_data(const sigrun_model* m, sigrun_error* error);
 
 #endif
