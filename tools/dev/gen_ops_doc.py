@@ -31,7 +31,10 @@ def kernel_table():
         source = open(path).read()
         stubs.update(re.findall(r"SR_OP_STUB\((\w+),", source))
         stubs.update(re.findall(r"const sr_op_kind (\w+) = \{[^}]*NULL, NULL, NULL\}", source))
-        if re.search(r"__(avx2|avx512|neon|fast)\b", source):
+        # A family has a fast path when its file picks kernels by the node's ISA or calls into the fast
+        # kernel modules (GEMM/convolution, vector float, fast reductions, int8 elementwise).
+        if re.search(r"__(avx2|avx512|neon|fast)\b|->isa\b|#include \"(fast|vec_f32|reduce_fast|elementwise_q8)\.h\"",
+                     source):
             fast.add(os.path.basename(path)[:-2])
     rows = []
     for name, sym, family in builtins:
@@ -65,7 +68,7 @@ def main():
         "",
         "Types: the dtype of the first non-constant input, `a->b` when the output type differs, `hybrid int8`",
         "for int8 weights with float activations (dynamic-range quantization), `int16x8` for int16 activations",
-        "with int8 weights. Fast path: a kernel other than the portable reference exists for the family.",
+        "with int8 weights. Fast path: the family selects ISA-specific (AVX2, AVX-512, VNNI, AMX) kernels; per family: an op of such a family may still have only the reference kernel (e.g. PRELU, POW, ATAN2).",
         "",
         "| operator | code | family | kernel | types compared with LiteRT | oracle-tested | fast path |",
         "|---|---|---|---|---|---|---|",
