@@ -168,3 +168,27 @@ SR_Q8_COLD sigrun_status sr_dwconv_fast_select_q(sr_node* node, const sr_conv_ge
   fast->run = run_dw;
   return SIGRUN_STATUS_OK;
 }
+
+void sr_dw_q8_tap_offsets(const sr_conv_geom* g, uintptr_t* offsets) {
+  const size_t channels = (size_t)g->in_c, taps_n = (size_t)g->filter_h * (size_t)g->filter_w;
+  for (size_t t = 0; t < taps_n; t++)
+    offsets[t] = ((t / (size_t)g->filter_w) * (size_t)g->dilation_h * (size_t)g->in_w +
+                  (t % (size_t)g->filter_w) * (size_t)g->dilation_w) * channels;
+  offsets[taps_n] = offsets[taps_n - 1];
+}
+
+void sr_dw_q8_edge_taps(const sr_dw_q8* p, size_t b, int64_t oy, int64_t ox, uintptr_t* taps) {
+  const sr_conv_geom* g = p->g;
+  const size_t c = (size_t)g->in_c;
+  size_t t = 0;
+  for (int32_t ky = 0; ky < g->filter_h; ky++) {
+    const int64_t iy = oy * g->stride_h - g->pad_top + (int64_t)ky * g->dilation_h;
+    const int row_ok = iy >= 0 && iy < g->in_h;
+    const uint8_t* row = p->in + (b * (size_t)g->in_h + (size_t)(row_ok ? iy : 0)) * (size_t)g->in_w * c;
+    for (int32_t kx = 0; kx < g->filter_w; kx++) {
+      const int64_t ix = ox * g->stride_w - g->pad_left + (int64_t)kx * g->dilation_w;
+      taps[t++] = (uintptr_t)(row_ok && ix >= 0 && ix < g->in_w ? row + (size_t)ix * c : p->pad);
+    }
+  }
+  if (t % 2) taps[t] = taps[t - 1]; /* the odd tap's partner has weight 0 */
+}

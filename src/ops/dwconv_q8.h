@@ -55,6 +55,14 @@ void sr_dw_q8_rows__avx2(const sr_dw_q8* p, size_t r0, size_t r1);
  * leaves the input vertically). */
 void sr_dw_q8_interior(const sr_conv_geom* g, int64_t oy, int64_t* x0, int64_t* x1);
 
+/* Byte offsets of the filter taps from an interior window's corner, plus a copy of the last one (the odd tap's
+ * partner, whose weight is 0): taps_n + 1 entries. */
+void sr_dw_q8_tap_offsets(const sr_conv_geom* g, uintptr_t* offsets);
+
+/* Tap addresses of output pixel (b, oy, ox) at the window's edge: the input pixel, or the zero-point row; an
+ * odd count gets a copy of its last address as partner. */
+void sr_dw_q8_edge_taps(const sr_dw_q8* p, size_t b, int64_t oy, int64_t ox, uintptr_t* taps);
+
 /* The selector (called by conv_fast_q.c for depthwise nodes); declines like the others (fast.h). */
 sigrun_status sr_dwconv_fast_select_q(sr_node* node, const sr_conv_geom* g, const sr_conv_requant* rq,
                                       sr_weights_kind kind, sr_fast_path* fast);

@@ -13,23 +13,6 @@
 #define TGT_AVX2 SR_TARGET_AVX2
 #define INL static inline __attribute__((always_inline))
 
-/* Tap addresses of an edge pixel: the input pixel, or the zero-point row. */
-static TGT_AVX2 void edge_taps(const sr_dw_q8* p, size_t b, int64_t oy, int64_t ox, uintptr_t* taps) {
-  const sr_conv_geom* g = p->g;
-  const size_t c = (size_t)g->in_c;
-  size_t t = 0;
-  for (int32_t ky = 0; ky < g->filter_h; ky++) {
-    const int64_t iy = oy * g->stride_h - g->pad_top + (int64_t)ky * g->dilation_h;
-    const int row_ok = iy >= 0 && iy < g->in_h;
-    const uint8_t* row = p->in + (b * (size_t)g->in_h + (size_t)(row_ok ? iy : 0)) * (size_t)g->in_w * c;
-    for (int32_t kx = 0; kx < g->filter_w; kx++) {
-      const int64_t ix = ox * g->stride_w - g->pad_left + (int64_t)kx * g->dilation_w;
-      taps[t++] = (uintptr_t)(row_ok && ix >= 0 && ix < g->in_w ? row + (size_t)ix * c : p->pad);
-    }
-  }
-  if (t % 2) taps[t] = taps[t - 1];
-}
-
 /* n < 16 bytes at src (a pixel's last channels, which may end its buffer), zeros after. */
 INL TGT_AVX2 __m128i load_part(const uint8_t* src, size_t n) {
   uint8_t tmp[16] = {0};
@@ -81,10 +64,7 @@ INL TGT_AVX2 void rows(const sr_dw_q8* p, size_t r0, size_t r1, const int a_unsi
   const size_t channels = (size_t)g->in_c, taps_n = (size_t)g->filter_h * (size_t)g->filter_w;
   const size_t np = (taps_n + 1) / 2, steps = (channels + 15) / 16;
   uintptr_t taps[SR_DW_Q8_MAX_TAPS + 1], offsets[SR_DW_Q8_MAX_TAPS + 1];
-  for (size_t t = 0; t < taps_n; t++)
-    offsets[t] = ((t / (size_t)g->filter_w) * (size_t)g->dilation_h * (size_t)g->in_w +
-                  (t % (size_t)g->filter_w) * (size_t)g->dilation_w) * channels;
-  offsets[taps_n] = offsets[taps_n - 1];
+  sr_dw_q8_tap_offsets(g, offsets);
   for (size_t r = r0; r < r1; r++) {
     const size_t b = r / (size_t)g->out_h;
     const int64_t oy = (int64_t)(r % (size_t)g->out_h);
@@ -96,7 +76,7 @@ INL TGT_AVX2 void rows(const sr_dw_q8* p, size_t r0, size_t r1, const int a_unsi
     for (int64_t ox = 0; ox < g->out_w; ox++, out += channels) {
       const int inside = ox >= x0 && ox < x1;
       const uintptr_t base = inside ? (uintptr_t)(row + (size_t)(ox * g->stride_w - g->pad_left) * channels) : 0;
-      if (!inside) edge_taps(p, b, oy, ox, taps);
+      if (!inside) sr_dw_q8_edge_taps(p, b, oy, ox, taps);
       const uintptr_t* addr = inside ? offsets : taps;
       for (size_t i = 0; i < steps; i++) {
         const size_t n = channels - i * 16 < 16 ? channels - i * 16 : 16;

@@ -12,23 +12,6 @@
 
 #define INL static inline __attribute__((always_inline)) SR_TARGET_AVX512_VNNI
 
-/* Tap addresses of output pixel (b, oy, ox) at the window's edge: the input pixel, or the zero-point row. */
-static SR_TARGET_AVX512_VNNI void edge_taps(const sr_dw_q8* p, size_t b, int64_t oy, int64_t ox, uintptr_t* taps) {
-  const sr_conv_geom* g = p->g;
-  const size_t c = (size_t)g->in_c;
-  size_t t = 0;
-  for (int32_t ky = 0; ky < g->filter_h; ky++) {
-    const int64_t iy = oy * g->stride_h - g->pad_top + (int64_t)ky * g->dilation_h;
-    const int row_ok = iy >= 0 && iy < g->in_h;
-    const uint8_t* row = p->in + (b * (size_t)g->in_h + (size_t)(row_ok ? iy : 0)) * (size_t)g->in_w * c;
-    for (int32_t kx = 0; kx < g->filter_w; kx++) {
-      const int64_t ix = ox * g->stride_w - g->pad_left + (int64_t)kx * g->dilation_w;
-      taps[t++] = (uintptr_t)(row_ok && ix >= 0 && ix < g->in_w ? row + (size_t)ix * c : p->pad);
-    }
-  }
-  if (t % 2) taps[t] = taps[t - 1]; /* the odd tap's partner has weight 0 */
-}
-
 /* One pixel's channels [c0, c0 + 32) (fewer at the end: `mask` selects the valid bytes); `np` tap pairs at
  * addresses base + taps[t]: a window corner and fixed offsets inside the input, or 0 and edge_taps' addresses (so
  * that interior pixels load their offsets from memory nobody just wrote). */
@@ -76,10 +59,7 @@ INL void rows(const sr_dw_q8* p, size_t r0, size_t r1, const size_t np_fixed, co
   const __m512i lo = _mm512_set1_epi32(p->epi.lo), hi = _mm512_set1_epi32(p->epi.hi);
   const __m512i off = _mm512_set1_epi32(p->epi.out_offset);
   uintptr_t taps[SR_DW_Q8_MAX_TAPS + 1], offsets[SR_DW_Q8_MAX_TAPS + 1];
-  for (size_t t = 0; t < taps_n; t++)
-    offsets[t] = ((t / (size_t)g->filter_w) * (size_t)g->dilation_h * (size_t)g->in_w +
-                  (t % (size_t)g->filter_w) * (size_t)g->dilation_w) * channels;
-  offsets[taps_n] = offsets[taps_n - 1];
+  sr_dw_q8_tap_offsets(g, offsets);
   for (size_t r = r0; r < r1; r++) {
     const size_t b = r / (size_t)g->out_h;
     const int64_t oy = (int64_t)(r % (size_t)g->out_h);
@@ -91,7 +71,7 @@ INL void rows(const sr_dw_q8* p, size_t r0, size_t r1, const size_t np_fixed, co
     for (int64_t ox = 0; ox < g->out_w; ox++, out += channels) {
       const int inside = ox >= x0 && ox < x1;
       const uintptr_t base = inside ? (uintptr_t)(row + (size_t)(ox * g->stride_w - g->pad_left) * channels) : 0;
-      if (!inside) edge_taps(p, b, oy, ox, taps);
+      if (!inside) sr_dw_q8_edge_taps(p, b, oy, ox, taps);
       const uintptr_t* addr = inside ? offsets : taps;
       for (size_t blk = 0; blk < blocks; blk++)
         block(p, base, addr, np, blk, blk + 1 < blocks ? ~(__mmask32)0 : last, out, lo, hi, off, a_unsigned, ref);

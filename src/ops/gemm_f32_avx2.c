@@ -11,6 +11,8 @@
 #if SR_HAVE_X86_KERNELS
 #include <immintrin.h>
 
+#include "transpose8_avx2.h"
+
 /* Lane i of the mask is set when column first + i < nr. */
 static inline SR_TARGET_AVX2 __m256i cols_mask(size_t nr, size_t first) {
   const int32_t left = nr <= first ? 0 : nr - first >= 8 ? 8 : (int32_t)(nr - first);
@@ -128,24 +130,6 @@ const sr_gemm_f32_arch* sr_gemm_f32_avx2(void) { return &arch; }
 /* Packing a panel from weights whose k runs contiguously (w_row == 1: OHWI filters, [N, K] FC weights): 8 x 8
  * blocks transposed in registers instead of one strided load per value (MobileNetV2's 3.5 M weights: packing
  * was a quarter of allocate). Columns past `cols` and k past the last whole block of 8 go value by value. */
-static inline SR_TARGET_AVX2 void transpose8(__m256 r[8]) {
-  const __m256 t0 = _mm256_unpacklo_ps(r[0], r[1]), t1 = _mm256_unpackhi_ps(r[0], r[1]);
-  const __m256 t2 = _mm256_unpacklo_ps(r[2], r[3]), t3 = _mm256_unpackhi_ps(r[2], r[3]);
-  const __m256 t4 = _mm256_unpacklo_ps(r[4], r[5]), t5 = _mm256_unpackhi_ps(r[4], r[5]);
-  const __m256 t6 = _mm256_unpacklo_ps(r[6], r[7]), t7 = _mm256_unpackhi_ps(r[6], r[7]);
-  const __m256 s0 = _mm256_shuffle_ps(t0, t2, 0x44), s1 = _mm256_shuffle_ps(t0, t2, 0xEE);
-  const __m256 s2 = _mm256_shuffle_ps(t1, t3, 0x44), s3 = _mm256_shuffle_ps(t1, t3, 0xEE);
-  const __m256 s4 = _mm256_shuffle_ps(t4, t6, 0x44), s5 = _mm256_shuffle_ps(t4, t6, 0xEE);
-  const __m256 s6 = _mm256_shuffle_ps(t5, t7, 0x44), s7 = _mm256_shuffle_ps(t5, t7, 0xEE);
-  r[0] = _mm256_permute2f128_ps(s0, s4, 0x20);
-  r[1] = _mm256_permute2f128_ps(s1, s5, 0x20);
-  r[2] = _mm256_permute2f128_ps(s2, s6, 0x20);
-  r[3] = _mm256_permute2f128_ps(s3, s7, 0x20);
-  r[4] = _mm256_permute2f128_ps(s0, s4, 0x31);
-  r[5] = _mm256_permute2f128_ps(s1, s5, 0x31);
-  r[6] = _mm256_permute2f128_ps(s2, s6, 0x31);
-  r[7] = _mm256_permute2f128_ps(s3, s7, 0x31);
-}
 
 SR_TARGET_AVX2 void sr_gemm_f32_pack_panel_k1__avx2(size_t nr, size_t cols, size_t k, const float* w, size_t w_col,
                                                    float* dst) {
@@ -154,7 +138,7 @@ SR_TARGET_AVX2 void sr_gemm_f32_pack_panel_k1__avx2(size_t nr, size_t cols, size
     for (size_t jb = 0; jb < whole; jb += 8) {
       __m256 r[8];
       for (int t = 0; t < 8; t++) r[t] = _mm256_loadu_ps(w + (jb + (size_t)t) * w_col + kk);
-      transpose8(r);
+      sr_f32_transpose8x8__avx2(r);
       for (int t = 0; t < 8; t++) _mm256_storeu_ps(dst + (kk + (size_t)t) * nr + jb, r[t]);
     }
   for (size_t kk = 0; kk < k; kk++) {

@@ -17,6 +17,8 @@
 #if SR_HAVE_X86_KERNELS
 #include <immintrin.h>
 
+#include "transpose8_avx2.h"
+
 #define TGT SR_TARGET_AVX2
 
 /* Dimensions after dropping counts of 1 and merging neighbours that stay neighbours in the input. */
@@ -41,20 +43,6 @@ static void normalize(int n, const int32_t* counts, const int64_t* steps, copy_s
   }
 }
 
-static inline __attribute__((always_inline)) TGT void transpose8(__m256 r[8]) {
-  const __m256 t0 = _mm256_unpacklo_ps(r[0], r[1]), t1 = _mm256_unpackhi_ps(r[0], r[1]);
-  const __m256 t2 = _mm256_unpacklo_ps(r[2], r[3]), t3 = _mm256_unpackhi_ps(r[2], r[3]);
-  const __m256 t4 = _mm256_unpacklo_ps(r[4], r[5]), t5 = _mm256_unpackhi_ps(r[4], r[5]);
-  const __m256 t6 = _mm256_unpacklo_ps(r[6], r[7]), t7 = _mm256_unpackhi_ps(r[6], r[7]);
-  const __m256 u0 = _mm256_shuffle_ps(t0, t2, 0x44), u1 = _mm256_shuffle_ps(t0, t2, 0xee);
-  const __m256 u2 = _mm256_shuffle_ps(t1, t3, 0x44), u3 = _mm256_shuffle_ps(t1, t3, 0xee);
-  const __m256 u4 = _mm256_shuffle_ps(t4, t6, 0x44), u5 = _mm256_shuffle_ps(t4, t6, 0xee);
-  const __m256 u6 = _mm256_shuffle_ps(t5, t7, 0x44), u7 = _mm256_shuffle_ps(t5, t7, 0xee);
-  r[0] = _mm256_permute2f128_ps(u0, u4, 0x20), r[1] = _mm256_permute2f128_ps(u1, u5, 0x20);
-  r[2] = _mm256_permute2f128_ps(u2, u6, 0x20), r[3] = _mm256_permute2f128_ps(u3, u7, 0x20);
-  r[4] = _mm256_permute2f128_ps(u0, u4, 0x31), r[5] = _mm256_permute2f128_ps(u1, u5, 0x31);
-  r[6] = _mm256_permute2f128_ps(u2, u6, 0x31), r[7] = _mm256_permute2f128_ps(u3, u7, 0x31);
-}
 
 /* out[i * ld_out + j] = in[i + j * ld_in] for i < rows, j < cols: 4-byte elements moved as bits (the vector
  * loads, shuffles and stores do no arithmetic). */
@@ -64,7 +52,7 @@ static TGT void block(const uint32_t* in, size_t ld_in, size_t rows, size_t cols
     for (size_t i = 0; i < r8; i += 8) {
       __m256 r[8];
       for (int t = 0; t < 8; t++) r[t] = _mm256_loadu_ps((const float*)(in + i + (j + (size_t)t) * ld_in));
-      transpose8(r);
+      sr_f32_transpose8x8__avx2(r);
       for (int t = 0; t < 8; t++) _mm256_storeu_ps((float*)(out + (i + (size_t)t) * ld_out + j), r[t]);
     }
     for (size_t i = r8; i < rows; i++)

@@ -8,6 +8,8 @@
 #ifndef SR_TEST_FAST_DIFF_H
 #define SR_TEST_FAST_DIFF_H
 
+#include <float.h>
+#include <math.h>
 #include <stdint.h>
 
 #include "harness.h"
@@ -114,6 +116,20 @@ static inline size_t fd_count(int rank, const int32_t* dims) {
   size_t n = 1;
   for (int i = 0; i < rank; i++) n *= (size_t)dims[i];
   return n;
+}
+
+/* Random values in [-scale, scale] with a sprinkling of special ones. */
+static inline void fd_fill_special(float* x, size_t n, float scale) {
+  static const float special[] = {0.0f, -0.0f, 1.0f, -1.0f, 3.0f, -3.0f, 6.0f, 1e-30f, -1e-40f, 88.0f, -88.0f,
+                                  -104.0f, 1e30f, -1e30f, FLT_MAX, -FLT_MAX, 0.5f, -9.5f};
+  for (size_t i = 0; i < n; i++) {
+    const int k = fd_rndi(0, 29);
+    if (k < 18) x[i] = special[k];
+    else if (k == 18) x[i] = NAN;
+    else if (k == 19) x[i] = k & 1 ? INFINITY : -INFINITY;
+    else x[i] = fd_rndf(-scale, scale);
+  }
+  for (size_t i = 0; i < n; i += 2) x[i] = fd_rndf(-scale, scale); /* mostly ordinary values */
 }
 
 #endif /* SR_TEST_FAST_DIFF_H */

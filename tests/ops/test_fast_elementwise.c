@@ -24,20 +24,6 @@ extern const sr_op_kind sr_op_relu, sr_op_relu6, sr_op_relu_n1_to_1, sr_op_relu_
 
 static const size_t kLengths[] = {0, 1, 3, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 100, 8191, 8192, 8193, 20011};
 
-/* Random values in [-scale, scale] with a sprinkling of special ones. */
-static void fill_special(float* x, size_t n, float scale) {
-  static const float special[] = {0.0f, -0.0f, 1.0f, -1.0f, 3.0f, -3.0f, 6.0f, 1e-30f, -1e-40f, 88.0f, -88.0f,
-                                  -104.0f, 1e30f, -1e30f, FLT_MAX, -FLT_MAX, 0.5f, -9.5f};
-  for (size_t i = 0; i < n; i++) {
-    const int k = fd_rndi(0, 29);
-    if (k < 18) x[i] = special[k];
-    else if (k == 18) x[i] = NAN;
-    else if (k == 19) x[i] = k & 1 ? INFINITY : -INFINITY;
-    else x[i] = fd_rndf(-scale, scale);
-  }
-  for (size_t i = 0; i < n; i += 2) x[i] = fd_rndf(-scale, scale); /* mostly ordinary values */
-}
-
 typedef struct unary_case {
   int32_t dims[1];
   const float* x;
@@ -63,7 +49,7 @@ static void test_unary(void) {
     for (size_t l = 0; l < sizeof kLengths / sizeof kLengths[0]; l++) {
       const size_t n = kLengths[l];
       float* x = malloc((n + 1) * sizeof(float));
-      fill_special(x, n, ops[o].scale);
+      fd_fill_special(x, n, ops[o].scale);
       unary_case c = {{(int32_t)n}, x};
       sr_leaky_relu_params leaky = {fd_rndi(0, 1) ? fd_rndf(-2, 2) : 0.2f};
       const void* params = ops[o].kind == &sr_op_leaky_relu ? &leaky : NULL;
@@ -102,7 +88,7 @@ static void test_gelu(void) {
   const size_t n = 100003;
   float* x = malloc(n * sizeof(float));
   for (size_t i = 0; i < n; i++) x[i] = -12.0f + 24.0f * (float)i / (float)(n - 1);
-  fill_special(x, 200, 10); /* specials at the start */
+  fd_fill_special(x, 200, 10); /* specials at the start */
   unary_case c = {{(int32_t)n}, x};
   for (int form = 0; form < 2; form++) {
     sr_gelu_params p = {form};
@@ -122,7 +108,7 @@ static void test_swish_matches_two_kernels(void) {
   const size_t n = 20011;
   float *x = malloc(n * sizeof(float)), *s = malloc(n * sizeof(float)), *y = malloc(n * sizeof(float)),
         *z = malloc(n * sizeof(float));
-  fill_special(x, n, 20);
+  fd_fill_special(x, n, 20);
   const float ranges[2][2] = {{-FLT_MAX, FLT_MAX}, {0.0f, 6.0f}};
   for (int r = 0; r < 2; r++) {
     const sr_vec_unary logistic = {SR_VU_LOGISTIC, 0, 0, 0}, swish = {SR_VU_SWISH, ranges[r][0], ranges[r][1], 0};
@@ -238,8 +224,8 @@ static void test_binary(void) {
     const size_t na = fd_count(c.ra, c.da), nb = fd_count(c.rb, c.db);
     float* a = malloc((na + 1) * sizeof(float));
     float* b = malloc((nb + 1) * sizeof(float));
-    fill_special(a, na, 10);
-    fill_special(b, nb, 10);
+    fd_fill_special(a, na, 10);
+    fd_fill_special(b, nb, 10);
     c.a = a, c.b = b;
     const sr_op_kind* kind = kinds[iter % 6];
     sr_binary_params p = {iter % 6 < 4 ? fd_rndi(0, 3) : 0, 1};
@@ -261,8 +247,8 @@ static void test_squared_difference(void) {
     const size_t na = fd_count(c.ra, c.da), nb = fd_count(c.rb, c.db);
     float* a = malloc((na + 1) * sizeof(float));
     float* b = malloc((nb + 1) * sizeof(float));
-    fill_special(a, na, 10);
-    fill_special(b, nb, 10);
+    fd_fill_special(a, na, 10);
+    fd_fill_special(b, nb, 10);
     c.a = a, c.b = b;
     char what[128];
     snprintf(what, sizeof what, "SQUARED_DIFFERENCE ranks %d/%d (%zu, %zu elements)", c.ra, c.rb, na, nb);
@@ -287,8 +273,8 @@ static void test_prelu(void) {
     const size_t na = fd_count(c.ra, c.da), nb = fd_count(c.rb, c.db);
     float* a = malloc((na + 1) * sizeof(float));
     float* b = malloc((nb + 1) * sizeof(float));
-    fill_special(a, na, 10);
-    fill_special(b, nb, 2);
+    fd_fill_special(a, na, 10);
+    fd_fill_special(b, nb, 2);
     c.a = a, c.b = b;
     for (int i = 0; i < levels; i++)
       CHECK(fd_compare(&sr_op_prelu, NULL, build_binary, &c, isas[i], (fd_tol){0, 0}, "PRELU"));
@@ -304,7 +290,7 @@ static void test_binary_in_place(void) {
     const size_t n = 1001;
     float* a = malloc(n * sizeof(float));
     float b[1] = {2.5f};
-    fill_special(a, n, 10);
+    fd_fill_special(a, n, 10);
     float* expect = malloc(n * sizeof(float));
     for (size_t i = 0; i < n; i++) expect[i] = a[i] * b[0];
     sr_test_node tn;
@@ -479,7 +465,7 @@ static void test_float_reductions(void) {
     }
     const size_t n = fd_count(c.rank, c.dims);
     float* x = malloc((n + 1) * sizeof(float));
-    fill_special(x, n, 100);
+    fd_fill_special(x, n, 100);
     if (iter % 2) /* finite values mostly */
       for (size_t i = 0; i < n; i++) x[i] = fd_rndf(-100, 100);
     c.x = x;

@@ -13,20 +13,6 @@
 #include "fast_diff.h"
 #include "ops/vec_f32.h"
 
-/* Random values in [-scale, scale] with a sprinkling of special ones. */
-static void fill_special(float* x, size_t n, float scale) {
-  static const float special[] = {0.0f, -0.0f, 1.0f, -1.0f, 3.0f, -3.0f, 6.0f, 1e-30f, -1e-40f, 88.0f, -88.0f,
-                                  -104.0f, 1e30f, -1e30f, FLT_MAX, -FLT_MAX, 0.5f, -9.5f};
-  for (size_t i = 0; i < n; i++) {
-    const int k = fd_rndi(0, 29);
-    if (k < 18) x[i] = special[k];
-    else if (k == 18) x[i] = NAN;
-    else if (k == 19) x[i] = k & 1 ? INFINITY : -INFINITY;
-    else x[i] = fd_rndf(-scale, scale);
-  }
-  for (size_t i = 0; i < n; i += 2) x[i] = fd_rndf(-scale, scale); /* mostly ordinary values */
-}
-
 /* The vector softmax forms the sums of a group of rows side by side: every row must come out with the bits it
  * gets alone (a group of one), whatever its place in the group. */
 static void test_softmax_groups_invisible(void) {
@@ -38,7 +24,7 @@ static void test_softmax_groups_invisible(void) {
     float* all = malloc((n + 1) * sizeof(float));
     float* one = malloc((n + 1) * sizeof(float));
     for (size_t i = 0; i < n; i++) x[i] = fd_rndf(-20, 20);
-    if (iter % 5 == 0) fill_special(x, n, 20);
+    if (iter % 5 == 0) fd_fill_special(x, n, 20);
     for (int l = 0; l < levels; l++) {
       const sr_vec_softmax_fn fn = sr_vec_softmax_kernel(isas[l]);
       fn(x, all, rows, depth, 1.0f);
@@ -62,7 +48,7 @@ static void test_softmax_scaled_rows(void) {
     float* want = malloc((n + 1) * sizeof(float));
     float* got = malloc((n + 1) * sizeof(float));
     for (size_t i = 0; i < n; i++) x[i] = fd_rndf(-30, 30);
-    if (iter % 4 == 0) fill_special(x, n, 30);
+    if (iter % 4 == 0) fd_fill_special(x, n, 30);
     const float scale = scales[iter % 5], beta = iter % 3 ? 1.0f : 0.7f;
     for (size_t i = 0; i < n; i++) z[i] = x[i] * scale;
     for (int l = 0; l < levels; l++) {
@@ -115,7 +101,7 @@ static void test_layernorm_rows(void) {
     float* got = malloc((n + 1) * sizeof(float));
     float* stats = malloc((2 * rows + 1) * sizeof(float));
     for (size_t i = 0; i < n; i++) x[i] = fd_rndf(-4, 4) + (float)(iter % 5);
-    if (iter % 7 == 0 && n) fill_special(x, depth, 10); /* the first row */
+    if (iter % 7 == 0 && n) fd_fill_special(x, depth, 10); /* the first row */
     for (size_t i = 0; i < depth; i++) gamma[i] = fd_rndf(0.5f, 1.5f), beta[i] = fd_rndf(-1, 1);
     const float* b = iter % 2 ? beta : NULL;
     const float eps = iter % 3 ? 1e-3f : 1e-6f;
